@@ -1,0 +1,21 @@
+// A violated property, stated in plain words. Checkers and suites throw these;
+// the grader shows the words to the learner, so write them as the property
+// that should have held ("every request gets exactly one matching reply"),
+// followed by what actually happened.
+
+export class Violation extends Error {
+  constructor(
+    /** The property that should have held. */
+    readonly property: string,
+    /** What happened instead, concretely (ids, values, times). */
+    readonly details = "",
+  ) {
+    super(details ? `${property}: ${details}` : property);
+    this.name = "Violation";
+  }
+}
+
+/** Throws a Violation of `property` unless `cond` holds. `details` is only built on failure. */
+export function expectThat(cond: boolean, property: string, details?: () => string): asserts cond {
+  if (!cond) throw new Violation(property, details ? details() : "");
+}

@@ -1,0 +1,223 @@
+// Grading: run exercise suites through vitest's node API against a chosen
+// target, collect each scenario's result from its test meta, write failing
+// traces to .faultline/traces/, and build the JSON document of DESIGN §6.
+
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Reporter, TestModule, Vitest } from "vitest/node";
+import { createVitest } from "vitest/node";
+import type { GradeContext, ReplayRequest, ScenarioMeta, ScenarioStatus } from "../suites/harness/context.ts";
+import { resolveTarget } from "../suites/harness/target.ts";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+
+export type ExerciseStatus = "pass" | "fail" | "error" | "not-started";
+
+export interface ScenarioResult extends Omit<ScenarioMeta, "failure" | "kind"> {
+  kind: ScenarioMeta["kind"] | "unknown";
+  failure: FailureResult | null;
+}
+
+export interface FailureResult {
+  seed: number;
+  message: string;
+  property: string | null;
+  schedule: unknown;
+  minimizedSchedule: unknown;
+  path: string | null;
+  replay: string;
+  traceFile: string | null;
+  diagram: string;
+  location: string | null;
+}
+
+export interface ExerciseResult {
+  id: string;
+  status: ExerciseStatus;
+  durationMs: number;
+  /** Why the suite could not run the code (status "error"). */
+  error: string | null;
+  scenarios: ScenarioResult[];
+}
+
+export interface GradeReport {
+  version: 1;
+  target: string;
+  passed: boolean;
+  durationMs: number;
+  seed: number;
+  exercises: ExerciseResult[];
+}
+
+export interface GradeOptions {
+  ids: readonly string[];
+  /** "exercises", "solutions" or a directory. */
+  target?: string;
+  seed?: number;
+  runs?: number;
+  replay?: ReplayRequest | null;
+  /** Project root (default: this checkout). Only for grade(); a Grader has its own. */
+  root?: string;
+  /** How many trace events a failure's trace file keeps. */
+  traceEvents?: number;
+  /** Where to write traces (default <root>/.faultline/traces). */
+  traceDir?: string;
+}
+
+export function suiteFile(root: string, id: string): string {
+  return join(root, "runner", "suites", `${id}.test.ts`);
+}
+
+/** Collects every test module's results when the run ends. */
+class Collector implements Reporter {
+  modules: readonly TestModule[] = [];
+  unhandled: string[] = [];
+  onTestRunEnd(modules: readonly TestModule[], errors: readonly { message?: string }[]): void {
+    this.modules = modules;
+    this.unhandled = errors.map((e) => e.message ?? String(e));
+  }
+}
+
+/**
+ * A vitest instance set up for grading. `grade()` opens one per call; watch
+ * mode keeps one warm and calls `run` on every save.
+ */
+export class Grader {
+  private constructor(
+    readonly root: string,
+    private readonly vitest: Vitest,
+    private readonly collector: Collector,
+  ) {}
+
+  static async open(root: string = ROOT): Promise<Grader> {
+    const collector = new Collector();
+    const vitest = await createVitest(
+      "test",
+      {
+        root,
+        config: false,
+        watch: false,
+        reporters: [collector],
+        include: ["runner/suites/*.test.ts"],
+        // Learner console output would interleave with ours; the trace keeps ctx.log.
+        silent: true,
+        passWithNoTests: true,
+        testTimeout: 120_000,
+        hookTimeout: 60_000,
+        pool: "threads",
+        maxWorkers: 2,
+      },
+      {
+        resolve: { alias: { "faultline/sim": join(root, "runner", "sim", "index.ts") } },
+        logLevel: "silent",
+        server: { watch: null },
+      },
+      { stdout: process.stderr, stderr: process.stderr },
+    );
+    return new Grader(root, vitest, collector);
+  }
+
+  async run(opts: GradeOptions): Promise<GradeReport> {
+    const started = performance.now();
+    const root = this.root;
+    const targetArg = opts.target ?? "exercises";
+    const ctx: GradeContext = {
+      root,
+      target: resolveTarget(root, targetArg),
+      targetArg,
+      seed: opts.seed ?? 1,
+      runs: opts.runs ?? 0,
+      replay: opts.replay ?? null,
+      traceEvents: opts.traceEvents ?? 2000,
+    };
+    this.vitest.provide("faultline", ctx);
+    this.vitest.setGlobalTestNamePattern(ctx.replay ? new RegExp(`^${escapeRegExp(ctx.replay.scenario)}$`) : /.*/);
+    const files = opts.ids.map((id) => suiteFile(root, id));
+    for (const f of files) this.vitest.invalidateFile(f);
+    const specs = files.map((f) => this.vitest.getRootProject().createSpecification(f));
+    this.collector.modules = [];
+    await this.vitest.runTestSpecifications(specs, false);
+    const traceDir = opts.traceDir ?? join(root, ".faultline", "traces");
+    const exercises = opts.ids.map((id) => exerciseResult(root, id, this.collector.modules, traceDir));
+    return {
+      version: 1,
+      target: targetArg,
+      passed: exercises.every((e) => e.status === "pass"),
+      durationMs: Math.round(performance.now() - started),
+      seed: ctx.seed,
+      exercises,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.vitest.close();
+  }
+}
+
+/** Grades once with a fresh vitest instance. */
+export async function grade(opts: GradeOptions): Promise<GradeReport> {
+  const g = await Grader.open(opts.root ?? ROOT);
+  try {
+    return await g.run(opts);
+  } finally {
+    await g.close();
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function exerciseResult(root: string, id: string, modules: readonly TestModule[], traceDir: string): ExerciseResult {
+  const file = suiteFile(root, id);
+  const mod = modules.find((m) => m.moduleId === file);
+  if (!mod) return { id, status: "error", durationMs: 0, error: `The suite for ${id} did not run (runner/suites/${id}.test.ts).`, scenarios: [] };
+  const durationMs = Math.round(mod.diagnostic().duration);
+  const loadErrors = mod.errors();
+  const scenarios: ScenarioResult[] = [];
+  for (const tc of mod.children.allTests()) {
+    const r = tc.result();
+    if (r.state === "skipped" || r.state === "pending") continue;
+    const meta = tc.meta().faultline;
+    if (meta) {
+      scenarios.push({ ...meta, failure: meta.failure ? writeTrace(root, traceDir, id, meta) : null });
+    } else {
+      // The test failed outside the harness (a bug in the suite, or code that threw while being set up).
+      const message = r.state === "failed" ? (r.errors?.[0]?.message ?? "failed") : "";
+      scenarios.push({ name: tc.name, kind: "unknown", status: r.state === "passed" ? "pass" : "error", runs: 0, seed: 0, traceHash: "", failure: r.state === "passed" ? null : { seed: 0, message, property: null, schedule: null, minimizedSchedule: null, path: null, replay: "", traceFile: null, diagram: "", location: null } });
+    }
+  }
+  if (loadErrors.length > 0 && scenarios.length === 0) {
+    return { id, status: "error", durationMs, error: explainLoadError(loadErrors[0]!.message ?? "unknown error"), scenarios };
+  }
+  return { id, status: exerciseStatus(scenarios.map((s) => s.status)), durationMs, error: null, scenarios };
+}
+
+export function exerciseStatus(statuses: readonly ScenarioStatus[]): ExerciseStatus {
+  if (statuses.length === 0) return "error";
+  if (statuses.every((s) => s === "not-started")) return "not-started";
+  if (statuses.every((s) => s === "pass")) return "pass";
+  return "fail";
+}
+
+function explainLoadError(message: string): string {
+  return `Your code could not be loaded: ${message.split("\n")[0]}. Fix it and grade again.`;
+}
+
+/** Moves the trace out of the meta into .faultline/traces/ and records the file. */
+function writeTrace(root: string, dir: string, id: string, meta: ScenarioMeta): FailureResult {
+  const f = meta.failure!;
+  const { trace, ...rest } = f;
+  let traceFile: string | null = null;
+  if (trace) {
+    mkdirSync(dir, { recursive: true });
+    const slug = meta.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+    const file = join(dir, `${id}--${slug}--seed${f.seed}.json`);
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ exercise: id, scenario: meta.name, failure: { ...rest, traceFile: undefined }, trace }, null, 1));
+    renameSync(tmp, file);
+    traceFile = relative(root, file);
+  }
+  return { ...rest, traceFile };
+}

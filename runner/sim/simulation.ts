@@ -1,0 +1,644 @@
+// The simulator: virtual time, one ordered event queue, nodes that only react
+// to messages and timers, and every fault of DESIGN §4. Pure: no I/O, no
+// wall-clock time, no unseeded randomness. Same seed, same trace hash.
+
+import { Clock } from "./clock.ts";
+import { SimDisk, type DiskOptions } from "./disk.ts";
+import { DeterminismError, HandlerError, RunError, SimError, formatTime, type Where } from "./errors.ts";
+import { EventQueue } from "./eventQueue.ts";
+import { guarded } from "./guard.ts";
+import { Hasher } from "./hash.ts";
+import { checkValue, corrupt, DEFAULT_MAX_MESSAGE_BYTES } from "./message.ts";
+import { parseSchedule, type FaultOp } from "./nemesis.ts";
+import { DEFAULT_NETWORK, Partitions, sampleDelay, type MessageRule, type NetworkConfig } from "./network.ts";
+import { Stream } from "./random.ts";
+import { Trace, type DropReason, type TraceJson } from "./trace.ts";
+import type { Ctx, Node, NodeFactory, NodeId } from "./types.ts";
+
+export interface SimOptions {
+  seed: number;
+  /** The cluster's nodes, in order (e.g. n1..n5), each built from a factory. */
+  nodes: Readonly<Record<NodeId, NodeFactory>>;
+  /** Harness-driven nodes (e.g. c1): they see the cluster's nodes as peers. */
+  clients?: Readonly<Record<NodeId, NodeFactory>>;
+  network?: Partial<NetworkConfig>;
+  /** Per-message network overrides (e.g. slower replies). */
+  messageRule?: MessageRule;
+  /** Faults to apply at their times. */
+  schedule?: readonly FaultOp[];
+  disk?: DiskOptions;
+  maxMessageBytes?: number;
+  /** Events kept in memory for excerpts (the hash covers all). */
+  traceLimit?: number;
+  /** Events one run() call may process before it is declared runaway. */
+  maxEventsPerRun?: number;
+  /** Events at one instant before time is declared stuck (a 0 ms timer loop). */
+  maxEventsPerInstant?: number;
+}
+
+/** A fault operation without its time (applied now). */
+export type FaultInput = FaultOp extends infer F ? (F extends FaultOp ? Omit<F, "at"> : never) : never;
+
+export type NodeStatus = "up" | "down" | "paused";
+
+export interface OutputRecord<Out = unknown> {
+  t: number;
+  node: NodeId;
+  value: Out;
+}
+
+export interface NodeStats {
+  sent: number;
+  bytesSent: number;
+  received: number;
+}
+
+const enum Kind {
+  Start,
+  Deliver,
+  Timer,
+  Fault,
+  Call,
+}
+
+/** One queued event. A single class keeps the hot loop monomorphic. */
+class SimEvent {
+  t = 0;
+  seq = 0;
+  constructor(
+    public kind: Kind,
+    public node: NodeRec | null,
+    public from: NodeRec | null = null,
+    public id = 0,
+    public msg: unknown = null,
+    public hash = 0,
+    public sentAt = 0,
+    public name = "",
+    public token = 0,
+    public epoch = 0,
+    public op: FaultOp | null = null,
+    public fn: (() => void) | null = null,
+  ) {}
+}
+
+interface NodeRec {
+  id: NodeId;
+  index: number;
+  isClient: boolean;
+  factory: NodeFactory;
+  instance: Node<unknown> | null;
+  status: NodeStatus;
+  epoch: number;
+  timers: Map<string, number>;
+  pending: SimEvent[];
+  disk: SimDisk;
+  clock: Clock;
+  rng: Stream;
+  ctx: Ctx<unknown>;
+  stats: NodeStats;
+}
+
+export class Simulation {
+  readonly seed: number;
+  readonly trace: Trace;
+  readonly outputs: OutputRecord[] = [];
+
+  private time = 0;
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly recs: NodeRec[] = [];
+  private readonly byId = new Map<NodeId, NodeRec>();
+  private readonly serverIds: NodeId[];
+  private readonly allIds: NodeId[];
+  private readonly netRng: Stream;
+  private net: NetworkConfig;
+  private readonly rule: MessageRule | undefined;
+  private readonly partitions = new Partitions();
+  private readonly maxBytes: number;
+  private readonly maxEventsPerRun: number;
+  private readonly maxEventsPerInstant: number;
+  private readonly scratch = new Hasher();
+  private nextMsgId = 1;
+  private nextToken = 1;
+  private current: Where | null = null;
+  private failure: SimError | null = null;
+  private outputListeners: ((o: OutputRecord) => void)[] = [];
+  private eventListeners: (() => void)[] = [];
+  private eventCount = 0;
+
+  constructor(opts: SimOptions) {
+    this.seed = opts.seed;
+    this.trace = new Trace(opts.traceLimit);
+    this.netRng = new Stream(opts.seed, "network");
+    this.net = { ...DEFAULT_NETWORK, ...opts.network };
+    this.rule = opts.messageRule;
+    this.maxBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.maxEventsPerRun = opts.maxEventsPerRun ?? 20_000_000;
+    this.maxEventsPerInstant = opts.maxEventsPerInstant ?? 100_000;
+    this.serverIds = Object.keys(opts.nodes);
+    const clientIds = Object.keys(opts.clients ?? {});
+    this.allIds = [...this.serverIds, ...clientIds];
+    const dup = this.serverIds.find((id) => clientIds.includes(id));
+    if (dup) throw new Error(`"${dup}" is both a node and a client: give every participant its own id.`);
+    for (const id of this.allIds) {
+      const isClient = clientIds.includes(id);
+      const factory = isClient ? opts.clients![id]! : opts.nodes[id]!;
+      this.addNode(id, isClient, factory, opts.disk ?? {});
+    }
+    if (opts.schedule) this.schedule(opts.schedule);
+    // Build every instance now so the harness can reach them before running;
+    // onStart runs as the first events at t=0.
+    for (const r of this.recs) this.boot(r);
+  }
+
+  // -------------------------------------------------------------------------
+  // Reading the run
+
+  get now(): number {
+    return this.time;
+  }
+
+  get nodeIds(): readonly NodeId[] {
+    return this.serverIds;
+  }
+
+  get traceHash(): string {
+    return this.trace.hash;
+  }
+
+  /** The error that stopped the run, if any. */
+  get error(): SimError | null {
+    return this.failure;
+  }
+
+  status(id: NodeId): NodeStatus {
+    return this.rec(id).status;
+  }
+
+  isUp(id: NodeId): boolean {
+    return this.rec(id).status !== "down";
+  }
+
+  /** The live instance of a node (undefined while it is down). */
+  node<N = Node<unknown>>(id: NodeId): N | undefined {
+    return (this.rec(id).instance ?? undefined) as N | undefined;
+  }
+
+  /** This node's clock reading now. */
+  clockOf(id: NodeId): number {
+    return this.rec(id).clock.read(this.time);
+  }
+
+  disk(id: NodeId): SimDisk {
+    return this.rec(id).disk;
+  }
+
+  stats(id: NodeId): Readonly<NodeStats> {
+    return this.rec(id).stats;
+  }
+
+  outputsOf<Out = unknown>(id: NodeId): OutputRecord<Out>[] {
+    return this.outputs.filter((o) => o.node === id) as OutputRecord<Out>[];
+  }
+
+  onOutput(fn: (o: OutputRecord) => void): void {
+    this.outputListeners.push(fn);
+  }
+
+  /** Called after every event: where invariants are checked "at every step". */
+  afterEvent(fn: () => void): void {
+    this.eventListeners.push(fn);
+  }
+
+  /** Events processed so far. */
+  get events(): number {
+    return this.eventCount;
+  }
+
+  /** The trace as JSON (for replay files and viewers). */
+  traceJson(lastN?: number): TraceJson {
+    return this.trace.toJSON(this.seed, this.allIds, lastN);
+  }
+
+  // -------------------------------------------------------------------------
+  // Driving the run
+
+  /** Runs for `ms` of virtual time. */
+  run(ms: number): this {
+    return this.runUntil(this.time + ms);
+  }
+
+  /** Processes every event up to and including time `t`, then sets the clock to `t`. */
+  runUntil(t: number): this {
+    if (this.failure) throw this.failure;
+    if (!(t >= this.time)) throw new RangeError(`runUntil(${t}) is in the past (now ${this.time}): time only moves forward.`);
+    guarded(
+      () => this.current ?? { time: this.time },
+      () => {
+        let budget = this.maxEventsPerRun;
+        let instant = this.time;
+        let atInstant = 0;
+        for (;;) {
+          const e = this.queue.peek();
+          if (e === undefined || e.t > t) break;
+          this.queue.pop();
+          if (e.t !== instant) {
+            instant = e.t;
+            atInstant = 0;
+          }
+          if (++atInstant > this.maxEventsPerInstant)
+            this.fail(new RunError(`More than ${this.maxEventsPerInstant} events happened at t=${formatTime(e.t)} without time moving on. Is a timer set with 0 ms re-arming itself, or two nodes bouncing messages with no delay? Give timers a positive delay.`, { time: e.t }));
+          if (--budget < 0) this.fail(new RunError(`More than ${this.maxEventsPerRun} events in one run: something is flooding the network or re-arming timers too fast.`, { time: e.t }));
+          this.time = e.t;
+          this.dispatch(e);
+          this.eventCount++;
+          if (this.eventListeners.length) for (const l of this.eventListeners) l();
+        }
+      },
+    );
+    this.time = t;
+    return this;
+  }
+
+  /** Runs until `done()` is true (checked after each event) or `maxMs` passes. Returns whether it became true. */
+  runUntilTrue(done: () => boolean, maxMs: number): boolean {
+    const deadline = this.time + maxMs;
+    if (done()) return true;
+    let ok = false;
+    const stop = () => {
+      if (!ok && done()) ok = true;
+    };
+    this.eventListeners.push(stop);
+    try {
+      while (!ok && this.time < deadline) {
+        const next = this.queue.peek();
+        const until = next === undefined ? deadline : Math.min(deadline, next.t);
+        this.runUntil(until);
+      }
+    } finally {
+      this.eventListeners = this.eventListeners.filter((l) => l !== stop);
+    }
+    return ok || done();
+  }
+
+  /** Runs harness code at virtual time `t` (e.g. a client request). */
+  at(t: number, fn: () => void): void {
+    const e = new SimEvent(Kind.Call, null);
+    e.t = Math.max(t, this.time);
+    e.fn = fn;
+    this.queue.push(e);
+  }
+
+  /**
+   * Calls into a node from the harness, e.g. Raft's start(command). Runs under
+   * the determinism guard with errors reported like a handler's.
+   */
+  call<N, R>(id: NodeId, method: string, fn: (node: N) => R): R {
+    const r = this.rec(id);
+    if (!r.instance) throw new RunError(`${id} is down: cannot call ${method}.`, { node: id, time: this.time });
+    return guarded(
+      () => this.current ?? { node: id, handler: method, time: this.time },
+      () => this.invoke(r, method, () => fn(r.instance as N)) as R,
+    );
+  }
+
+  /** Validates and enqueues fault operations at their times. */
+  schedule(ops: readonly FaultOp[]): void {
+    for (const op of parseSchedule(ops, this.allIds)) {
+      const e = new SimEvent(Kind.Fault, null);
+      e.t = Math.max(op.at, this.time);
+      e.op = op;
+      this.queue.push(e);
+    }
+  }
+
+  /** Applies one fault now. */
+  fault(op: FaultInput): void {
+    this.applyFault(parseSchedule([{ ...op, at: this.time }], this.allIds)[0]!);
+  }
+
+  crash(id: NodeId): void {
+    this.fault({ op: "crash", node: id });
+  }
+  restart(id: NodeId): void {
+    this.fault({ op: "restart", node: id });
+  }
+  pause(id: NodeId): void {
+    this.fault({ op: "pause", node: id });
+  }
+  resume(id: NodeId): void {
+    this.fault({ op: "resume", node: id });
+  }
+  partition(...groups: NodeId[][]): void {
+    this.fault({ op: "partition", groups });
+  }
+  isolate(id: NodeId): void {
+    this.fault({ op: "isolate", node: id });
+  }
+  heal(): void {
+    this.fault({ op: "heal" });
+  }
+  setNetwork(c: Partial<NetworkConfig>): void {
+    this.fault({ op: "network", ...c, delayMs: c.delayMs ? [c.delayMs[0], c.delayMs[1]] : undefined, tailMs: c.tailMs ? [c.tailMs[0], c.tailMs[1]] : undefined });
+  }
+  setClock(id: NodeId, skewMs: number, driftPpm = 0): void {
+    this.fault({ op: "clock", node: id, skewMs, driftPpm });
+  }
+
+  /** Whether a message could travel from `from` to `to` right now. */
+  linkOpen(from: NodeId, to: NodeId): boolean {
+    return this.partitions.isOpen(from, to);
+  }
+
+  get network(): Readonly<NetworkConfig> {
+    return this.net;
+  }
+
+  // -------------------------------------------------------------------------
+  // Internals
+
+  private rec(id: NodeId): NodeRec {
+    const r = this.byId.get(id);
+    if (!r) throw new RunError(`There is no node "${id}" in this cluster (${this.allIds.join(", ")}).`, { time: this.time });
+    return r;
+  }
+
+  private addNode(id: NodeId, isClient: boolean, factory: NodeFactory, diskOpts: DiskOptions): void {
+    const sim = this;
+    const peers = Object.freeze(isClient ? [...this.serverIds] : this.serverIds.filter((p) => p !== id));
+    const where = (): Where => sim.current ?? { node: id, time: sim.time };
+    const rec: NodeRec = {
+      id,
+      index: this.recs.length,
+      isClient,
+      factory,
+      instance: null,
+      status: "down",
+      epoch: 0,
+      timers: new Map(),
+      pending: [],
+      disk: new SimDisk(new Stream(this.seed, `disk:${id}`), diskOpts, where),
+      clock: new Clock(),
+      rng: new Stream(this.seed, `node:${id}`),
+      ctx: null as unknown as Ctx<unknown>,
+      stats: { sent: 0, bytesSent: 0, received: 0 },
+    };
+    rec.ctx = Object.freeze({
+      id,
+      peers,
+      now: () => rec.clock.read(sim.time),
+      send: (to: NodeId, msg: unknown) => sim.send(rec, to, msg),
+      setTimer: (name: string, afterMs: number) => sim.setTimer(rec, name, afterMs),
+      cancelTimer: (name: string) => {
+        rec.timers.delete(name);
+      },
+      random: () => rec.rng.next(),
+      disk: rec.disk,
+      output: (value: unknown) => sim.output(rec, value),
+      log: (text: string) => sim.trace.record({ t: sim.time, k: "log", node: id, text: String(text) }),
+    });
+    this.recs.push(rec);
+    this.byId.set(id, rec);
+  }
+
+  /** Creates a fresh instance and queues its onStart. */
+  private boot(r: NodeRec): void {
+    r.status = "up";
+    r.instance = guarded(
+      () => ({ node: r.id, handler: "the constructor", time: this.time }),
+      () => this.invoke(r, "the constructor", () => r.factory(r.ctx)) as Node<unknown>,
+    );
+    if (!r.instance || typeof r.instance.onMessage !== "function") {
+      this.fail(new RunError(`The factory for ${r.id} did not return a node with an onMessage(from, msg) method.`, { node: r.id, time: this.time }));
+    }
+    const e = new SimEvent(Kind.Start, r);
+    e.t = this.time;
+    e.epoch = r.epoch;
+    this.queue.push(e);
+  }
+
+  private dispatch(e: SimEvent): void {
+    switch (e.kind) {
+      case Kind.Deliver:
+        return this.deliver(e);
+      case Kind.Timer:
+        return this.fireTimer(e);
+      case Kind.Start: {
+        const r = e.node!;
+        if (r.epoch !== e.epoch || !r.instance) return;
+        this.trace.record({ t: this.time, k: "start", node: r.id });
+        const inst = r.instance;
+        if (inst.onStart) this.invoke(r, "onStart", () => inst.onStart!());
+        return;
+      }
+      case Kind.Fault:
+        return this.applyFault(e.op!);
+      case Kind.Call:
+        e.fn!();
+        return;
+    }
+  }
+
+  private invoke(r: NodeRec, handler: string, fn: () => unknown): unknown {
+    const prev = this.current;
+    this.current = { node: r.id, handler, time: this.time };
+    let result: unknown;
+    try {
+      result = fn();
+    } catch (err) {
+      if (err instanceof SimError) this.fail(err);
+      this.fail(new HandlerError(err, { node: r.id, handler, time: this.time }));
+    } finally {
+      this.current = prev;
+    }
+    if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function" && handler !== "the constructor") {
+      this.fail(new DeterminismError(`${handler} returning a Promise (an async handler)`, "Handlers must be synchronous: remove async/await and react to messages and timers instead.", { node: r.id, handler, time: this.time }));
+    }
+    return result;
+  }
+
+  /** Records the error in the trace and stops the run. */
+  private fail(err: SimError): never {
+    if (!this.failure) {
+      this.failure = err;
+      this.trace.record({ t: this.time, k: "error", node: err.where.node ?? "-", message: err.message });
+    }
+    throw err;
+  }
+
+  private send(r: NodeRec, to: NodeId, msg: unknown): void {
+    if (r.status === "down") return; // a stale ctx of a crashed incarnation: its words go nowhere
+    const dest = this.byId.get(to);
+    if (!dest) {
+      const w = this.current ?? { node: r.id, time: this.time };
+      this.fail(new RunError(`${r.id} sent a message to "${to}", which is not in this cluster (${this.allIds.filter((x) => x !== r.id).join(", ")}). Check the id you reply to.`, w));
+    }
+    const h = this.scratch;
+    h.a = 0x12345679;
+    h.b = 0x0badf00d;
+    const where = this.current ?? { node: r.id, time: this.time };
+    const bytes = checkValue(msg, "msg", h, this.maxBytes, where);
+    const hash = h.u32();
+    const id = this.nextMsgId++;
+    r.stats.sent++;
+    r.stats.bytesSent += bytes;
+    this.trace.record({ t: this.time, k: "send", from: r.id, to, id, msg }, hash);
+
+    const c = this.rule ? { ...this.net, ...this.rule(r.id, to, msg) } : this.net;
+    if (!this.partitions.isOpen(r.id, to)) return this.recordDrop(r.id, to, id, msg, hash, this.time, "partition");
+    if (c.drop > 0 && this.netRng.chance(c.drop)) return this.recordDrop(r.id, to, id, msg, hash, this.time, "loss");
+    this.enqueueDelivery(r, dest, id, msg, hash, c);
+    if (c.duplicate > 0 && this.netRng.chance(c.duplicate)) {
+      this.trace.record({ t: this.time, k: "duplicate", from: r.id, to, id, copy: 2 }, hash);
+      this.enqueueDelivery(r, dest, id, msg, hash, c);
+    }
+  }
+
+  private enqueueDelivery(from: NodeRec, to: NodeRec, id: number, msg: unknown, hash: number, c: NetworkConfig): void {
+    const e = new SimEvent(Kind.Deliver, to, from, id, msg, hash, this.time);
+    e.t = this.time + sampleDelay(c, this.netRng);
+    if (c.corrupt > 0 && this.netRng.chance(c.corrupt)) {
+      e.msg = corrupt(msg, (n) => Math.floor(this.netRng.next() * n));
+      e.name = "corrupted";
+    }
+    this.queue.push(e);
+  }
+
+  private recordDrop(from: NodeId, to: NodeId, id: number, msg: unknown, hash: number, sentAt: number, why: DropReason): void {
+    this.trace.record({ t: this.time, k: "drop", from, to, id, msg, sentAt, why }, hash);
+  }
+
+  private deliver(e: SimEvent): void {
+    const to = e.node!;
+    const from = e.from!;
+    if (!this.partitions.isOpen(from.id, to.id)) return this.recordDrop(from.id, to.id, e.id, e.msg, e.hash, e.sentAt, "partition");
+    if (to.status === "down") return this.recordDrop(from.id, to.id, e.id, e.msg, e.hash, e.sentAt, "down");
+    if (to.status === "paused") {
+      to.pending.push(e);
+      return;
+    }
+    to.stats.received++;
+    if (e.name === "corrupted") this.trace.record({ t: this.time, k: "deliver", from: from.id, to: to.id, id: e.id, msg: e.msg, sentAt: e.sentAt, corrupted: true }, e.hash ^ 0x5a5a);
+    else this.trace.record({ t: this.time, k: "deliver", from: from.id, to: to.id, id: e.id, msg: e.msg, sentAt: e.sentAt }, e.hash);
+    const inst = to.instance!;
+    this.invoke(to, "onMessage", () => inst.onMessage(from.id, e.msg));
+  }
+
+  private setTimer(r: NodeRec, name: string, afterMs: number): void {
+    if (r.status === "down") return;
+    if (typeof name !== "string") this.fail(new RunError(`setTimer's name must be a string, got ${typeof name}.`, this.current ?? { node: r.id, time: this.time }));
+    if (!(typeof afterMs === "number" && Number.isFinite(afterMs) && afterMs >= 0))
+      this.fail(new RunError(`setTimer("${name}", ${String(afterMs)}) needs a finite, non-negative number of ms.`, this.current ?? { node: r.id, time: this.time }));
+    const token = this.nextToken++;
+    r.timers.set(name, token);
+    const e = new SimEvent(Kind.Timer, r);
+    e.t = this.time + r.clock.trueDuration(afterMs);
+    e.name = name;
+    e.token = token;
+    e.epoch = r.epoch;
+    this.queue.push(e);
+  }
+
+  private fireTimer(e: SimEvent): void {
+    const r = e.node!;
+    if (r.epoch !== e.epoch || r.timers.get(e.name) !== e.token) return; // cancelled, replaced, or from before a crash
+    if (r.status === "paused") {
+      r.pending.push(e);
+      return;
+    }
+    r.timers.delete(e.name);
+    this.trace.record({ t: this.time, k: "timer", node: r.id, name: e.name });
+    const inst = r.instance!;
+    if (typeof inst.onTimer !== "function") this.fail(new RunError(`${r.id} set a timer "${e.name}" but has no onTimer(name) handler to receive it.`, { node: r.id, time: this.time }));
+    this.invoke(r, "onTimer", () => inst.onTimer!(e.name));
+  }
+
+  private output(r: NodeRec, value: unknown): void {
+    if (r.status === "down") return;
+    const h = this.scratch;
+    h.a = 0x2545f491;
+    h.b = 0x9e3779b9;
+    checkValue(value, "output", h, this.maxBytes, this.current ?? { node: r.id, time: this.time });
+    this.trace.record({ t: this.time, k: "output", node: r.id, value }, h.u32());
+    const o: OutputRecord = { t: this.time, node: r.id, value };
+    this.outputs.push(o);
+    for (const l of this.outputListeners) l(o);
+  }
+
+  private applyFault(op: FaultOp): void {
+    let note: string | undefined;
+    switch (op.op) {
+      case "partition":
+        this.partitions.split(op.groups);
+        break;
+      case "partition-oneway":
+        this.partitions.oneWay(op.from, op.to);
+        break;
+      case "isolate":
+        this.partitions.isolate(op.node, this.allIds);
+        break;
+      case "heal":
+        this.partitions.heal();
+        break;
+      case "network": {
+        const { at: _at, op: _op, ...rest } = op;
+        const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<NetworkConfig>;
+        this.net = { ...this.net, ...defined };
+        break;
+      }
+      case "clock":
+        this.rec(op.node).clock.set(this.time, op.skewMs, op.driftPpm ?? 0);
+        break;
+      case "disk-corruption":
+        this.rec(op.node).disk.corruptRate = op.rate;
+        break;
+      case "crash": {
+        const r = this.rec(op.node);
+        if (r.status === "down") note = "already down";
+        else {
+          r.status = "down";
+          r.instance = null;
+          r.epoch++;
+          r.timers.clear();
+          for (const w of r.pending) if (w.kind === Kind.Deliver) this.recordDrop(w.from!.id, r.id, w.id, w.msg, w.hash, w.sentAt, "down");
+          r.pending = [];
+          r.disk.crash();
+        }
+        break;
+      }
+      case "restart": {
+        const r = this.rec(op.node);
+        if (r.status !== "down") note = "not down: nothing to restart";
+        else {
+          this.trace.record({ t: this.time, k: "fault", op });
+          this.trace.record({ t: this.time, k: "restart", node: r.id });
+          this.boot(r);
+          return;
+        }
+        break;
+      }
+      case "pause": {
+        const r = this.rec(op.node);
+        if (r.status !== "up") note = `${r.status}: cannot pause`;
+        else r.status = "paused";
+        break;
+      }
+      case "resume": {
+        const r = this.rec(op.node);
+        if (r.status !== "paused") note = "not paused";
+        else {
+          r.status = "up";
+          // Work that queued up during the pause runs now, in arrival order.
+          const work = r.pending;
+          r.pending = [];
+          for (const w of work) {
+            w.t = this.time;
+            this.queue.push(w);
+          }
+        }
+        break;
+      }
+    }
+    this.trace.record(note ? { t: this.time, k: "fault", op, note } : { t: this.time, k: "fault", op });
+    if (!note && (op.op === "crash" || op.op === "pause" || op.op === "resume")) this.trace.record({ t: this.time, k: op.op, node: op.node });
+  }
+}

@@ -1,0 +1,77 @@
+// What the grader tells a suite when it runs it (through vitest's provide /
+// inject), and what a suite tells the grader back about each scenario
+// (through the test's meta). Both sides import these types from here.
+
+import type { Schedule, TraceJson } from "../../sim/index.ts";
+
+export interface GradeContext {
+  /** Absolute path of the project root. */
+  root: string;
+  /** Absolute path of the implementation directory (exercises/, solutions/, or any DIR). */
+  target: string;
+  /** How the user named the target on the command line, for replay commands. */
+  targetArg: string;
+  /** Base seed (default 1). */
+  seed: number;
+  /** Runs per scenario; 0 keeps each scenario's own default. */
+  runs: number;
+  /** Rerun exactly one failing run. */
+  replay: ReplayRequest | null;
+  /** Trace events to keep in a failure's trace file. */
+  traceEvents: number;
+}
+
+export interface ReplayRequest {
+  scenario: string;
+  seed: number;
+  /** fast-check's counterexample path, for generative scenarios. */
+  path: string | null;
+}
+
+export type ScenarioStatus = "pass" | "fail" | "not-started" | "error";
+
+export interface FailureMeta {
+  seed: number;
+  /** The violated property in plain words, then what happened. */
+  message: string;
+  /** The property alone (when the failure is a violation). */
+  property: string | null;
+  /** The fault schedule of the first failing run, and the one it shrank to. */
+  schedule: Schedule | null;
+  minimizedSchedule: Schedule | null;
+  /** fast-check's path to the minimal counterexample (generative scenarios). */
+  path: string | null;
+  /** The exact command that reruns this failure. */
+  replay: string;
+  /** Space-time diagram of the events leading to the failure. */
+  diagram: string;
+  /** Set by the grader once it has written the trace to .faultline/traces/. */
+  traceFile: string | null;
+  /** The trace of the failing run (the last events), for the grader to write out. */
+  trace: TraceJson | null;
+  /** Where learner code failed, when known ("src/echo.ts:14"). */
+  location: string | null;
+}
+
+export interface ScenarioMeta {
+  name: string;
+  kind: "scripted" | "generative";
+  status: ScenarioStatus;
+  runs: number;
+  seed: number;
+  traceHash: string;
+  failure: FailureMeta | null;
+}
+
+declare module "vitest" {
+  interface ProvidedContext {
+    faultline: GradeContext;
+  }
+}
+
+// vitest re-exports TaskMeta from its runner package; augment it there.
+declare module "@vitest/runner" {
+  interface TaskMeta {
+    faultline?: ScenarioMeta;
+  }
+}

@@ -1,0 +1,283 @@
+// The scenario harness. A suite opens with
+//
+//   const ex = await exercise<typeof import("../../exercises/echo/echo.ts")>("echo", "echo.ts");
+//
+// and then states its scenarios:
+//
+//   ex.scripted("name that states the property", { runs: 5 }, (lab) => { … });
+//   ex.generative("name", { runs: 100, schedule: scheduleArb({...}) }, (lab, schedule) => { … });
+//
+// Each scenario runs in virtual time, across seeds; a failure is shrunk (for
+// generative scenarios), re-run once to capture its trace, and reported to the
+// grader through the test's meta: seed, schedules, the property in plain
+// words, a space-time diagram and the command that replays it.
+
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import fc from "fast-check";
+import { inject, test } from "vitest";
+import type { TaskMeta } from "vitest";
+import { Violation } from "../../check/violation.ts";
+import {
+  Cluster,
+  Hasher,
+  HandlerError,
+  SimError,
+  Simulation,
+  TodoError,
+  formatSchedule,
+  renderDiagram,
+  sourceLocation,
+  type ClusterOptions,
+  type Schedule,
+  type SimOptions,
+} from "../../sim/index.ts";
+import type { FailureMeta, GradeContext, ScenarioMeta } from "./context.ts";
+import { resolveTarget } from "./target.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..", "..");
+
+/** The grader's settings, or defaults when a suite is run directly with vitest. */
+export function gradeContext(): GradeContext {
+  let provided: GradeContext | undefined;
+  try {
+    provided = inject("faultline");
+  } catch {
+    provided = undefined;
+  }
+  if (provided) return provided;
+  const targetArg = process.env["FAULTLINE_TARGET"] ?? "exercises";
+  return {
+    root: ROOT,
+    target: resolveTarget(ROOT, targetArg),
+    targetArg,
+    seed: Number(process.env["FAULTLINE_SEED"] ?? 1),
+    runs: Number(process.env["FAULTLINE_RUNS"] ?? 0),
+    replay: null,
+    traceEvents: 2000,
+  };
+}
+
+
+/** The world a scenario body works in: its seed, and simulations registered for tracing. */
+export interface Lab {
+  readonly seed: number;
+  /** n nodes of the implementation under test, seeded with this run's seed. */
+  cluster(opts: Omit<ClusterOptions, "seed">): Cluster;
+  /** A simulation with an explicit node table (for exercises with mixed roles). */
+  simulation(opts: Omit<SimOptions, "seed">): Simulation;
+}
+
+class RunLab implements Lab {
+  readonly sims: Simulation[] = [];
+  constructor(readonly seed: number) {}
+  cluster(opts: Omit<ClusterOptions, "seed">): Cluster {
+    const c = new Cluster({ ...opts, seed: this.seed });
+    this.sims.push(c);
+    return c;
+  }
+  simulation(opts: Omit<SimOptions, "seed">): Simulation {
+    const s = new Simulation({ ...opts, seed: this.seed });
+    this.sims.push(s);
+    return s;
+  }
+  hash(): string {
+    if (this.sims.length === 1) return this.sims[0]!.traceHash;
+    const h = new Hasher().num(this.seed);
+    for (const s of this.sims) h.str(s.traceHash);
+    return h.hex();
+  }
+}
+
+type Outcome = { ok: true; hash: string; lab: RunLab } | { ok: false; hash: string; lab: RunLab; error: unknown };
+
+function runOnce<S>(seed: number, schedule: S, body: (lab: Lab, schedule: S) => void): Outcome {
+  const lab = new RunLab(seed);
+  try {
+    body(lab, schedule);
+    return { ok: true, hash: lab.hash(), lab };
+  } catch (error) {
+    return { ok: false, hash: lab.hash(), lab, error };
+  }
+}
+
+function isTodo(e: unknown): boolean {
+  return e instanceof TodoError || (e instanceof HandlerError && e.isTodo);
+}
+
+function describeError(e: unknown): { message: string; property: string | null; location: string | null } {
+  if (isTodo(e)) {
+    const todoErr = (e instanceof HandlerError ? e.cause : e) as Error;
+    const loc = sourceLocation(todoErr) ?? null;
+    const what = todoErr.message.replace(/^Not written yet: /, "");
+    return { message: `${loc ?? "your file"} is still a todo: ${what}`, property: null, location: loc };
+  }
+  if (e instanceof Violation) return { message: e.message, property: e.property, location: null };
+  if (e instanceof HandlerError) return { message: e.message, property: null, location: e.cause instanceof Error ? sourceLocation(e.cause) ?? null : null };
+  if (e instanceof SimError) return { message: e.message, property: null, location: null };
+  if (e instanceof Error) {
+    const loc = sourceLocation(e) ?? null;
+    return { message: `${e.name}: ${e.message}${loc ? ` (${loc})` : ""}`, property: null, location: loc };
+  }
+  return { message: String(e), property: null, location: null };
+}
+
+function shellQuote(s: string): string {
+  return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface ScriptedOptions {
+  /** Seeds to try (seed, seed+1, …); default 1. */
+  runs?: number;
+}
+
+export interface GenerativeOptions<S> {
+  /** fast-check cases; default 50. */
+  runs?: number;
+  /** The fault schedule arbitrary (plain data, so it shrinks). */
+  schedule: fc.Arbitrary<S>;
+}
+
+export class Exercise<T> {
+  constructor(
+    readonly id: string,
+    /** The module under test. */
+    readonly impl: T,
+    readonly ctx: GradeContext,
+  ) {}
+
+  private replayCommand(name: string, seed: number, path: string | null): string {
+    const target = this.ctx.targetArg === "exercises" ? "" : ` --target ${shellQuote(this.ctx.targetArg)}`;
+    return `npx faultline replay ${this.id} --scenario ${shellQuote(name)} --seed ${seed}${path ? ` --path ${path}` : ""}${target}`;
+  }
+
+  private failureMeta(name: string, seed: number, out: Outcome & { ok: false }, schedule: Schedule | null, minimized: Schedule | null, path: string | null): FailureMeta {
+    const d = describeError(out.error);
+    const sim = out.lab.sims[out.lab.sims.length - 1];
+    const events = sim ? sim.trace.excerpt({ last: 40 }) : [];
+    return {
+      seed,
+      message: d.message,
+      property: d.property,
+      schedule,
+      minimizedSchedule: minimized,
+      path,
+      replay: this.replayCommand(name, seed, path),
+      diagram: sim ? renderDiagram(events, { width: 80, nodes: undefined }) : "(the scenario failed before a simulation started)",
+      traceFile: null,
+      trace: sim ? sim.traceJson(this.ctx.traceEvents) : null,
+      location: d.location,
+    };
+  }
+
+  private report(meta: ScenarioMeta, task: { meta: TaskMeta }): void {
+    task.meta.faultline = meta;
+    if (meta.status === "pass") return;
+    const f = meta.failure!;
+    const lines = [
+      meta.status === "not-started" ? `not started: ${f.message}` : f.message,
+      "",
+      `seed ${f.seed}`,
+      ...(f.minimizedSchedule ? ["fault schedule (shrunk):", formatSchedule(f.minimizedSchedule), ""] : []),
+      f.diagram,
+      "",
+      `replay: ${f.replay}`,
+    ];
+    const err = new Error(lines.join("\n"));
+    err.stack = err.message; // the harness's own stack is noise to a learner
+    throw err;
+  }
+
+  private runsFor(defaultRuns: number): number {
+    return this.ctx.runs > 0 ? this.ctx.runs : defaultRuns;
+  }
+
+  /** A short story run on seeds seed..seed+runs-1; stops at the first failing seed. */
+  scripted(name: string, opts: ScriptedOptions, body: (lab: Lab) => void): void {
+    test(name, ({ task }) => {
+      const replay = this.ctx.replay?.scenario === name ? this.ctx.replay : null;
+      const base = replay ? replay.seed : this.ctx.seed;
+      const runs = replay ? 1 : this.runsFor(opts.runs ?? 1);
+      const hashes = new Hasher();
+      let lastHash = "";
+      for (let i = 0; i < runs; i++) {
+        const seed = base + i;
+        const out = runOnce(seed, null, (lab) => body(lab));
+        if (!out.ok) {
+          const failure = this.failureMeta(name, seed, out, null, null, null);
+          return this.report({ name, kind: "scripted", status: isTodo(out.error) ? "not-started" : "fail", runs: i + 1, seed, traceHash: out.hash, failure }, task);
+        }
+        hashes.str(out.hash);
+        lastHash = out.hash;
+      }
+      this.report({ name, kind: "scripted", status: "pass", runs, seed: base, traceHash: runs === 1 ? lastHash : hashes.hex(), failure: null }, task);
+    });
+  }
+
+  /**
+   * Many runs with random fault schedules against the properties the body
+   * checks. fast-check draws a simulator seed (never shrunk) and a schedule
+   * (shrunk to a minimal one on failure).
+   */
+  generative<S extends Schedule>(name: string, opts: GenerativeOptions<S>, body: (lab: Lab, schedule: S) => void): void {
+    test(name, ({ task }) => {
+      const replay = this.ctx.replay?.scenario === name ? this.ctx.replay : null;
+      const seed = replay ? replay.seed : this.ctx.seed;
+      const runs = this.runsFor(opts.runs ?? 50);
+      // An untouched stub fails on every run: one probe with no faults says so
+      // without spending a shrink on it.
+      const probe = runOnce(seed, [] as unknown as S, body);
+      if (!probe.ok && isTodo(probe.error)) {
+        const failure = this.failureMeta(name, seed, probe, [], [], null);
+        return this.report({ name, kind: "generative", status: "not-started", runs: 1, seed, traceHash: probe.hash, failure }, task);
+      }
+      const hashes = new Hasher();
+      let firstFailing: S | null = null;
+      let count = 0;
+      const property = fc.property(fc.noShrink(fc.integer({ min: 0, max: 0x7fffffff })), opts.schedule, (simSeed, schedule) => {
+        const out = runOnce(simSeed, schedule, body);
+        count++;
+        if (out.ok) {
+          if (firstFailing === null) hashes.str(out.hash);
+          return;
+        }
+        if (firstFailing === null) firstFailing = schedule;
+        throw out.error;
+      });
+      const details = fc.check(property, {
+        seed,
+        numRuns: runs,
+        ...(replay?.path ? { path: replay.path } : {}),
+      });
+      if (!details.failed || !details.counterexample) {
+        return this.report({ name, kind: "generative", status: "pass", runs: details.numRuns, seed, traceHash: hashes.hex(), failure: null }, task);
+      }
+      const [simSeed, minimized] = details.counterexample;
+      const out = runOnce(simSeed, minimized, body);
+      if (out.ok) {
+        // Only possible if the body is not deterministic: say so rather than guess.
+        throw new Error(`Scenario "${name}" failed on seed ${seed} but passed when re-run with the shrunk schedule: the scenario or the code under test is not deterministic.`);
+      }
+      const path = details.counterexamplePath ?? null;
+      const failure = this.failureMeta(name, seed, out, firstFailing, minimized, path);
+      this.report({ name, kind: "generative", status: isTodo(out.error) ? "not-started" : "fail", runs: count, seed, traceHash: out.hash, failure }, task);
+    });
+  }
+}
+
+/**
+ * Loads the implementation under test: `<target>/<id>/<file>`. A missing file
+ * or a module that fails to load fails the whole suite with a clear message
+ * (the grader reports it as status "error").
+ */
+export async function exercise<T>(id: string, file: string): Promise<Exercise<T>> {
+  const ctx = gradeContext();
+  const full = join(ctx.target, id, file);
+  if (!existsSync(full)) {
+    const rel = relative(ctx.root, full) || full;
+    throw new Error(`Could not find ${rel}. The grader looks for ${file} in ${id}/ under the target directory. Run "npx faultline reset ${id}" to restore the stub.`);
+  }
+  const impl = (await import(pathToFileURL(full).href)) as T;
+  return new Exercise<T>(id, impl, ctx);
+}

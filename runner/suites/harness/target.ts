@@ -1,0 +1,10 @@
+// Where the implementation under test lives. Kept free of vitest imports so
+// the grader (outside the test workers) can use it too.
+
+import { isAbsolute, join, resolve } from "node:path";
+
+/** "exercises" and "solutions" are the project's own folders; anything else is a directory path. */
+export function resolveTarget(root: string, arg: string): string {
+  if (arg === "exercises" || arg === "solutions") return join(root, arg);
+  return isAbsolute(arg) ? arg : resolve(process.cwd(), arg);
+}

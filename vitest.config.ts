@@ -1,0 +1,14 @@
+// Unit tests of the lab itself live beside the code (runner/**/x.test.ts).
+// Exercise suites (runner/suites/) are run by the grader, which chooses the
+// implementation under test; run them with `npx faultline grade`, not here.
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { "faultline/sim": fileURLToPath(new URL("./runner/sim/index.ts", import.meta.url)) } },
+  test: {
+    include: ["runner/**/*.test.ts", "runner/**/*.test.tsx"],
+    exclude: ["runner/suites/**", "node_modules/**", ".faultline/**"],
+    testTimeout: 60_000,
+  },
+});
