@@ -9,13 +9,18 @@ export class Violation extends Error {
     readonly property: string,
     /** What happened instead, concretely (ids, values, times). */
     readonly details = "",
+    /** Virtual time of the offending event, when known: the diagram is centred there. */
+    readonly at?: number,
   ) {
     super(details ? `${property}: ${details}` : property);
     this.name = "Violation";
   }
 }
 
-/** Throws a Violation of `property` unless `cond` holds. `details` is only built on failure. */
-export function expectThat(cond: boolean, property: string, details?: () => string): asserts cond {
-  if (!cond) throw new Violation(property, details ? details() : "");
+/**
+ * Throws a Violation of `property` unless `cond` holds. `details` is only
+ * built on failure; `at` (virtual ms) centres the failure's diagram there.
+ */
+export function expectThat(cond: boolean, property: string, details?: () => string, at?: number): asserts cond {
+  if (!cond) throw new Violation(property, details ? details() : "", at);
 }

@@ -7,6 +7,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Reporter, TestModule, Vitest } from "vitest/node";
 import { createVitest } from "vitest/node";
+import type { TraceJson } from "../sim/index.ts";
 import type { GradeContext, ReplayRequest, ScenarioMeta, ScenarioStatus } from "../suites/harness/context.ts";
 import { resolveTarget } from "../suites/harness/target.ts";
 
@@ -14,9 +15,11 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/
 
 export type ExerciseStatus = "pass" | "fail" | "error" | "not-started";
 
-export interface ScenarioResult extends Omit<ScenarioMeta, "failure" | "kind"> {
+export interface ScenarioResult extends Omit<ScenarioMeta, "failure" | "kind" | "trace"> {
   kind: ScenarioMeta["kind"] | "unknown";
   failure: FailureResult | null;
+  /** Only in replays of a passing run: the run's trace (not part of the JSON contract). */
+  trace?: TraceJson;
 }
 
 export interface FailureResult {
@@ -181,7 +184,10 @@ function exerciseResult(root: string, id: string, modules: readonly TestModule[]
     if (r.state === "skipped" || r.state === "pending") continue;
     const meta = tc.meta().faultline;
     if (meta) {
-      scenarios.push({ ...meta, failure: meta.failure ? writeTrace(root, traceDir, id, meta) : null });
+      const { trace, ...rest } = meta;
+      const result: ScenarioResult = { ...rest, failure: meta.failure ? writeTrace(root, traceDir, id, meta) : null };
+      if (trace) result.trace = trace;
+      scenarios.push(result);
     } else {
       // The test failed outside the harness (a bug in the suite, or code that threw while being set up).
       const message = r.state === "failed" ? (r.errors?.[0]?.message ?? "failed") : "";

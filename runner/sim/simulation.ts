@@ -144,10 +144,12 @@ export class Simulation {
       const factory = isClient ? opts.clients![id]! : opts.nodes[id]!;
       this.addNode(id, isClient, factory, opts.disk ?? {});
     }
-    if (opts.schedule) this.schedule(opts.schedule);
     // Build every instance now so the harness can reach them before running;
     // onStart runs as the first events at t=0.
     for (const r of this.recs) this.boot(r);
+    // Queued after the starts, so a fault at t=0 meets started nodes, exactly
+    // as when the same schedule is passed to sim.schedule() after construction.
+    if (opts.schedule) this.schedule(opts.schedule);
   }
 
   // -------------------------------------------------------------------------

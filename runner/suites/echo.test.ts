@@ -81,8 +81,8 @@ function expectOneReplyPerDelivery(sim: Simulation, server: NodeId): void {
       if (f.k === "send" && f.from === server) sends.push(f);
     }
     const req = e.msg as Echo.EchoRequest;
-    expectThat(sends.length === 1, "each request that arrives gets exactly one reply (retries and duplicates included)", () => `request ${req.id} from ${e.from} arrived at t=${e.t} and ${server} sent ${sends.length} messages in reply`);
-    expectThat(sends[0]!.to === e.from, "the reply goes back to whoever asked", () => `request ${req.id} came from ${e.from} but the reply went to ${sends[0]!.to}`);
+    expectThat(sends.length === 1, "each request that arrives gets exactly one reply (retries and duplicates included)", () => `request ${req.id} from ${e.from} arrived at t=${e.t} and ${server} sent ${sends.length} messages in reply`, e.t);
+    expectThat(sends[0]!.to === e.from, "the reply goes back to whoever asked", () => `request ${req.id} came from ${e.from} but the reply went to ${sends[0]!.to}`, e.t);
   }
 }
 

@@ -61,6 +61,8 @@ export interface ScenarioMeta {
   seed: number;
   traceHash: string;
   failure: FailureMeta | null;
+  /** The run's trace, only when replaying (a failure carries its own). */
+  trace?: TraceJson | null;
 }
 
 declare module "vitest" {

@@ -32,6 +32,7 @@ import {
   type ClusterOptions,
   type Schedule,
   type SimOptions,
+  type TraceJson,
 } from "../../sim/index.ts";
 import type { FailureMeta, GradeContext, ScenarioMeta } from "./context.ts";
 import { resolveTarget } from "./target.ts";
@@ -155,7 +156,15 @@ export class Exercise<T> {
   private failureMeta(name: string, seed: number, out: Outcome & { ok: false }, schedule: Schedule | null, minimized: Schedule | null, path: string | null): FailureMeta {
     const d = describeError(out.error);
     const sim = out.lab.sims[out.lab.sims.length - 1];
-    const events = sim ? sim.trace.excerpt({ last: 40 }) : [];
+    // Centre the excerpt on the violation when its time is known, else show the end of the run.
+    const at = out.error instanceof Violation ? out.error.at : undefined;
+    let events = sim ? sim.trace.excerpt({ last: 40 }) : [];
+    if (sim && at !== undefined) {
+      const all = sim.trace.all();
+      let i = all.findIndex((e) => e.t > at);
+      if (i < 0) i = all.length;
+      events = all.slice(Math.max(0, i - 30), i + 10);
+    }
     return {
       seed,
       message: d.message,
@@ -201,6 +210,7 @@ export class Exercise<T> {
       const runs = replay ? 1 : this.runsFor(opts.runs ?? 1);
       const hashes = new Hasher();
       let lastHash = "";
+      let lastTrace: TraceJson | null = null;
       for (let i = 0; i < runs; i++) {
         const seed = base + i;
         const out = runOnce(seed, null, (lab) => body(lab));
@@ -210,8 +220,9 @@ export class Exercise<T> {
         }
         hashes.str(out.hash);
         lastHash = out.hash;
+        if (replay) lastTrace = out.lab.sims.at(-1)?.traceJson(this.ctx.traceEvents) ?? null;
       }
-      this.report({ name, kind: "scripted", status: "pass", runs, seed: base, traceHash: runs === 1 ? lastHash : hashes.hex(), failure: null }, task);
+      this.report({ name, kind: "scripted", status: "pass", runs, seed: base, traceHash: runs === 1 ? lastHash : hashes.hex(), failure: null, trace: lastTrace }, task);
     });
   }
 
@@ -235,11 +246,13 @@ export class Exercise<T> {
       const hashes = new Hasher();
       let firstFailing: S | null = null;
       let count = 0;
+      let lastTrace: TraceJson | null = null;
       const property = fc.property(fc.noShrink(fc.integer({ min: 0, max: 0x7fffffff })), opts.schedule, (simSeed, schedule) => {
         const out = runOnce(simSeed, schedule, body);
         count++;
         if (out.ok) {
           if (firstFailing === null) hashes.str(out.hash);
+          if (replay) lastTrace = out.lab.sims.at(-1)?.traceJson(this.ctx.traceEvents) ?? null;
           return;
         }
         if (firstFailing === null) firstFailing = schedule;
@@ -251,7 +264,7 @@ export class Exercise<T> {
         ...(replay?.path ? { path: replay.path } : {}),
       });
       if (!details.failed || !details.counterexample) {
-        return this.report({ name, kind: "generative", status: "pass", runs: details.numRuns, seed, traceHash: hashes.hex(), failure: null }, task);
+        return this.report({ name, kind: "generative", status: "pass", runs: details.numRuns, seed, traceHash: hashes.hex(), failure: null, trace: lastTrace }, task);
       }
       const [simSeed, minimized] = details.counterexample;
       const out = runOnce(simSeed, minimized, body);

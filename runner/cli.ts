@@ -1,0 +1,333 @@
+// faultline's command line (DESIGN §6): command parsing and the plain
+// (non-TTY) output. Interactive screens live in runner/tui.
+
+import { existsSync, readFileSync } from "node:fs";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { exercisesInOrder, findExercise, findLesson, loadCourse, type Course } from "./course/course.ts";
+import { extractCells, runCell } from "./notebook/cells.ts";
+import { displayStatus, exerciseProgressOf, loadProgress, recordGrade, updateProgress } from "./course/progress.ts";
+import { resetExercise, undoReset } from "./course/reset.ts";
+import { formatReport, formatStatus, indent } from "./grade/format.ts";
+import { grade, ROOT, type GradeReport } from "./grade/grade.ts";
+import { colorEnabled, makeStyler } from "./grade/style.ts";
+import { renderDiagram, type TraceJson } from "./sim/index.ts";
+
+/** A usage or setup problem: exit code 2. */
+export class UsageError extends Error {}
+
+const s = makeStyler(colorEnabled());
+const out = (text = "") => process.stdout.write(text + "\n");
+const err = (text: string) => process.stderr.write(text + "\n");
+
+interface Command {
+  usage: string;
+  summary: string;
+  options?: ParseArgsConfig["options"];
+  run(args: { values: Record<string, unknown>; positionals: string[] }): Promise<number>;
+}
+
+const targetOption = { target: { type: "string" as const, default: "exercises" } };
+
+function course(): Course {
+  return loadCourse(ROOT);
+}
+
+function checkIds(c: Course, ids: readonly string[]): void {
+  for (const id of ids) {
+    if (!findExercise(c, id)) throw new UsageError(`There is no exercise "${id}". Exercises: ${exercisesInOrder(c).map((e) => e.id).join(", ")}.`);
+  }
+}
+
+function intOption(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} takes a whole number, not "${String(v)}".`);
+  return n;
+}
+
+function checkTarget(target: string): void {
+  if (target === "exercises" || target === "solutions") return;
+  if (!existsSync(target)) throw new UsageError(`--target ${target}: no such directory. Use exercises, solutions, or a directory laid out like exercises/ (one folder per exercise id).`);
+}
+
+/** Grading against exercises/ is the learner's own work: remember how it went. */
+function remember(report: GradeReport): void {
+  if (report.target !== "exercises") return;
+  try {
+    const r = updateProgress(ROOT, (p) => {
+      for (const e of report.exercises) recordGrade(p, e.id, e.status, new Date());
+    });
+    if (r.warning) err(s.warn(r.warning));
+  } catch (e) {
+    err(s.warn(`Could not save progress: ${(e as Error).message}`));
+  }
+}
+
+async function runGrade(ids: string[], values: Record<string, unknown>): Promise<number> {
+  const target = String(values["target"]);
+  checkTarget(target);
+  const report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs") });
+  remember(report);
+  if (values["junit"]) {
+    const { writeJunit } = await import("./grade/junit.ts");
+    writeJunit(String(values["junit"]), report);
+  }
+  if (values["json"]) out(JSON.stringify(report, null, 2));
+  else out(formatReport(report, s));
+  return report.passed ? 0 : 1;
+}
+
+const commands: Record<string, Command> = {
+  list: {
+    usage: "faultline list [--json]",
+    summary: "lessons and exercises with status",
+    options: { json: { type: "boolean" } },
+    async run({ values }) {
+      const c = course();
+      const { progress, warning } = loadProgress(ROOT);
+      if (warning) err(s.warn(warning));
+      const lessons = c.lessons.map((l) => ({
+        id: l.id,
+        title: l.title,
+        file: l.file,
+        exercises: l.exercises.map((id) => {
+          const e = findExercise(c, id)!;
+          const p = exerciseProgressOf(progress, id);
+          return { id, title: e.title, summary: e.summary, status: displayStatus(p), lastResult: p.lastGradedAt ? p.status : null, attempts: p.attempts };
+        }),
+      }));
+      if (values["json"]) {
+        out(JSON.stringify({ version: 1, title: c.title, lessons }, null, 2));
+        return 0;
+      }
+      out(s.bold(c.title));
+      for (const l of lessons) {
+        out(`\n${s.bold(l.id)}  ${l.title}`);
+        for (const e of l.exercises) out(`  ${statusMark(e.status)} ${e.id.padEnd(18)} ${e.summary}`);
+      }
+      return 0;
+    },
+  },
+
+  grade: {
+    usage: "faultline grade <id…> [--target exercises|solutions|DIR] [--seed N] [--runs N] [--json] [--junit FILE]",
+    summary: "grade exercises; exit 0 all pass, 1 any fail, 2 usage/setup error",
+    options: { ...targetOption, seed: { type: "string" }, runs: { type: "string" }, json: { type: "boolean" }, junit: { type: "string" } },
+    async run({ values, positionals }) {
+      if (positionals.length === 0) throw new UsageError("Which exercise? e.g. `faultline grade echo`. `faultline list` shows them all.");
+      checkIds(course(), positionals);
+      return runGrade(positionals, values);
+    },
+  },
+
+  verify: {
+    usage: "faultline verify [--target exercises|solutions|DIR] [--seed N] [--runs N] [--json] [--junit FILE]",
+    summary: "grade every exercise in course order",
+    options: { ...targetOption, seed: { type: "string" }, runs: { type: "string" }, json: { type: "boolean" }, junit: { type: "string" } },
+    async run({ values }) {
+      return runGrade(exercisesInOrder(course()).map((e) => e.id), values);
+    },
+  },
+
+  replay: {
+    usage: "faultline replay <id> --seed N [--scenario NAME] [--path P] [--target …] [--events N]",
+    summary: "rerun one run exactly and print its trace",
+    options: { ...targetOption, seed: { type: "string" }, scenario: { type: "string" }, path: { type: "string" }, events: { type: "string" }, json: { type: "boolean" } },
+    async run({ values, positionals }) {
+      const [id] = positionals;
+      if (!id) throw new UsageError("Which exercise? e.g. `faultline replay echo --seed 3`.");
+      checkIds(course(), [id]);
+      const seed = intOption(values["seed"], "seed");
+      if (seed === undefined) throw new UsageError("replay needs --seed N: the seed printed with the failure.");
+      const target = String(values["target"]);
+      checkTarget(target);
+      let scenario = values["scenario"] as string | undefined;
+      if (!scenario) {
+        // Without a name, replay the first scenario that fails at this seed.
+        const probe = await grade({ ids: [id], target, seed });
+        scenario = probe.exercises[0]?.scenarios.find((x) => x.status !== "pass")?.name ?? probe.exercises[0]?.scenarios[0]?.name;
+        if (!scenario) throw new UsageError(`The suite for ${id} has no scenarios to replay.`);
+      }
+      const report = await grade({ ids: [id], target, seed, replay: { scenario, seed, path: (values["path"] as string | undefined) ?? null }, traceEvents: 20_000 });
+      const ex = report.exercises[0]!;
+      if (ex.error) {
+        err(s.bad(ex.error));
+        return 1;
+      }
+      const sc = ex.scenarios[0];
+      if (!sc) throw new UsageError(`No scenario named "${scenario}" in ${id}. Scenarios are listed by \`faultline grade ${id}\`.`);
+      if (values["json"]) {
+        out(JSON.stringify(report, null, 2));
+        return sc.status === "pass" ? 0 : 1;
+      }
+      const events = intOption(values["events"], "events") ?? 60;
+      let trace: TraceJson | null = sc.trace ?? null;
+      if (sc.failure?.traceFile) trace = (JSON.parse(readFileSync(`${ROOT}/${sc.failure.traceFile}`, "utf8")) as { trace: TraceJson }).trace;
+      out(`${s.bold(id)} · ${sc.name} · seed ${seed} · ${formatStatus(sc.status, s)}`);
+      if (trace) {
+        const shown = trace.events.slice(-events);
+        out(s.dim(`last ${shown.length} of ${trace.total} events (--events N for more)`));
+        out(indent(renderDiagram(shown, { width: Math.min(process.stdout.columns ?? 80, 120), nodes: trace.nodes, ascii: !process.stdout.isTTY && process.env["FAULTLINE_ASCII"] === "1" }), 2));
+      }
+      if (sc.failure) {
+        out("");
+        out(sc.failure.message);
+        if (sc.failure.traceFile) out(s.dim(`trace: ${sc.failure.traceFile}`));
+      }
+      out(`trace hash: ${sc.traceHash}`);
+      return sc.status === "pass" ? 0 : 1;
+    },
+  },
+
+  run: {
+    usage: "faultline run <lesson-id> [--cell N]",
+    summary: "run a lesson's cells without the TUI and print their output",
+    options: { cell: { type: "string" } },
+    async run({ values, positionals }) {
+      const [lessonArg] = positionals;
+      const c = course();
+      if (!lessonArg) throw new UsageError(`Which lesson? e.g. \`faultline run 00-the-lab\`. Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
+      const lesson = findLesson(c, lessonArg);
+      if (!lesson) throw new UsageError(`There is no lesson "${lessonArg}". Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
+      const cells = extractCells(readFileSync(`${ROOT}/${lesson.file}`, "utf8"));
+      const only = intOption(values["cell"], "cell");
+      if (only !== undefined && (only < 1 || only > cells.length)) throw new UsageError(`${lesson.id} has ${cells.length} cell${cells.length === 1 ? "" : "s"}: --cell takes 1 to ${cells.length}.`);
+      const chosen = only === undefined ? cells : cells.filter((x) => x.index === only);
+      if (chosen.length === 0) {
+        out(`${lesson.id} has no runnable cells.`);
+        return 0;
+      }
+      let failed = 0;
+      for (const cell of chosen) {
+        out(s.bold(`── ${lesson.id} · cell ${cell.index} of ${cells.length} ${"─".repeat(Math.max(0, 40 - lesson.id.length))}`));
+        const r = await runCell(ROOT, lesson.id, cell, { columns: Math.min(process.stdout.columns ?? 80, 120), color: colorEnabled() });
+        if (r.output) out(r.output);
+        if (!r.ok) {
+          failed++;
+          out(s.bad(r.timedOut ? `cell ${cell.index} timed out` : `cell ${cell.index} failed (exit code ${r.exitCode})`));
+        }
+        out("");
+      }
+      if (failed) out(s.bad(`${failed} of ${chosen.length} cell${chosen.length === 1 ? "" : "s"} failed.`));
+      return failed ? 1 : 0;
+    },
+  },
+
+  hint: {
+    usage: "faultline hint <id>",
+    summary: "the next hint (progressive)",
+    async run({ positionals }) {
+      const [id] = positionals;
+      if (!id) throw new UsageError("Which exercise? e.g. `faultline hint echo`.");
+      const c = course();
+      checkIds(c, [id]);
+      const e = findExercise(c, id)!;
+      let shown = 0;
+      updateProgress(ROOT, (p) => {
+        const ep = exerciseProgressOf(p, id);
+        shown = Math.min(ep.hintsShown + 1, e.hints.length);
+        p.exercises[id] = { ...ep, hintsShown: shown };
+      });
+      for (let i = 0; i < shown; i++) out(`${s.accent(`hint ${i + 1}/${e.hints.length}`)}  ${e.hints[i]}`);
+      if (shown === e.hints.length) out(s.dim("That was the last hint. The lesson section named in the stub explains the rest."));
+      return 0;
+    },
+  },
+
+  reset: {
+    usage: "faultline reset <id> [--undo]",
+    summary: "restore the stub, after backing up your file (--undo restores the backup)",
+    options: { undo: { type: "boolean" } },
+    async run({ values, positionals }) {
+      const [id] = positionals;
+      if (!id) throw new UsageError("Which exercise? e.g. `faultline reset echo`.");
+      const c = course();
+      checkIds(c, [id]);
+      const e = findExercise(c, id)!;
+      if (values["undo"]) {
+        const restored = undoReset(ROOT, e);
+        out(restored ? `Restored your ${id} files from ${restored}.` : `There is no backup of ${id} to restore.`);
+        return restored ? 0 : 1;
+      }
+      const backup = resetExercise(ROOT, e);
+      out(backup ? `Your files were saved in ${backup}; exercises/${id}/ holds the stub again. \`faultline reset --undo ${id}\` brings your work back.` : `exercises/${id}/ holds the stub again.`);
+      return 0;
+    },
+  },
+
+  solution: {
+    usage: "faultline solution <id>",
+    summary: "show the reference solution once the exercise passes",
+    async run({ positionals }) {
+      const [id] = positionals;
+      if (!id) throw new UsageError("Which exercise? e.g. `faultline solution echo`.");
+      const c = course();
+      checkIds(c, [id]);
+      const p = exerciseProgressOf(loadProgress(ROOT).progress, id);
+      if (!p.passedAt) {
+        out(`The reference solution opens once your ${id} passes: \`faultline grade ${id}\`. Until then, \`faultline hint ${id}\` helps.`);
+        return 1;
+      }
+      for (const f of findExercise(c, id)!.files) {
+        out(s.bold(`solutions/${id}/${f}`));
+        out(readFileSync(`${ROOT}/solutions/${id}/${f}`, "utf8"));
+      }
+      return 0;
+    },
+  },
+};
+
+function statusMark(status: string): string {
+  return status === "done" ? s.ok("✓") : status === "in progress" ? s.warn("◐") : s.dim("·");
+}
+
+function help(): string {
+  const lines = [s.bold("faultline — learn distributed systems by breaking them"), "", "usage:"];
+  lines.push(`  ${"faultline".padEnd(44)} the course outline`);
+  for (const c of Object.values(commands)) lines.push(`  ${c.usage}`, `      ${s.dim(c.summary)}`);
+  lines.push("", "Start with `faultline list`, then open lessons/00-the-lab.md and `faultline grade echo`.");
+  return lines.join("\n");
+}
+
+async function outline(): Promise<number> {
+  return commands["list"]!.run({ values: {}, positionals: [] });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) return outline();
+  if (name === "help" || name === "--help" || name === "-h") {
+    out(help());
+    return 0;
+  }
+  const cmd = commands[name];
+  if (!cmd) throw new UsageError(`Unknown command "${name}". Run \`faultline help\` for the list.`);
+  if (rest.includes("--help") || rest.includes("-h")) {
+    out(`usage: ${cmd.usage}\n  ${cmd.summary}`);
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: cmd.options ?? {}, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, "")}\nusage: ${cmd.usage}`);
+  }
+  return cmd.run({ values: parsed.values as Record<string, unknown>, positionals: parsed.positionals });
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  let code: number;
+  try {
+    code = await main(argv);
+  } catch (e) {
+    if (e instanceof UsageError || (e as Error).name === "CourseError") {
+      err(s.bad((e as Error).message));
+      code = 2;
+    } else {
+      err(s.bad(`faultline hit an internal error: ${(e as Error).stack ?? String(e)}`));
+      err("This is a bug in faultline, not in your code. Please report it with the command you ran.");
+      code = 2;
+    }
+  }
+  process.exitCode = code;
+}

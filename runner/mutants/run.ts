@@ -1,0 +1,107 @@
+// npm run mutants [id…]: apply each mutant to a copy of solutions/<id>/,
+// grade the copy, and require the suite to catch it. A copy lives in
+// .faultline/mutants/<id>--<name>/<id>/ (inside the project, so the learner
+// API import `faultline/sim` resolves) and is kept, so that the replay
+// command printed for its failure works afterwards.
+
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { exercisesInOrder, loadCourse } from "../course/course.ts";
+import { Grader, ROOT } from "../grade/grade.ts";
+import { colorEnabled, makeStyler } from "../grade/style.ts";
+import { applyEdits, type MutantSet } from "./mutant.ts";
+
+const s = makeStyler(colorEnabled());
+
+export interface MutantOutcome {
+  exercise: string;
+  name: string;
+  bug: string;
+  verdict: "caught" | "MISSED" | "BROKEN";
+  /** The scenario that caught it, or why it is broken. */
+  detail: string;
+  replay: string | null;
+}
+
+export async function loadMutants(root: string, id: string): Promise<MutantSet> {
+  const file = join(root, "runner", "mutants", `${id}.ts`);
+  if (!existsSync(file)) throw new Error(`${id} has no mutants (runner/mutants/${id}.ts): every exercise needs at least two.`);
+  const mod = (await import(pathToFileURL(file).href)) as { default: MutantSet };
+  if (mod.default?.exercise !== id) throw new Error(`runner/mutants/${id}.ts must export default defineMutants("${id}", [...]).`);
+  return mod.default;
+}
+
+/** Writes the mutated copy; returns its target directory (the parent of <id>/). */
+export function materialize(root: string, id: string, m: MutantSet["mutants"][number]): string {
+  const src = join(root, "solutions", id);
+  const targetDir = join(root, ".faultline", "mutants", `${id}--${m.name}`);
+  rmSync(targetDir, { recursive: true, force: true });
+  mkdirSync(targetDir, { recursive: true });
+  cpSync(src, join(targetDir, id), { recursive: true });
+  const files = new Map<string, string>();
+  for (const e of m.edits) if (!files.has(e.file)) files.set(e.file, readFileSync(join(src, e.file), "utf8"));
+  for (const [f, text] of applyEdits(files, m)) writeFileSync(join(targetDir, id, f), text);
+  return targetDir;
+}
+
+export async function runMutants(root: string, ids: readonly string[], log: (line: string) => void): Promise<MutantOutcome[]> {
+  const outcomes: MutantOutcome[] = [];
+  const grader = await Grader.open(root);
+  try {
+    for (const id of ids) {
+      const set = await loadMutants(root, id);
+      if (set.mutants.length < 2) log(s.warn(`${id}: only ${set.mutants.length} mutant(s); every exercise needs at least two`));
+      for (const m of set.mutants) {
+        let outcome: MutantOutcome;
+        try {
+          const dir = materialize(root, id, m);
+          const report = await grader.run({ ids: [id], target: relative(process.cwd(), dir) || dir });
+          const ex = report.exercises[0]!;
+          const caughtBy = ex.scenarios.find((x) => x.status === "fail");
+          if (ex.status === "fail" && caughtBy) outcome = { exercise: id, name: m.name, bug: m.bug, verdict: "caught", detail: caughtBy.name, replay: caughtBy.failure?.replay ?? null };
+          else if (ex.status === "pass") outcome = { exercise: id, name: m.name, bug: m.bug, verdict: "MISSED", detail: "every scenario passed", replay: null };
+          else outcome = { exercise: id, name: m.name, bug: m.bug, verdict: "BROKEN", detail: ex.error ?? `status ${ex.status}: the mutant does not run, so it proves nothing`, replay: null };
+        } catch (e) {
+          outcome = { exercise: id, name: m.name, bug: m.bug, verdict: "BROKEN", detail: (e as Error).message, replay: null };
+        }
+        outcomes.push(outcome);
+        const mark = outcome.verdict === "caught" ? s.ok("caught") : s.bad(outcome.verdict);
+        log(`${mark.padEnd(outcome.verdict === "caught" ? 6 : 6)}  ${`${id}/${m.name}`.padEnd(40)} ${s.dim(outcome.verdict === "caught" ? `by "${outcome.detail}"` : outcome.detail)}`);
+      }
+    }
+  } finally {
+    await grader.close();
+  }
+  return outcomes;
+}
+
+/** Per-exercise table: mutants, caught, and the total. */
+export function mutationTable(outcomes: readonly MutantOutcome[]): string {
+  const byEx = new Map<string, MutantOutcome[]>();
+  for (const o of outcomes) byEx.set(o.exercise, [...(byEx.get(o.exercise) ?? []), o]);
+  const rows = [...byEx].map(([id, os]) => `${id.padEnd(20)} ${String(os.length).padStart(7)} ${String(os.filter((o) => o.verdict === "caught").length).padStart(7)}`);
+  return [`${"exercise".padEnd(20)} ${"mutants".padStart(7)} ${"caught".padStart(7)}`, ...rows].join("\n");
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const course = loadCourse(ROOT);
+  const all = exercisesInOrder(course).map((e) => e.id);
+  const ids = args.length ? args : all;
+  for (const id of ids) if (!all.includes(id)) {
+    process.stderr.write(`There is no exercise "${id}". Exercises: ${all.join(", ")}.\n`);
+    process.exit(2);
+  }
+  // Every exercise must have its mutants file, even when only some are run.
+  for (const id of all) if (!existsSync(join(ROOT, "runner", "mutants", `${id}.ts`))) process.stderr.write(s.warn(`${id} has no runner/mutants/${id}.ts\n`));
+  const outcomes = await runMutants(ROOT, ids, (l) => process.stdout.write(l + "\n"));
+  const caught = outcomes.filter((o) => o.verdict === "caught").length;
+  process.stdout.write("\n" + mutationTable(outcomes) + "\n\n");
+  const tooFew = ids.filter((id) => outcomes.filter((o) => o.exercise === id).length < 2);
+  if (tooFew.length) process.stdout.write(s.bad(`fewer than two mutants: ${tooFew.join(", ")}\n`));
+  process.stdout.write(`mutants: ${caught}/${outcomes.length} caught\n`);
+  process.exitCode = caught === outcomes.length && tooFew.length === 0 && outcomes.length > 0 ? 0 : 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();
