@@ -52,7 +52,8 @@ function checkTarget(target: string): void {
 
 /** Grading against exercises/ is the learner's own work: remember how it went. */
 function remember(report: GradeReport): void {
-  if (report.target !== "exercises") return;
+  // Tests of the CLI grade the stubs too: they must not touch a learner's progress.
+  if (report.target !== "exercises" || process.env["FAULTLINE_NO_PROGRESS"]) return;
   try {
     const r = updateProgress(ROOT, (p) => {
       for (const e of report.exercises) recordGrade(p, e.id, e.status, new Date());
@@ -75,6 +76,66 @@ async function runGrade(ids: string[], values: Record<string, unknown>): Promise
   if (values["json"]) out(JSON.stringify(report, null, 2));
   else out(formatReport(report, s));
   return report.passed ? 0 : 1;
+}
+
+/** A real terminal on both ends: the TUI can run. */
+function interactive(): boolean {
+  return Boolean(process.stdout.isTTY && process.stdin.isTTY) && process.env["TERM"] !== "dumb";
+}
+
+function lessonArg(c: Course, arg: string | undefined, example: string) {
+  if (!arg) throw new UsageError(`Which lesson? e.g. \`${example}\`. Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
+  const lesson = findLesson(c, arg);
+  if (!lesson) throw new UsageError(`There is no lesson "${arg}". Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
+  return lesson;
+}
+
+/** The first exercise not yet passed, in course order (else the first). */
+function nextExercise(c: Course): string {
+  const { progress } = loadProgress(ROOT);
+  const all = exercisesInOrder(c);
+  const e = all.find((x) => displayStatus(exerciseProgressOf(progress, x.id)) !== "done") ?? all[0];
+  if (!e) throw new UsageError("This course has no exercises.");
+  return e.id;
+}
+
+async function openTui(route: import("./tui/app.tsx").Route): Promise<number> {
+  const c = course();
+  const warnings: string[] = [];
+  const { realServices } = await import("./course/services.ts");
+  const { runTui } = await import("./tui/app.tsx");
+  const { supportsHyperlinks } = await import("./notebook/layout.ts");
+  const services = realServices(ROOT, c, { hyperlinks: supportsHyperlinks(), onWarning: (w) => warnings.push(w) });
+  const first = loadProgress(ROOT);
+  const code = await runTui(services, route, { notice: first.warning });
+  for (const w of warnings) err(s.warn(w));
+  return code;
+}
+
+/** Watch mode without a terminal: print a verdict now and after every save (or once). */
+async function plainWatch(c: Course, id: string, once: boolean): Promise<number> {
+  const { WatchSession } = await import("./course/watch.ts");
+  const { formatExercise } = await import("./grade/format.ts");
+  const session = new WatchSession({ root: ROOT, exercise: findExercise(c, id)! });
+  return new Promise<number>((resolve) => {
+    let last = 1;
+    const stop = () => {
+      void session.close().then(() => resolve(last));
+    };
+    session.on("state", (st) => {
+      if (st.phase !== "idle") return;
+      if (st.warning) err(s.warn(st.warning));
+      const ex = st.report?.exercises[0];
+      if (st.problem) out(`${s.bold(id)}  ${s.bad("! no verdict")}\n  ${st.problem}`);
+      else if (ex) out(formatExercise(ex, s));
+      last = ex?.status === "pass" && !st.problem ? 0 : 1;
+      if (once) stop();
+      else out(s.dim(`\nwatching exercises/${id}/ — save to regrade, Ctrl-C to stop\n`));
+    });
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    session.start();
+  });
 }
 
 const commands: Record<string, Command> = {
@@ -213,6 +274,40 @@ const commands: Record<string, Command> = {
     },
   },
 
+  lesson: {
+    usage: "faultline lesson <lesson-id> [--plain]",
+    summary: "read a lesson (on a terminal: a pager with runnable cells and quizzes; --plain prints it)",
+    options: { plain: { type: "boolean" } },
+    async run({ values, positionals }) {
+      const c = course();
+      const lesson = lessonArg(c, positionals[0], "faultline lesson 00-the-lab");
+      if (!values["plain"] && interactive()) return openTui({ screen: "lesson", id: lesson.id });
+      const { parseLesson } = await import("./notebook/document.ts");
+      const { layoutLesson, renderLine } = await import("./notebook/layout.ts");
+      const doc = parseLesson(readFileSync(`${ROOT}/${lesson.file}`, "utf8"));
+      const width = Math.min(process.stdout.isTTY ? (process.stdout.columns ?? 80) : Number(process.env["COLUMNS"]) || 80, 100);
+      const layout = layoutLesson(doc, { width, answerKey: true });
+      const color = colorEnabled();
+      out(layout.lines.map((l) => renderLine(l, { color })).join("\n"));
+      const exercises = lesson.exercises;
+      if (exercises.length) out(`\n${s.dim(`Exercise${exercises.length > 1 ? "s" : ""}: ${exercises.map((id) => `\`faultline watch ${id}\``).join(", ")}`)}`);
+      return 0;
+    },
+  },
+
+  watch: {
+    usage: "faultline watch [id] [--once]",
+    summary: "regrade on save (on a terminal: keys for hint, list, next, solution, reset, quit); --once grades once",
+    options: { once: { type: "boolean" } },
+    async run({ values, positionals }) {
+      const c = course();
+      const id = positionals[0] ?? nextExercise(c);
+      checkIds(c, [id]);
+      if (!values["once"] && interactive()) return openTui({ screen: "watch", id });
+      return plainWatch(c, id, Boolean(values["once"]));
+    },
+  },
+
   hint: {
     usage: "faultline hint <id>",
     summary: "the next hint (progressive)",
@@ -275,6 +370,19 @@ const commands: Record<string, Command> = {
       return 0;
     },
   },
+
+  lincheck: {
+    usage: "faultline lincheck --format jepsen-cas FILE… [--budget STEPS] [--explain]",
+    summary: "check recorded histories for linearizability: one line per file, linearizable|not-linearizable|unknown",
+    options: { format: { type: "string", default: "jepsen-cas" }, budget: { type: "string" }, explain: { type: "boolean" } },
+    async run({ values, positionals }) {
+      const { isLincheckFormat, LINCHECK_FORMATS, runLincheck } = await import("./grade/lincheck.ts");
+      const format = String(values["format"]);
+      if (!isLincheckFormat(format)) throw new UsageError(`--format ${format}: unknown history format. Formats: ${Object.keys(LINCHECK_FORMATS).join(", ")}.`);
+      if (positionals.length === 0) throw new UsageError("Which histories? e.g. `faultline lincheck --format jepsen-cas history.log`.");
+      return runLincheck(positionals, { format, budget: intOption(values["budget"], "budget"), explain: Boolean(values["explain"]) }, out);
+    },
+  },
 };
 
 function statusMark(status: string): string {
@@ -283,13 +391,14 @@ function statusMark(status: string): string {
 
 function help(): string {
   const lines = [s.bold("faultline — learn distributed systems by breaking them"), "", "usage:"];
-  lines.push(`  ${"faultline".padEnd(44)} the course outline`);
+  lines.push(`  ${"faultline".padEnd(44)} the course home (on a terminal), else the outline`);
   for (const c of Object.values(commands)) lines.push(`  ${c.usage}`, `      ${s.dim(c.summary)}`);
-  lines.push("", "Start with `faultline list`, then open lessons/00-the-lab.md and `faultline grade echo`.");
+  lines.push("", "Start with `faultline` (or `npm start`): the course map. `faultline lesson 00-the-lab` opens the first lesson.");
   return lines.join("\n");
 }
 
 async function outline(): Promise<number> {
+  if (interactive()) return openTui({ screen: "home" });
   return commands["list"]!.run({ values: {}, positionals: [] });
 }
 

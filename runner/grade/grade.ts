@@ -2,7 +2,7 @@
 // target, collect each scenario's result from its test meta, write failing
 // traces to .faultline/traces/, and build the JSON document of DESIGN §6.
 
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Reporter, TestModule, Vitest } from "vitest/node";
@@ -138,6 +138,8 @@ export class Grader {
     this.vitest.setGlobalTestNamePattern(ctx.replay ? new RegExp(`^${escapeRegExp(ctx.replay.scenario)}$`) : /.*/);
     const files = opts.ids.map((id) => suiteFile(root, id));
     for (const f of files) this.vitest.invalidateFile(f);
+    // The implementation under test may have changed since the last run (watch mode): drop vite's cached transforms of it.
+    for (const id of opts.ids) for (const f of filesUnder(join(ctx.target, id))) this.vitest.invalidateFile(f);
     const specs = files.map((f) => this.vitest.getRootProject().createSpecification(f));
     this.collector.modules = [];
     await this.vitest.runTestSpecifications(specs, false);
@@ -165,6 +167,16 @@ export async function grade(opts: GradeOptions): Promise<GradeReport> {
     return await g.run(opts);
   } finally {
     await g.close();
+  }
+}
+
+function filesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => join(d.parentPath, d.name));
+  } catch {
+    return [];
   }
 }
 

@@ -33,16 +33,20 @@ interface Glyphs {
   error: string;
   self: string;
   fault: string;
+  /** In notes: "n1→n2". */
+  to: string;
+  /** Marks clipped text. */
+  more: string;
 }
 
-const UNICODE: Glyphs = { lane: "│", down: "┊", paused: "╎", line: "─", dot: "●", right: "▶", left: "◀", lost: "✕", timer: "○", crash: "✖", restart: "↺", output: "◉", log: "·", error: "!", self: "↻", fault: "═" };
-const ASCII: Glyphs = { lane: "|", down: ":", paused: "'", line: "-", dot: "o", right: ">", left: "<", lost: "x", timer: "T", crash: "X", restart: "R", output: "@", log: ".", error: "!", self: "@", fault: "=" };
+const UNICODE: Glyphs = { lane: "│", down: "┊", paused: "╎", line: "─", dot: "●", right: "▶", left: "◀", lost: "✕", timer: "○", crash: "✖", restart: "↺", output: "◉", log: "·", error: "!", self: "↻", fault: "═", to: "→", more: "…" };
+const ASCII: Glyphs = { lane: "|", down: ":", paused: "'", line: "-", dot: "o", right: ">", left: "<", lost: "x", timer: "T", crash: "X", restart: "R", output: "@", log: ".", error: "!", self: "@", fault: "=", to: "->", more: "..." };
 
 /** Short label of a message for arrows: its `type` field, else compact JSON. */
-export function messageLabel(msg: unknown, max = 12): string {
+export function messageLabel(msg: unknown, max = 12, more = "…"): string {
   const t = msg && typeof msg === "object" && !Array.isArray(msg) ? (msg as Record<string, unknown>)["type"] : undefined;
   const s = typeof t === "string" ? t : compactJson(msg);
-  return s.length > max ? s.slice(0, Math.max(1, max - 1)) + "…" : s;
+  return clip(s, max, more);
 }
 
 export function compactJson(v: unknown): string {
@@ -57,13 +61,25 @@ function fmtTime(t: number): string {
   return Number.isInteger(t) ? String(t) : t.toFixed(1);
 }
 
-function clip(s: string, n: number): string {
+function clip(s: string, n: number, more = "…"): string {
   if (n <= 0) return "";
-  return s.length > n ? s.slice(0, Math.max(0, n - 1)) + "…" : s;
+  if (s.length <= n) return s;
+  const m = more.length < n ? more : "";
+  return s.slice(0, n - m.length) + m;
+}
+
+/**
+ * For {ascii: true}: the lab's own punctuation spelled in ASCII, and anything
+ * else outside ASCII (in message contents or node names) shown as "?", so the
+ * output is safe for terminals and logs that only take ASCII.
+ */
+function toAscii(s: string): string {
+  return s.replace(/→/g, "->").replace(/[–—]/g, "-").replace(/…/g, "...").replace(/[^\x00-\x7f]/g, "?");
 }
 
 export function renderDiagram(events: readonly TraceEvent[], opts: DiagramOptions = {}): string {
   const g = opts.ascii ? ASCII : UNICODE;
+  const text = opts.ascii ? toAscii : (s: string) => s;
   const width = Math.max(40, opts.width ?? 80);
   const nodes = opts.nodes ? [...opts.nodes] : nodesIn(events);
   if (nodes.length === 0) return "(no events)";
@@ -79,7 +95,7 @@ export function renderDiagram(events: readonly TraceEvent[], opts: DiagramOption
   const names = " ".repeat(timeW + laneW * nodes.length).split("");
   "t (ms)".padStart(timeW - 2).split("").forEach((c, i) => (names[i] = c));
   nodes.forEach((n, i) => {
-    const label = clip(n, laneW - 1);
+    const label = clip(text(n), laneW - 1, g.more);
     const start = timeW + i * laneW + Math.floor(laneW / 2) - Math.floor((label.length - 1) / 2);
     label.split("").forEach((c, j) => (names[start + j] = c));
   });
@@ -95,7 +111,7 @@ export function renderDiagram(events: readonly TraceEvent[], opts: DiagramOption
     const left = ts.padStart(timeW - 2) + "  ";
     for (let i = 0; i < timeW; i++) cells[i] = left[i] ?? " ";
     const body = cells.join("");
-    rows.push(note ? `${body} ${clip(note, noteW)}`.replace(/\s+$/, "") : body.replace(/\s+$/, ""));
+    rows.push(note ? `${body} ${clip(text(note), noteW, g.more)}`.replace(/\s+$/, "") : body.replace(/\s+$/, ""));
   };
   const arrow = (cells: string[], from: number, to: number, label: string, lostAt: number | null): void => {
     const dir = to > from ? 1 : -1;
@@ -106,7 +122,7 @@ export function renderDiagram(events: readonly TraceEvent[], opts: DiagramOption
     // The label sits on the line, left-aligned after the dot, if it fits.
     const span = Math.abs(end - from) - 3;
     if (span >= 2 && label) {
-      const l = clip(label, span);
+      const l = clip(text(label), span, g.more);
       const start = dir > 0 ? from + 2 : end + 2;
       for (let i = 0; i < l.length; i++) cells[start + i] = l[i]!;
     }
@@ -124,14 +140,15 @@ export function renderDiagram(events: readonly TraceEvent[], opts: DiagramOption
         const tc = col.get(e.to);
         if (fc === undefined && tc === undefined) break;
         cells = blank();
-        const label = messageLabel(e.msg);
+        const label = messageLabel(e.msg, 12, g.more);
         const content = compactJson(e.msg);
         if (e.k === "deliver") {
           const dupNote = delivered.has(e.id) ? " (again: duplicate)" : "";
           delivered.add(e.id);
           if (fc !== undefined && tc !== undefined && fc !== tc) arrow(cells, fc, tc, label, null);
           else if (tc !== undefined) cells[tc] = fc === tc ? g.self : opts.ascii ? "<" : "◀";
-          note = `${e.from}→${e.to} ${content}${e.corrupted ? " CORRUPTED" : ""}${dupNote} sent@${fmtTime(e.sentAt)}`;
+          // What happened first, then the content: a narrow note column clips the end.
+          note = `${e.from}${g.to}${e.to}${e.corrupted ? " CORRUPTED" : ""}${dupNote} ${content} sent@${fmtTime(e.sentAt)}`;
         } else {
           if (fc !== undefined && tc !== undefined && fc !== tc) {
             // The cross sits short of the receiver (never on another lane), so the message visibly does not arrive.
@@ -141,7 +158,7 @@ export function renderDiagram(events: readonly TraceEvent[], opts: DiagramOption
             if (lostAt === fc) lostAt = fc + dir;
             arrow(cells, fc, tc, label, lostAt);
           } else cells[(tc ?? fc)!] = g.lost;
-          note = `${e.from}→${e.to} ${content} LOST (${e.why})`;
+          note = `${e.from}${g.to}${e.to} LOST (${e.why}) ${content}`;
         }
         break;
       }

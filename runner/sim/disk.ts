@@ -18,8 +18,12 @@ export class SimDisk implements Disk {
   private readonly unsynced = new Map<string, unknown>();
   /** Probability that a read returns damaged data (opt-in fault). */
   corruptRate = 0;
-  /** Bytes currently stored (approximate), e.g. for "persisted state under 2,000 bytes". */
-  private sizes = new Map<string, number>();
+  /**
+   * Bytes stored (approximate), e.g. for "persisted state under 2,000 bytes".
+   * Kept per map so a crash that forgets un-synced writes forgets their size too.
+   */
+  private readonly durableSizes = new Map<string, number>();
+  private readonly unsyncedSizes = new Map<string, number>();
 
   constructor(
     private readonly rng: Stream,
@@ -38,24 +42,32 @@ export class SimDisk implements Disk {
     // Check the learner's value without freezing it (it is still theirs), then keep a frozen copy.
     const bytes = checkValue(v, `disk.set(${JSON.stringify(key)}, value): value`, null, this.opts.maxBytes ?? 16 * DEFAULT_MAX_MESSAGE_BYTES, this.where(), false);
     const copy = frozenCopy(v);
-    this.sizes.set(key, bytes);
-    if (this.opts.loseUnsynced) this.unsynced.set(key, copy);
-    else this.durable.set(key, copy);
+    if (this.opts.loseUnsynced) {
+      this.unsynced.set(key, copy);
+      this.unsyncedSizes.set(key, bytes);
+    } else {
+      this.durable.set(key, copy);
+      this.durableSizes.set(key, bytes);
+    }
   }
 
   sync(): void {
     for (const [k, v] of this.unsynced) this.durable.set(k, v);
+    for (const [k, b] of this.unsyncedSizes) this.durableSizes.set(k, b);
     this.unsynced.clear();
+    this.unsyncedSizes.clear();
   }
 
   /** Called by the simulator on crash. */
   crash(): void {
     this.unsynced.clear();
+    this.unsyncedSizes.clear();
   }
 
   get bytes(): number {
     let n = 0;
-    for (const b of this.sizes.values()) n += b;
+    for (const [k, b] of this.durableSizes) if (!this.unsyncedSizes.has(k)) n += b;
+    for (const b of this.unsyncedSizes.values()) n += b;
     return n;
   }
 

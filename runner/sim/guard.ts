@@ -30,7 +30,16 @@ function swap(target: object | undefined, key: string, value: unknown): void {
   }
 }
 
-function install(): void {
+interface Replacement {
+  target: () => object | undefined;
+  key: string;
+  value: unknown;
+}
+
+// Built once: installing the guard on every run() call must be cheap.
+let replacements: Replacement[] | null = null;
+
+function buildReplacements(): Replacement[] {
   const g = globalThis as Record<string, unknown>;
   const OriginalDate = Date;
   const nowRefusal = refuse("Date.now()", "Use ctx.now(): it is this node's (possibly skewed) clock in virtual time.");
@@ -47,17 +56,25 @@ function install(): void {
       return Reflect.get(target, key, receiver);
     },
   });
-  swap(g, "Date", GuardedDate);
-  swap(Math, "random", refuse("Math.random()", "Use ctx.random(): it is seeded per node, so failures replay exactly."));
-  if (typeof performance !== "undefined") swap(performance, "now", refuse("performance.now()", "Use ctx.now(): time in the lab is virtual."));
   const timers = "Use ctx.setTimer(name, ms) and handle it in onTimer(name): timers run on virtual time.";
-  swap(g, "setTimeout", refuse("setTimeout()", timers));
-  swap(g, "setInterval", refuse("setInterval()", timers));
-  swap(g, "setImmediate", refuse("setImmediate()", timers));
-  swap(g, "queueMicrotask", refuse("queueMicrotask()", "Handlers must finish their work before they return: no async, no callbacks for later."));
-  const c = g["crypto"] as object | undefined;
-  swap(c, "randomUUID", refuse("crypto.randomUUID()", "Build ids from ctx.id and a counter, or from ctx.random()."));
-  swap(c, "getRandomValues", refuse("crypto.getRandomValues()", "Use ctx.random(): it is seeded per node."));
+  const glob = () => g;
+  const crypto = () => g["crypto"] as object | undefined;
+  return [
+    { target: glob, key: "Date", value: GuardedDate },
+    { target: () => Math, key: "random", value: refuse("Math.random()", "Use ctx.random(): it is seeded per node, so failures replay exactly.") },
+    { target: () => (typeof performance !== "undefined" ? performance : undefined), key: "now", value: refuse("performance.now()", "Use ctx.now(): time in the lab is virtual.") },
+    { target: glob, key: "setTimeout", value: refuse("setTimeout()", timers) },
+    { target: glob, key: "setInterval", value: refuse("setInterval()", timers) },
+    { target: glob, key: "setImmediate", value: refuse("setImmediate()", timers) },
+    { target: glob, key: "queueMicrotask", value: refuse("queueMicrotask()", "Handlers must finish their work before they return: no async, no callbacks for later.") },
+    { target: crypto, key: "randomUUID", value: refuse("crypto.randomUUID()", "Build ids from ctx.id and a counter, or from ctx.random().") },
+    { target: crypto, key: "getRandomValues", value: refuse("crypto.getRandomValues()", "Use ctx.random(): it is seeded per node.") },
+  ];
+}
+
+function install(): void {
+  replacements ??= buildReplacements();
+  for (const r of replacements) swap(r.target(), r.key, r.value);
 }
 
 function uninstall(): void {

@@ -17,7 +17,8 @@ export class Hasher {
   }
 
   num(x: number): this {
-    if ((x | 0) === x && !Object.is(x, -0)) return this.int(x);
+    // -0 and fractional or large numbers go through their bits (so -0 ≠ 0).
+    if ((x | 0) === x && (x !== 0 || 1 / x > 0)) return this.int(x);
     f64[0] = x;
     return this.int(u32[0]! ^ 0x7ff).int(u32[1]!);
   }

@@ -15,88 +15,180 @@ export interface Checked {
 
 const HINT_PLAIN = "Send only JSON-compatible plain data: objects, arrays, strings, finite numbers, booleans and null.";
 
-/**
- * Validates `value` as JSON-compatible plain data, deep-freezes it and feeds
- * it to `hasher`. Throws a MessageError naming the offending path, e.g.
- * `msg.entries[3].cmd`. Returns the approximate size in bytes.
- */
-export function checkValue(value: unknown, root: string, hasher: Hasher | null, maxBytes: number, where: Where = {}, freeze = true): number {
-  const ancestors: object[] = [];
-  // The path is built only when something is wrong: this walk is the hot path.
-  const steps: (string | number)[] = [];
-  const at = (): string => root + steps.map((k) => (typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`)).join("");
-  let bytes = 0;
+// The walk keeps its state in module variables rather than closures: it runs
+// for every message, and per-call closures cost more than the walk itself.
+const ancestors: object[] = [];
+const steps: (string | number)[] = [];
+let wRoot = "msg";
+let wHasher: Hasher | null = null;
+let wMax = 0;
+let wWhere: Where | (() => Where) = {};
+let wFreeze = true;
+let wBytes = 0;
 
-  const walk = (v: unknown): void => {
-    switch (typeof v) {
-      case "string":
-        bytes += v.length + 2;
-        hasher?.str(v);
-        return;
-      case "number":
-        if (!Number.isFinite(v)) throw new MessageError(at(), `is ${v}`, "JSON has no NaN or Infinity: use null or a sentinel number.", where);
-        bytes += 8;
-        hasher?.num(v);
-        return;
-      case "boolean":
-        bytes += 5;
-        hasher?.int(v ? 3 : 2);
-        return;
-      case "undefined":
-        throw new MessageError(at(), "is undefined", "JSON has no undefined: leave the field out or use null.", where);
-      case "function":
-        throw new MessageError(at(), "is a function", HINT_PLAIN, where);
-      case "bigint":
-        throw new MessageError(at(), "is a bigint", "JSON has no bigints: send a number or a string.", where);
-      case "symbol":
-        throw new MessageError(at(), "is a symbol", HINT_PLAIN, where);
-    }
-    if (v === null) {
-      bytes += 4;
-      hasher?.int(1);
+function pathNow(): string {
+  let p = wRoot;
+  for (const k of steps) p += typeof k === "number" ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+  return p;
+}
+
+function reject(problem: string, hint: string): never {
+  const path = pathNow();
+  ancestors.length = 0;
+  steps.length = 0;
+  throw new MessageError(path, problem, hint, typeof wWhere === "function" ? wWhere() : wWhere);
+}
+
+function walk(v: unknown): void {
+  switch (typeof v) {
+    case "string":
+      wBytes += v.length + 2;
+      if (wHasher) wHasher.str(v);
       return;
+    case "number":
+      if (!Number.isFinite(v)) reject(`is ${v}`, "JSON has no NaN or Infinity: use null or a sentinel number.");
+      wBytes += 8;
+      if (wHasher) wHasher.num(v);
+      return;
+    case "boolean":
+      wBytes += 5;
+      if (wHasher) wHasher.int(v ? 3 : 2);
+      return;
+    case "undefined":
+      return reject("is undefined", "JSON has no undefined: leave the field out or use null.");
+    case "function":
+      return reject("is a function", HINT_PLAIN);
+    case "bigint":
+      return reject("is a bigint", "JSON has no bigints: send a number or a string.");
+    case "symbol":
+      return reject("is a symbol", HINT_PLAIN);
+  }
+  if (v === null) {
+    wBytes += 4;
+    if (wHasher) wHasher.int(1);
+    return;
+  }
+  const o = v as object;
+  for (let i = 0; i < ancestors.length; i++) if (ancestors[i] === o) reject("refers back to itself (a cycle)", "Messages must be trees: copy the data you need instead of linking to a parent.");
+  if (Array.isArray(o)) {
+    ancestors.push(o);
+    if (wHasher) wHasher.int(0x5b ^ (o.length << 8));
+    wBytes += 2 + o.length;
+    for (let i = 0; i < o.length; i++) {
+      steps.push(i);
+      if (!(i in o)) reject("is a hole in a sparse array", "Fill every index of an array you send.");
+      walk(o[i]);
+      steps.pop();
     }
-    const o = v as object;
-    if (ancestors.includes(o)) throw new MessageError(at(), "refers back to itself (a cycle)", "Messages must be trees: copy the data you need instead of linking to a parent.", where);
-    if (Array.isArray(o)) {
-      ancestors.push(o);
-      hasher?.int(0x5b ^ (o.length << 8));
-      bytes += 2 + o.length;
-      for (let i = 0; i < o.length; i++) {
-        steps.push(i);
-        if (!(i in o)) throw new MessageError(at(), "is a hole in a sparse array", "Fill every index of an array you send.", where);
-        walk(o[i]);
-        steps.pop();
-      }
-      ancestors.pop();
-      if (freeze && !Object.isFrozen(o)) Object.freeze(o);
-    } else {
-      const proto = Object.getPrototypeOf(o);
-      if (proto !== Object.prototype && proto !== null) {
-        const kind = o instanceof Map ? "a Map" : o instanceof Set ? "a Set" : o instanceof Date ? "a Date" : `an instance of ${proto?.constructor?.name ?? "a class"}`;
-        const hint = o instanceof Map ? "Send Object.fromEntries(map) or [...map] instead." : o instanceof Set ? "Send [...set] instead." : o instanceof Date ? "Send a number of ms instead." : "Send a plain object literal instead of a class instance.";
-        throw new MessageError(at(), `is ${kind}`, hint, where);
-      }
-      ancestors.push(o);
-      const keys = Object.keys(o);
-      hasher?.int(0x7b ^ (keys.length << 8));
-      bytes += 2;
-      for (const k of keys) {
-        bytes += k.length + 4;
-        hasher?.str(k);
-        steps.push(k);
-        walk((o as Record<string, unknown>)[k]);
-        steps.pop();
-      }
-      ancestors.pop();
-      if (freeze && !Object.isFrozen(o)) Object.freeze(o);
+    ancestors.pop();
+  } else {
+    const proto = Object.getPrototypeOf(o);
+    if (proto !== Object.prototype && proto !== null) {
+      const kind = o instanceof Map ? "a Map" : o instanceof Set ? "a Set" : o instanceof Date ? "a Date" : `an instance of ${proto?.constructor?.name ?? "a class"}`;
+      const hint = o instanceof Map ? "Send Object.fromEntries(map) or [...map] instead." : o instanceof Set ? "Send [...set] instead." : o instanceof Date ? "Send a number of ms instead." : "Send a plain object literal instead of a class instance.";
+      reject(`is ${kind}`, hint);
     }
-    if (bytes > maxBytes) throw new MessageError(root, `is larger than ${maxBytes} bytes`, "Send less at once: split it, or send a summary.", where);
-  };
+    ancestors.push(o);
+    const rec = o as Record<string, unknown>;
+    let n = 0;
+    wBytes += 2;
+    for (const k in rec) {
+      if (!Object.prototype.hasOwnProperty.call(rec, k)) continue;
+      n++;
+      wBytes += k.length + 4;
+      if (wHasher) wHasher.str(k);
+      steps.push(k);
+      walk(rec[k]);
+      steps.pop();
+    }
+    if (wHasher) wHasher.int(0x7b ^ (n << 8));
+    ancestors.pop();
+  }
+  if (wFreeze && !Object.isFrozen(o)) Object.freeze(o);
+  if (wBytes > wMax) reject(`is larger than ${wMax} bytes`, "Send less at once: split it, or send a summary.");
+}
 
+/**
+ * Validates `value` as JSON-compatible plain data, deep-freezes it (unless
+ * `freeze` is false) and feeds it to `hasher`. Throws a MessageError naming
+ * the offending path, e.g. `msg.entries[3].cmd`. Returns the approximate size
+ * in bytes (strings counted by length).
+ */
+export function checkValue(value: unknown, root: string, hasher: Hasher | null, maxBytes: number, where: Where | (() => Where) = {}, freeze = true): number {
+  wRoot = root;
+  wHasher = hasher;
+  wMax = maxBytes;
+  wWhere = where;
+  wFreeze = freeze;
+  wBytes = 0;
+  // Fast path first: no bookkeeping of paths. Only when it finds something
+  // wrong does the careful walk run again, to name the offending path.
+  const ha = hasher?.a ?? 0;
+  const hb = hasher?.b ?? 0;
+  if (fastWalk(value, 0)) return wBytes;
+  if (hasher) {
+    hasher.a = ha;
+    hasher.b = hb;
+  }
+  wBytes = 0;
+  // An earlier walk may have stopped half-way on an error that is not ours
+  // (a getter that throws): its leftovers must not prefix this walk's paths.
+  ancestors.length = 0;
+  steps.length = 0;
   walk(value);
-  if (bytes > maxBytes) throw new MessageError(root, `is larger than ${maxBytes} bytes (about ${bytes})`, "Send less at once: split it, or send a summary.", where);
-  return bytes;
+  return wBytes;
+}
+
+const MAX_FAST_DEPTH = 64;
+
+/** Returns false at the first doubt (bad value, deep nesting that may be a cycle, oversize). */
+function fastWalk(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case "string":
+      wBytes += v.length + 2;
+      if (wHasher) wHasher.str(v);
+      return true;
+    case "number":
+      if (v - v !== 0) return false; // NaN or ±Infinity
+      wBytes += 8;
+      if (wHasher) wHasher.num(v);
+      return true;
+    case "boolean":
+      wBytes += 5;
+      if (wHasher) wHasher.int(v ? 3 : 2);
+      return true;
+    case "object":
+      break;
+    default:
+      return false;
+  }
+  if (v === null) {
+    wBytes += 4;
+    if (wHasher) wHasher.int(1);
+    return true;
+  }
+  if (depth > MAX_FAST_DEPTH) return false;
+  if (Array.isArray(v)) {
+    if (wHasher) wHasher.int(0x5b ^ (v.length << 8));
+    wBytes += 2 + v.length;
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !fastWalk(v[i], depth + 1)) return false;
+  } else {
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const rec = v as Record<string, unknown>;
+    let n = 0;
+    wBytes += 2;
+    for (const k in rec) {
+      n++;
+      wBytes += k.length + 4;
+      if (wHasher) wHasher.str(k);
+      if (!fastWalk(rec[k], depth + 1)) return false;
+    }
+    if (wHasher) wHasher.int(0x7b ^ (n << 8));
+  }
+  if (wBytes > wMax) return false;
+  if (wFreeze && !Object.isFrozen(v)) Object.freeze(v);
+  return true;
 }
 
 /** A deep, unfrozen copy of checked data (used for disk reads, so learners may mutate what they read). */

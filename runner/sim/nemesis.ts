@@ -60,8 +60,9 @@ export function parseSchedule(data: unknown, knownNodes?: readonly NodeId[]): Sc
   const r = scheduleSchema.safeParse(data);
   if (!r.success) {
     const first = r.error.issues[0]!;
-    const where = first.path.length ? `schedule[${first.path.join("].")}` : "schedule";
-    throw new Error(`${where.replace(/\]\.(\w+)/g, "].$1")}: ${first.message}. Each entry looks like {at: 1200, op: "partition", groups: [["n1"], ["n2", "n3"]]}.`);
+    // Indices in brackets, fields after dots: schedule[0].groups[1][0].
+    const where = "schedule" + first.path.map((k) => (typeof k === "number" ? `[${k}]` : `.${String(k)}`)).join("");
+    throw new Error(`${where}: ${first.message}. Each entry looks like {at: 1200, op: "partition", groups: [["n1"], ["n2", "n3"]]}.`);
   }
   if (knownNodes) {
     for (const [i, op] of r.data.entries()) {
@@ -183,7 +184,19 @@ export function scheduleArb(o: ScheduleOptions): fc.Arbitrary<Schedule> {
     "disk-corruption": fc.record({ at: time, op: fc.constant("disk-corruption" as const), node, rate: fc.integer({ min: 0, max: 20 }).map((x) => x / 100) }),
   };
   const ops = kinds.map((k) => byKind[k]);
-  return fc.array(fc.oneof(...ops), { maxLength: o.maxOps ?? 8 }).map(sortSchedule);
+  return fc.array(fc.oneof(...ops), { maxLength: o.maxOps ?? 8 }).map(inDrawnOrder);
+}
+
+/**
+ * Keeps the operations in the order they were drawn and gives them the drawn
+ * times sorted, so list order is time order. Sorting the operations by time
+ * instead would let ties be applied in an order the shrinker cannot change: a
+ * restart drawn before its crash could then never reach the crash's time, and
+ * "crash n1 at 0, restart n1 at 1" would be reported where "both at 0" fails too.
+ */
+function inDrawnOrder(s: readonly FaultOp[]): Schedule {
+  const times = s.map((op) => op.at).sort((a, b) => a - b);
+  return s.map((op, i) => ({ ...op, at: times[i]! }));
 }
 
 /**

@@ -119,7 +119,11 @@ export class Simulation {
   private readonly scratch = new Hasher();
   private nextMsgId = 1;
   private nextToken = 1;
-  private current: Where | null = null;
+  // Which handler is running, kept as plain fields (not an object per call)
+  // because this is the hot path; where() builds the Where only when needed.
+  private curNode: NodeId | null = null;
+  private curHandler = "";
+  private readonly whereFn = (): Where => (this.curNode !== null ? { node: this.curNode, handler: this.curHandler, time: this.time } : { time: this.time });
   private failure: SimError | null = null;
   private outputListeners: ((o: OutputRecord) => void)[] = [];
   private eventListeners: (() => void)[] = [];
@@ -127,7 +131,6 @@ export class Simulation {
 
   constructor(opts: SimOptions) {
     this.seed = opts.seed;
-    this.trace = new Trace(opts.traceLimit);
     this.netRng = new Stream(opts.seed, "network");
     this.net = { ...DEFAULT_NETWORK, ...opts.network };
     this.rule = opts.messageRule;
@@ -137,6 +140,7 @@ export class Simulation {
     this.serverIds = Object.keys(opts.nodes);
     const clientIds = Object.keys(opts.clients ?? {});
     this.allIds = [...this.serverIds, ...clientIds];
+    this.trace = new Trace(this.allIds, opts.traceLimit);
     const dup = this.serverIds.find((id) => clientIds.includes(id));
     if (dup) throw new Error(`"${dup}" is both a node and a client: give every participant its own id.`);
     for (const id of this.allIds) {
@@ -234,7 +238,7 @@ export class Simulation {
     if (this.failure) throw this.failure;
     if (!(t >= this.time)) throw new RangeError(`runUntil(${t}) is in the past (now ${this.time}): time only moves forward.`);
     guarded(
-      () => this.current ?? { time: this.time },
+      this.whereFn,
       () => {
         let budget = this.maxEventsPerRun;
         let instant = this.time;
@@ -298,7 +302,7 @@ export class Simulation {
     const r = this.rec(id);
     if (!r.instance) throw new RunError(`${id} is down: cannot call ${method}.`, { node: id, time: this.time });
     return guarded(
-      () => this.current ?? { node: id, handler: method, time: this.time },
+      this.whereFn,
       () => this.invoke(r, method, () => fn(r.instance as N)) as R,
     );
   }
@@ -367,7 +371,7 @@ export class Simulation {
   private addNode(id: NodeId, isClient: boolean, factory: NodeFactory, diskOpts: DiskOptions): void {
     const sim = this;
     const peers = Object.freeze(isClient ? [...this.serverIds] : this.serverIds.filter((p) => p !== id));
-    const where = (): Where => sim.current ?? { node: id, time: sim.time };
+    const where = (): Where => (sim.curNode !== null ? sim.whereFn() : { node: id, time: sim.time });
     const rec: NodeRec = {
       id,
       index: this.recs.length,
@@ -427,9 +431,14 @@ export class Simulation {
       case Kind.Start: {
         const r = e.node!;
         if (r.epoch !== e.epoch || !r.instance) return;
+        // Paused between restart and start: onStart is work like any other, so it waits for resume.
+        if (r.status === "paused") {
+          r.pending.push(e);
+          return;
+        }
         this.trace.record({ t: this.time, k: "start", node: r.id });
         const inst = r.instance;
-        if (inst.onStart) this.invoke(r, "onStart", () => inst.onStart!());
+        if (inst.onStart) this.handle(r, "onStart", "", null);
         return;
       }
       case Kind.Fault:
@@ -440,9 +449,35 @@ export class Simulation {
     }
   }
 
+  /** Runs a node's handler directly (no closure: this runs for every event). */
+  private handle(r: NodeRec, handler: "onStart" | "onMessage" | "onTimer", from: string, msg: unknown): void {
+    const prevNode = this.curNode;
+    const prevHandler = this.curHandler;
+    this.curNode = r.id;
+    this.curHandler = handler;
+    let result: unknown;
+    try {
+      const inst = r.instance!;
+      result = handler === "onMessage" ? inst.onMessage(from, msg) : handler === "onTimer" ? inst.onTimer!(from) : inst.onStart!();
+    } catch (err) {
+      if (err instanceof SimError) this.fail(err);
+      this.fail(new HandlerError(err, { node: r.id, handler, time: this.time }));
+    } finally {
+      this.curNode = prevNode;
+      this.curHandler = prevHandler;
+    }
+    if (result !== undefined && result !== null && typeof (result as { then?: unknown }).then === "function") {
+      // As in invoke(): a rejected promise from an async handler is reported below, not left unhandled.
+      if (result instanceof Promise) result.catch(() => {});
+      this.fail(new DeterminismError(`${handler} returning a Promise (an async handler)`, "Handlers must be synchronous: remove async/await and react to messages and timers instead.", { node: r.id, handler, time: this.time }));
+    }
+  }
+
   private invoke(r: NodeRec, handler: string, fn: () => unknown): unknown {
-    const prev = this.current;
-    this.current = { node: r.id, handler, time: this.time };
+    const prevNode = this.curNode;
+    const prevHandler = this.curHandler;
+    this.curNode = r.id;
+    this.curHandler = handler;
     let result: unknown;
     try {
       result = fn();
@@ -450,9 +485,13 @@ export class Simulation {
       if (err instanceof SimError) this.fail(err);
       this.fail(new HandlerError(err, { node: r.id, handler, time: this.time }));
     } finally {
-      this.current = prev;
+      this.curNode = prevNode;
+      this.curHandler = prevHandler;
     }
     if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function" && handler !== "the constructor") {
+      // An async handler that throws returns a rejected promise: the error below
+      // reports it, so it must not also crash the process as an unhandled rejection.
+      if (result instanceof Promise) result.catch(() => {});
       this.fail(new DeterminismError(`${handler} returning a Promise (an async handler)`, "Handlers must be synchronous: remove async/await and react to messages and timers instead.", { node: r.id, handler, time: this.time }));
     }
     return result;
@@ -471,23 +510,22 @@ export class Simulation {
     if (r.status === "down") return; // a stale ctx of a crashed incarnation: its words go nowhere
     const dest = this.byId.get(to);
     if (!dest) {
-      const w = this.current ?? { node: r.id, time: this.time };
+      const w = this.whereFn();
       this.fail(new RunError(`${r.id} sent a message to "${to}", which is not in this cluster (${this.allIds.filter((x) => x !== r.id).join(", ")}). Check the id you reply to.`, w));
     }
     const h = this.scratch;
     h.a = 0x12345679;
     h.b = 0x0badf00d;
-    const where = this.current ?? { node: r.id, time: this.time };
-    const bytes = checkValue(msg, "msg", h, this.maxBytes, where);
+    const bytes = checkValue(msg, "msg", h, this.maxBytes, this.whereFn);
     const hash = h.u32();
     const id = this.nextMsgId++;
     r.stats.sent++;
     r.stats.bytesSent += bytes;
-    this.trace.record({ t: this.time, k: "send", from: r.id, to, id, msg }, hash);
+    this.trace.send(this.time, r.index, dest!.index, id, msg, hash);
 
     const c = this.rule ? { ...this.net, ...this.rule(r.id, to, msg) } : this.net;
-    if (!this.partitions.isOpen(r.id, to)) return this.recordDrop(r.id, to, id, msg, hash, this.time, "partition");
-    if (c.drop > 0 && this.netRng.chance(c.drop)) return this.recordDrop(r.id, to, id, msg, hash, this.time, "loss");
+    if (!this.partitions.isOpen(r.id, to)) return this.trace.drop(this.time, r.index, dest!.index, id, msg, this.time, "partition", hash);
+    if (c.drop > 0 && this.netRng.chance(c.drop)) return this.trace.drop(this.time, r.index, dest!.index, id, msg, this.time, "loss", hash);
     this.enqueueDelivery(r, dest, id, msg, hash, c);
     if (c.duplicate > 0 && this.netRng.chance(c.duplicate)) {
       this.trace.record({ t: this.time, k: "duplicate", from: r.id, to, id, copy: 2 }, hash);
@@ -505,31 +543,29 @@ export class Simulation {
     this.queue.push(e);
   }
 
-  private recordDrop(from: NodeId, to: NodeId, id: number, msg: unknown, hash: number, sentAt: number, why: DropReason): void {
-    this.trace.record({ t: this.time, k: "drop", from, to, id, msg, sentAt, why }, hash);
+  private recordDrop(from: NodeRec, to: NodeRec, id: number, msg: unknown, hash: number, sentAt: number, why: DropReason): void {
+    this.trace.drop(this.time, from.index, to.index, id, msg, sentAt, why, hash);
   }
 
   private deliver(e: SimEvent): void {
     const to = e.node!;
     const from = e.from!;
-    if (!this.partitions.isOpen(from.id, to.id)) return this.recordDrop(from.id, to.id, e.id, e.msg, e.hash, e.sentAt, "partition");
-    if (to.status === "down") return this.recordDrop(from.id, to.id, e.id, e.msg, e.hash, e.sentAt, "down");
+    if (!this.partitions.isOpen(from.id, to.id)) return this.recordDrop(from, to, e.id, e.msg, e.hash, e.sentAt, "partition");
+    if (to.status === "down") return this.recordDrop(from, to, e.id, e.msg, e.hash, e.sentAt, "down");
     if (to.status === "paused") {
       to.pending.push(e);
       return;
     }
     to.stats.received++;
-    if (e.name === "corrupted") this.trace.record({ t: this.time, k: "deliver", from: from.id, to: to.id, id: e.id, msg: e.msg, sentAt: e.sentAt, corrupted: true }, e.hash ^ 0x5a5a);
-    else this.trace.record({ t: this.time, k: "deliver", from: from.id, to: to.id, id: e.id, msg: e.msg, sentAt: e.sentAt }, e.hash);
-    const inst = to.instance!;
-    this.invoke(to, "onMessage", () => inst.onMessage(from.id, e.msg));
+    this.trace.deliver(this.time, from.index, to.index, e.id, e.msg, e.sentAt, e.hash, e.name === "corrupted");
+    this.handle(to, "onMessage", from.id, e.msg);
   }
 
   private setTimer(r: NodeRec, name: string, afterMs: number): void {
     if (r.status === "down") return;
-    if (typeof name !== "string") this.fail(new RunError(`setTimer's name must be a string, got ${typeof name}.`, this.current ?? { node: r.id, time: this.time }));
+    if (typeof name !== "string") this.fail(new RunError(`setTimer's name must be a string, got ${typeof name}.`, this.whereFn()));
     if (!(typeof afterMs === "number" && Number.isFinite(afterMs) && afterMs >= 0))
-      this.fail(new RunError(`setTimer("${name}", ${String(afterMs)}) needs a finite, non-negative number of ms.`, this.current ?? { node: r.id, time: this.time }));
+      this.fail(new RunError(`setTimer("${name}", ${String(afterMs)}) needs a finite, non-negative number of ms.`, this.whereFn()));
     const token = this.nextToken++;
     r.timers.set(name, token);
     const e = new SimEvent(Kind.Timer, r);
@@ -551,7 +587,7 @@ export class Simulation {
     this.trace.record({ t: this.time, k: "timer", node: r.id, name: e.name });
     const inst = r.instance!;
     if (typeof inst.onTimer !== "function") this.fail(new RunError(`${r.id} set a timer "${e.name}" but has no onTimer(name) handler to receive it.`, { node: r.id, time: this.time }));
-    this.invoke(r, "onTimer", () => inst.onTimer!(e.name));
+    this.handle(r, "onTimer", e.name, null);
   }
 
   private output(r: NodeRec, value: unknown): void {
@@ -559,7 +595,7 @@ export class Simulation {
     const h = this.scratch;
     h.a = 0x2545f491;
     h.b = 0x9e3779b9;
-    checkValue(value, "output", h, this.maxBytes, this.current ?? { node: r.id, time: this.time });
+    checkValue(value, "output", h, this.maxBytes, this.whereFn());
     this.trace.record({ t: this.time, k: "output", node: r.id, value }, h.u32());
     const o: OutputRecord = { t: this.time, node: r.id, value };
     this.outputs.push(o);
@@ -601,7 +637,7 @@ export class Simulation {
           r.instance = null;
           r.epoch++;
           r.timers.clear();
-          for (const w of r.pending) if (w.kind === Kind.Deliver) this.recordDrop(w.from!.id, r.id, w.id, w.msg, w.hash, w.sentAt, "down");
+          for (const w of r.pending) if (w.kind === Kind.Deliver) this.recordDrop(w.from!, r, w.id, w.msg, w.hash, w.sentAt, "down");
           r.pending = [];
           r.disk.crash();
         }

@@ -38,17 +38,113 @@ export interface TraceJson {
   events: TraceEvent[];
 }
 
+const DROP_REASONS: readonly DropReason[] = ["loss", "partition", "down", "corrupted"];
+
+/**
+ * Columns of typed arrays rather than one object per event: sends, deliveries
+ * and drops are most of a run and are recorded on the hot path; events are
+ * turned into objects only when someone reads them.
+ */
 export class Trace {
-  private events: TraceEvent[] = [];
-  private dropped = 0;
+  private n = 0;
+  private cap = 1024;
+  private kind = new Uint8Array(this.cap);
+  private time = new Float64Array(this.cap);
+  private from = new Int32Array(this.cap);
+  private to = new Int32Array(this.cap);
+  private msgId = new Float64Array(this.cap);
+  private sent = new Float64Array(this.cap);
+  private flag = new Uint8Array(this.cap);
+  /** The message or value, or (for other kinds) the whole event object. */
+  private ref: unknown[] = [];
   private readonly hasher = new Hasher();
   private count = 0;
+  private cache: TraceEvent[] = [];
 
   /** Keeps at most `limit` events in memory (the most recent); the hash covers all of them. */
-  constructor(readonly limit = 200_000) {}
+  constructor(
+    /** Node ids by index, for the hot-path records. */
+    readonly nodes: readonly NodeId[] = [],
+    readonly limit = 200_000,
+  ) {}
+
+  private slot(): number {
+    // At the limit too, not only when the columns are full: the limit is what
+    // bounds memory, and it need not be a multiple of the column size.
+    if (this.n === this.cap || this.n >= this.limit) this.grow();
+    this.count++;
+    return this.n++;
+  }
+
+  private grow(): void {
+    if (this.n >= this.limit) {
+      // Forget the older half; the hash already covers it.
+      const keep = Math.floor(this.limit / 2);
+      const cut = this.n - keep;
+      for (const col of [this.kind, this.time, this.from, this.to, this.msgId, this.sent, this.flag]) col.copyWithin(0, cut, this.n);
+      this.ref.splice(0, cut);
+      this.n = keep;
+      this.cache = [];
+      return;
+    }
+    this.cap *= 2;
+    const re = <T extends Uint8Array | Float64Array | Int32Array>(old: T): T => {
+      const next = new (old.constructor as new (n: number) => T)(this.cap);
+      next.set(old);
+      return next;
+    };
+    this.kind = re(this.kind);
+    this.time = re(this.time);
+    this.from = re(this.from);
+    this.to = re(this.to);
+    this.msgId = re(this.msgId);
+    this.sent = re(this.sent);
+    this.flag = re(this.flag);
+  }
+
+  /** Hot path: a message was sent (`from`/`to` are node indices). */
+  send(t: number, from: number, to: number, id: number, msg: unknown, contentHash: number): void {
+    this.hasher.int(2).num(t).int(contentHash).int(from * 4096 + to).int(id);
+    const i = this.slot();
+    this.kind[i] = 2;
+    this.time[i] = t;
+    this.from[i] = from;
+    this.to[i] = to;
+    this.msgId[i] = id;
+    this.ref[i] = msg;
+  }
+
+  /** Hot path: a message arrived. */
+  deliver(t: number, from: number, to: number, id: number, msg: unknown, sentAt: number, contentHash: number, corrupted: boolean): void {
+    this.hasher.int(corrupted ? 15 : 3).num(t).int(contentHash).int(from * 4096 + to).int(id);
+    const i = this.slot();
+    this.kind[i] = 3;
+    this.time[i] = t;
+    this.from[i] = from;
+    this.to[i] = to;
+    this.msgId[i] = id;
+    this.sent[i] = sentAt;
+    this.flag[i] = corrupted ? 1 : 0;
+    this.ref[i] = msg;
+  }
+
+  /** Hot path: a message was lost. */
+  drop(t: number, from: number, to: number, id: number, msg: unknown, sentAt: number, why: DropReason, contentHash: number): void {
+    const w = DROP_REASONS.indexOf(why);
+    this.hasher.int(4).num(t).int(contentHash).int(from * 4096 + to).int(id).int(w);
+    const i = this.slot();
+    this.kind[i] = 4;
+    this.time[i] = t;
+    this.from[i] = from;
+    this.to[i] = to;
+    this.msgId[i] = id;
+    this.sent[i] = sentAt;
+    this.flag[i] = w;
+    this.ref[i] = msg;
+  }
 
   /**
-   * Records an event. `contentHash` is the hash of the message/value (already
+   * Records any other event. `contentHash` is the hash of its value (already
    * computed while checking it) so it is not walked twice.
    */
   record(e: TraceEvent, contentHash = 0): void {
@@ -69,6 +165,7 @@ export class Trace {
         break;
       case "fault":
         h.str(JSON.stringify(e.op));
+        if (e.note) h.str(e.note);
         break;
       case "error":
         h.str(e.node).str(e.message);
@@ -76,36 +173,49 @@ export class Trace {
       default:
         h.str(e.node);
     }
-    this.count++;
-    this.events.push(e);
-    if (this.events.length > this.limit) {
-      const cut = this.events.length - Math.floor(this.limit / 2);
-      this.events.splice(0, cut);
-      this.dropped += cut;
-    }
+    const i = this.slot();
+    this.kind[i] = 0;
+    this.time[i] = e.t;
+    this.ref[i] = e;
+  }
+
+  private materialize(i: number): TraceEvent {
+    const k = this.kind[i]!;
+    if (k === 0) return this.ref[i] as TraceEvent;
+    const t = this.time[i]!;
+    const from = this.nodes[this.from[i]!]!;
+    const to = this.nodes[this.to[i]!]!;
+    const id = this.msgId[i]!;
+    const msg = this.ref[i];
+    if (k === 2) return { t, k: "send", from, to, id, msg };
+    if (k === 3) return this.flag[i] ? { t, k: "deliver", from, to, id, msg, sentAt: this.sent[i]!, corrupted: true } : { t, k: "deliver", from, to, id, msg, sentAt: this.sent[i]! };
+    return { t, k: "drop", from, to, id, msg, sentAt: this.sent[i]!, why: DROP_REASONS[this.flag[i]!]! };
   }
 
   get hash(): string {
     return this.hasher.hex();
   }
 
+  /** Every event ever recorded (the in-memory part may be shorter). */
   get total(): number {
     return this.count;
   }
 
   /** Events still held in memory (all of them unless the run exceeded the limit). */
   all(): readonly TraceEvent[] {
-    return this.events;
+    for (let i = this.cache.length; i < this.n; i++) this.cache.push(this.materialize(i));
+    return this.cache;
   }
 
   /** The last `n` events, or those in a time window. */
   excerpt(opts: { last?: number; from?: number; to?: number } = {}): TraceEvent[] {
-    let es = this.events;
+    let es = this.all();
     if (opts.from !== undefined || opts.to !== undefined) es = es.filter((e) => e.t >= (opts.from ?? -Infinity) && e.t <= (opts.to ?? Infinity));
     return opts.last !== undefined ? es.slice(-opts.last) : es.slice();
   }
 
   toJSON(seed: number, nodes: NodeId[], lastN?: number): TraceJson {
-    return { version: 1, seed, nodes, hash: this.hash, total: this.count, events: lastN ? this.events.slice(-lastN) : this.events.slice() };
+    const es = this.all();
+    return { version: 1, seed, nodes, hash: this.hash, total: this.count, events: lastN ? es.slice(-lastN) : es.slice() };
   }
 }

@@ -63,6 +63,8 @@ export interface ScenarioMeta {
   failure: FailureMeta | null;
   /** The run's trace, only when replaying (a failure carries its own). */
   trace?: TraceJson | null;
+  /** Figures the scenario reported with lab.metrics() for its last run (e.g. failure-detector QoS). */
+  metrics?: Record<string, number | string | boolean | null>;
 }
 
 declare module "vitest" {

@@ -68,11 +68,22 @@ export interface Lab {
   cluster(opts: Omit<ClusterOptions, "seed">): Cluster;
   /** A simulation with an explicit node table (for exercises with mixed roles). */
   simulation(opts: Omit<SimOptions, "seed">): Simulation;
+  /**
+   * Figures worth reporting about this run (e.g. a failure detector's QoS);
+   * the grader's JSON carries the last run's figures as the scenario's `metrics`.
+   */
+  metrics(figures: Metrics): void;
 }
+
+export type Metrics = Record<string, number | string | boolean | null>;
 
 class RunLab implements Lab {
   readonly sims: Simulation[] = [];
+  figures: Metrics | undefined;
   constructor(readonly seed: number) {}
+  metrics(figures: Metrics): void {
+    this.figures = { ...this.figures, ...figures };
+  }
   cluster(opts: Omit<ClusterOptions, "seed">): Cluster {
     const c = new Cluster({ ...opts, seed: this.seed });
     this.sims.push(c);
@@ -101,6 +112,11 @@ function runOnce<S>(seed: number, schedule: S, body: (lab: Lab, schedule: S) => 
   } catch (error) {
     return { ok: false, hash: lab.hash(), lab, error };
   }
+}
+
+/** `{ metrics }` when the run reported figures, else nothing (the field is optional). */
+function withMetrics(lab: RunLab | null): { metrics?: Metrics } {
+  return lab?.figures ? { metrics: lab.figures } : {};
 }
 
 function isTodo(e: unknown): boolean {
@@ -211,18 +227,20 @@ export class Exercise<T> {
       const hashes = new Hasher();
       let lastHash = "";
       let lastTrace: TraceJson | null = null;
+      let lastLab: RunLab | null = null;
       for (let i = 0; i < runs; i++) {
         const seed = base + i;
         const out = runOnce(seed, null, (lab) => body(lab));
         if (!out.ok) {
           const failure = this.failureMeta(name, seed, out, null, null, null);
-          return this.report({ name, kind: "scripted", status: isTodo(out.error) ? "not-started" : "fail", runs: i + 1, seed, traceHash: out.hash, failure }, task);
+          return this.report({ name, kind: "scripted", status: isTodo(out.error) ? "not-started" : "fail", runs: i + 1, seed, traceHash: out.hash, failure, ...withMetrics(out.lab) }, task);
         }
         hashes.str(out.hash);
         lastHash = out.hash;
+        lastLab = out.lab;
         if (replay) lastTrace = out.lab.sims.at(-1)?.traceJson(this.ctx.traceEvents) ?? null;
       }
-      this.report({ name, kind: "scripted", status: "pass", runs, seed: base, traceHash: runs === 1 ? lastHash : hashes.hex(), failure: null, trace: lastTrace }, task);
+      this.report({ name, kind: "scripted", status: "pass", runs, seed: base, traceHash: runs === 1 ? lastHash : hashes.hex(), failure: null, trace: lastTrace, ...withMetrics(lastLab) }, task);
     });
   }
 
@@ -247,11 +265,13 @@ export class Exercise<T> {
       let firstFailing: S | null = null;
       let count = 0;
       let lastTrace: TraceJson | null = null;
+      let lastLab: RunLab | null = null;
       const property = fc.property(fc.noShrink(fc.integer({ min: 0, max: 0x7fffffff })), opts.schedule, (simSeed, schedule) => {
         const out = runOnce(simSeed, schedule, body);
         count++;
         if (out.ok) {
           if (firstFailing === null) hashes.str(out.hash);
+          lastLab = out.lab;
           if (replay) lastTrace = out.lab.sims.at(-1)?.traceJson(this.ctx.traceEvents) ?? null;
           return;
         }
@@ -264,7 +284,7 @@ export class Exercise<T> {
         ...(replay?.path ? { path: replay.path } : {}),
       });
       if (!details.failed || !details.counterexample) {
-        return this.report({ name, kind: "generative", status: "pass", runs: details.numRuns, seed, traceHash: hashes.hex(), failure: null, trace: lastTrace }, task);
+        return this.report({ name, kind: "generative", status: "pass", runs: details.numRuns, seed, traceHash: hashes.hex(), failure: null, trace: lastTrace, ...withMetrics(lastLab) }, task);
       }
       const [simSeed, minimized] = details.counterexample;
       const out = runOnce(simSeed, minimized, body);
@@ -274,7 +294,7 @@ export class Exercise<T> {
       }
       const path = details.counterexamplePath ?? null;
       const failure = this.failureMeta(name, seed, out, firstFailing, minimized, path);
-      this.report({ name, kind: "generative", status: isTodo(out.error) ? "not-started" : "fail", runs: count, seed, traceHash: out.hash, failure }, task);
+      this.report({ name, kind: "generative", status: isTodo(out.error) ? "not-started" : "fail", runs: count, seed, traceHash: out.hash, failure, ...withMetrics(out.lab) }, task);
     });
   }
 }
