@@ -66,6 +66,10 @@ export interface GradeOptions {
   traceEvents?: number;
   /** Where to write traces (default <root>/.faultline/traces). */
   traceDir?: string;
+  /** Soak: generative scenarios only. */
+  onlyGenerative?: boolean;
+  /** Determinism audit: every case twice, hashes compared. */
+  twice?: boolean;
 }
 
 export function suiteFile(root: string, id: string): string {
@@ -93,7 +97,7 @@ export class Grader {
     private readonly collector: Collector,
   ) {}
 
-  static async open(root: string = ROOT): Promise<Grader> {
+  static async open(root: string = ROOT, opts: { workers?: number } = {}): Promise<Grader> {
     const collector = new Collector();
     const vitest = await createVitest(
       "test",
@@ -109,7 +113,7 @@ export class Grader {
         testTimeout: 120_000,
         hookTimeout: 60_000,
         pool: "threads",
-        maxWorkers: 2,
+        maxWorkers: opts.workers ?? 2,
       },
       {
         resolve: { alias: { "faultline/sim": join(root, "runner", "sim", "index.ts") } },
@@ -133,6 +137,8 @@ export class Grader {
       runs: opts.runs ?? 0,
       replay: opts.replay ?? null,
       traceEvents: opts.traceEvents ?? 2000,
+      onlyGenerative: opts.onlyGenerative ?? false,
+      twice: opts.twice ?? false,
     };
     this.vitest.provide("faultline", ctx);
     this.vitest.setGlobalTestNamePattern(ctx.replay ? new RegExp(`^${escapeRegExp(ctx.replay.scenario)}$`) : /.*/);

@@ -43,15 +43,16 @@ const GOSSIP_SCHEDULE: FaultOp[] = [
   { at: 350, op: "clock", node: "n2", skewMs: 40, driftPpm: 5000 },
 ];
 
-function gossipRun(seed: number, schedule: FaultOp[] = GOSSIP_SCHEDULE): Simulation {
+function gossipRun(seed: number, schedule: FaultOp[] = GOSSIP_SCHEDULE, runMs = 600, traceLimit?: number): Simulation {
   const sim = cluster({
     seed,
     n: 4,
     create: gossip,
     network: { drop: 0.1, duplicate: 0.1, tail: 0.1, delayMs: [1, 10], tailMs: [50, 200] },
     schedule,
+    traceLimit,
   });
-  sim.run(600);
+  sim.run(runMs);
   return sim;
 }
 
@@ -87,14 +88,20 @@ describe("determinism", () => {
     expect(gossipRun(7, moved).traceHash).not.toBe(gossipRun(7).traceHash);
   });
 
-  it("hashes the same whether the trace keeps every event in memory or only the last few", () => {
-    const full = gossipRun(3);
-    const small = cluster({ seed: 3, n: 4, create: gossip, network: { drop: 0.1, duplicate: 0.1, tail: 0.1, delayMs: [1, 10], tailMs: [50, 200] }, schedule: GOSSIP_SCHEDULE, traceLimit: 100 });
-    small.run(600);
-    expect(small.traceHash).toBe(full.traceHash);
-    expect(small.trace.total).toBe(full.trace.total);
-    expect(small.trace.all().length).toBeLessThanOrEqual(100);
-    expect(small.trace.all()).toEqual(full.trace.all().slice(-small.trace.all().length));
+  it("hashes the same whether the trace keeps every event in memory or only the last few, and keeps at most traceLimit", () => {
+    const full = gossipRun(3, GOSSIP_SCHEDULE, 2000);
+    expect(full.trace.all().length).toBe(full.trace.total);
+    expect(full.trace.total).toBeGreaterThan(2500);
+    for (const limit of [100, 333, 1500]) {
+      const small = gossipRun(3, GOSSIP_SCHEDULE, 2000, limit);
+      expect(small.traceHash).toBe(full.traceHash);
+      expect(small.trace.total).toBe(full.trace.total);
+      const kept = small.trace.all();
+      expect(kept.length).toBeLessThanOrEqual(limit);
+      expect(kept.length).toBeGreaterThanOrEqual(limit / 2);
+      expect(kept).toEqual(full.trace.all().slice(-kept.length));
+      expect(small.traceJson(10).events).toEqual(full.trace.all().slice(-10));
+    }
   });
 });
 

@@ -79,6 +79,8 @@ class SimEvent {
     public op: FaultOp | null = null,
     public fn: (() => void) | null = null,
   ) {}
+  /** Set when the event is kept after dispatch (queued work of a paused node). */
+  retained = false;
 }
 
 interface NodeRec {
@@ -113,6 +115,7 @@ export class Simulation {
   private net: NetworkConfig;
   private readonly rule: MessageRule | undefined;
   private readonly partitions = new Partitions();
+  private readonly pool: SimEvent[] = [];
   private readonly maxBytes: number;
   private readonly maxEventsPerRun: number;
   private readonly maxEventsPerInstant: number;
@@ -256,6 +259,12 @@ export class Simulation {
           if (--budget < 0) this.fail(new RunError(`More than ${this.maxEventsPerRun} events in one run: something is flooding the network or re-arming timers too fast.`, { time: e.t }));
           this.time = e.t;
           this.dispatch(e);
+          // Deliveries are most events: recycle them rather than make garbage.
+          if (e.kind === Kind.Deliver && !e.retained) {
+            e.msg = null;
+            e.name = "";
+            this.pool.push(e);
+          }
           this.eventCount++;
           if (this.eventListeners.length) for (const l of this.eventListeners) l();
         }
@@ -534,7 +543,16 @@ export class Simulation {
   }
 
   private enqueueDelivery(from: NodeRec, to: NodeRec, id: number, msg: unknown, hash: number, c: NetworkConfig): void {
-    const e = new SimEvent(Kind.Deliver, to, from, id, msg, hash, this.time);
+    let e = this.pool.pop();
+    if (e === undefined) e = new SimEvent(Kind.Deliver, to, from, id, msg, hash, this.time);
+    else {
+      e.node = to;
+      e.from = from;
+      e.id = id;
+      e.msg = msg;
+      e.hash = hash;
+      e.sentAt = this.time;
+    }
     e.t = this.time + sampleDelay(c, this.netRng);
     if (c.corrupt > 0 && this.netRng.chance(c.corrupt)) {
       e.msg = corrupt(msg, (n) => Math.floor(this.netRng.next() * n));
@@ -553,6 +571,7 @@ export class Simulation {
     if (!this.partitions.isOpen(from.id, to.id)) return this.recordDrop(from, to, e.id, e.msg, e.hash, e.sentAt, "partition");
     if (to.status === "down") return this.recordDrop(from, to, e.id, e.msg, e.hash, e.sentAt, "down");
     if (to.status === "paused") {
+      e.retained = true;
       to.pending.push(e);
       return;
     }
@@ -670,6 +689,7 @@ export class Simulation {
           r.pending = [];
           for (const w of work) {
             w.t = this.time;
+            w.retained = false;
             this.queue.push(w);
           }
         }

@@ -19,6 +19,10 @@ export interface GradeContext {
   replay: ReplayRequest | null;
   /** Trace events to keep in a failure's trace file. */
   traceEvents: number;
+  /** Soak mode: run only generative scenarios (scripted ones are skipped). */
+  onlyGenerative?: boolean;
+  /** Determinism audit: run every case twice and require identical trace hashes. */
+  twice?: boolean;
 }
 
 export interface ReplayRequest {

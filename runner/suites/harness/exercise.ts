@@ -220,6 +220,7 @@ export class Exercise<T> {
 
   /** A short story run on seeds seed..seed+runs-1; stops at the first failing seed. */
   scripted(name: string, opts: ScriptedOptions, body: (lab: Lab) => void): void {
+    if (this.ctx.onlyGenerative) return;
     test(name, ({ task }) => {
       const replay = this.ctx.replay?.scenario === name ? this.ctx.replay : null;
       const base = replay ? replay.seed : this.ctx.seed;
@@ -263,12 +264,20 @@ export class Exercise<T> {
       }
       const hashes = new Hasher();
       let firstFailing: S | null = null;
+      let nondeterminism: { simSeed: number; schedule: S; detail: string } | null = null;
       let count = 0;
       let lastTrace: TraceJson | null = null;
       let lastLab: RunLab | null = null;
       const property = fc.property(fc.noShrink(fc.integer({ min: 0, max: 0x7fffffff })), opts.schedule, (simSeed, schedule) => {
         const out = runOnce(simSeed, schedule, body);
         count++;
+        if (this.ctx.twice) {
+          const again = runOnce(simSeed, schedule, body);
+          if (again.hash !== out.hash) {
+            nondeterminism ??= { simSeed, schedule, detail: firstDifference(out.lab, again.lab) };
+            throw new Error("nondeterministic");
+          }
+        }
         if (out.ok) {
           if (firstFailing === null) hashes.str(out.hash);
           lastLab = out.lab;
@@ -283,6 +292,13 @@ export class Exercise<T> {
         numRuns: runs,
         ...(replay?.path ? { path: replay.path } : {}),
       });
+      if (nondeterminism) {
+        // The same seed and schedule gave two different runs: report that, not a shrunk counterexample.
+        const n = nondeterminism as { simSeed: number; schedule: S; detail: string };
+        const err = new Error(`Not deterministic: scenario "${name}" with simulator seed ${n.simSeed} gave two different traces. ${n.detail}`);
+        err.stack = err.message;
+        throw err;
+      }
       if (!details.failed || !details.counterexample) {
         return this.report({ name, kind: "generative", status: "pass", runs: details.numRuns, seed, traceHash: hashes.hex(), failure: null, trace: lastTrace, ...withMetrics(lastLab) }, task);
       }
@@ -297,6 +313,20 @@ export class Exercise<T> {
       this.report({ name, kind: "generative", status: isTodo(out.error) ? "not-started" : "fail", runs: count, seed, traceHash: out.hash, failure, ...withMetrics(out.lab) }, task);
     });
   }
+}
+
+/** Where two runs that should be identical first differ, in words. */
+function firstDifference(a: RunLab, b: RunLab): string {
+  for (let s = 0; s < Math.max(a.sims.length, b.sims.length); s++) {
+    const ea = a.sims[s]?.trace.all() ?? [];
+    const eb = b.sims[s]?.trace.all() ?? [];
+    for (let i = 0; i < Math.max(ea.length, eb.length); i++) {
+      const x = JSON.stringify(ea[i] ?? null);
+      const y = JSON.stringify(eb[i] ?? null);
+      if (x !== y) return `First difference at event ${i}: ${x} vs ${y}.`;
+    }
+  }
+  return "The traces hold the same events but their hashes differ (events beyond the in-memory limit differ).";
 }
 
 /**

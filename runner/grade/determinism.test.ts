@@ -1,0 +1,35 @@
+// The determinism audit, sampled: the same seed must give the same trace hash
+// every time. A full audit is `npm run soak -- --twice` (outside CI).
+
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+function soak(args: string[]): { code: number; out: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "runner", "grade", "soak.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 300_000 });
+  return { code: r.status ?? -1, out: r.stdout + r.stderr };
+}
+
+describe("determinism audit", () => {
+  it("finds no mismatch when every case of the reference solutions runs twice (sample)", () => {
+    const r = soak(["--seeds", "25", "--twice", "echo"]);
+    expect(r.out).toMatch(/soak: \d+ runs, 0 failures/);
+    expect(r.code).toBe(0);
+  });
+
+  it("catches a node whose runs differ for the same seed, and names the first differing event", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", `
+      const { grade } = await import(${JSON.stringify(join(ROOT, "runner", "grade", "grade.ts"))});
+      const r = await grade({ ids: ["echo"], target: ${JSON.stringify(join(ROOT, "runner", "grade", "fixtures", "leaky-echo"))}, runs: 5, onlyGenerative: true, twice: true });
+      console.log(JSON.stringify(r.exercises[0].scenarios.map((s) => [s.status, s.failure && s.failure.message])));
+    `], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    const scenarios = JSON.parse(r.stdout.trim().split("\n").pop()!) as [string, string | null][];
+    expect(scenarios.length).toBeGreaterThan(0);
+    const [status, message] = scenarios[0]!;
+    expect(status).not.toBe("pass");
+    expect(message).toMatch(/Not deterministic: scenario ".*" with simulator seed \d+ gave two different traces/);
+    expect(message).toMatch(/First difference at event \d+:.*handled/);
+  });
+});
