@@ -142,9 +142,10 @@ async function main(): Promise<void> {
   }
   emit("grade-echo-ms", median(gradeTimes));
 
-  await optional("tui.ts", "tui", "benchTui", null);
+  await optional("tui.ts", "tui-first-frame-ms", "benchTuiFirstFrame", 500);
+  await optional("tui.ts", "watch-regrade-ms", "benchWatchRegrade", 1500);
   await optional("lincheck.ts", "lincheck-etcd-ms", "benchLincheckEtcd", null);
-  await optional("raft.ts", "raft-track-ms", "benchRaft", 30_000);
+  await optional("raft.ts", "raft-track-ms", "raftTrackMs", 30_000);
 
   console.log("");
   for (const b of budgets) console.log(b);
