@@ -2,15 +2,23 @@
 // (non-TTY) output. Interactive screens live in runner/tui.
 
 import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { exercisesInOrder, findExercise, findLesson, loadCourse, type Course } from "./course/course.ts";
-import { extractCells, runCell } from "./notebook/cells.ts";
 import { displayStatus, exerciseProgressOf, loadProgress, recordGrade, updateProgress } from "./course/progress.ts";
 import { resetExercise, undoReset } from "./course/reset.ts";
 import { formatReport, formatStatus, indent } from "./grade/format.ts";
-import { grade, ROOT, type GradeReport } from "./grade/grade.ts";
+import type { GradeOptions, GradeReport } from "./grade/grade.ts";
 import { colorEnabled, makeStyler } from "./grade/style.ts";
 import { renderDiagram, type TraceJson } from "./sim/index.ts";
+
+/** The project root (same as grade.ts's ROOT, without loading vitest at start-up). */
+const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+
+/** Grades with a fresh vitest instance; vitest loads only when a command grades (start-up stays fast). */
+async function grade(opts: GradeOptions): Promise<GradeReport> {
+  return (await import("./grade/grade.ts")).grade(opts);
+}
 
 /** A usage or setup problem: exit code 2. */
 export class UsageError extends Error {}
@@ -102,9 +110,11 @@ function nextExercise(c: Course): string {
 async function openTui(route: import("./tui/app.tsx").Route): Promise<number> {
   const c = course();
   const warnings: string[] = [];
+  // Ink colours through chalk, which reads FORCE_COLOR (not NO_COLOR) when it loads: translate before it does.
+  if ("NO_COLOR" in process.env && process.env["NO_COLOR"] !== undefined) process.env["FORCE_COLOR"] = "0";
   const { realServices } = await import("./course/services.ts");
   const { runTui } = await import("./tui/app.tsx");
-  const { supportsHyperlinks } = await import("./notebook/layout.ts");
+  const { supportsHyperlinks } = await import("./notebook/text.ts");
   const services = realServices(ROOT, c, { hyperlinks: supportsHyperlinks(), onWarning: (w) => warnings.push(w) });
   const first = loadProgress(ROOT);
   const code = await runTui(services, route, { notice: first.warning });
@@ -147,10 +157,15 @@ const commands: Record<string, Command> = {
       const c = course();
       const { progress, warning } = loadProgress(ROOT);
       if (warning) err(s.warn(warning));
-      const lessons = c.lessons.map((l) => ({
+      const { courseMap } = await import("./course/map.ts");
+      const map = courseMap(c, progress);
+      const lessons = c.lessons.map((l, i) => ({
         id: l.id,
         title: l.title,
         file: l.file,
+        status: map.lessons[i]!.status,
+        opened: map.lessons[i]!.opened,
+        quizzesAnswered: map.lessons[i]!.quizzesAnswered,
         exercises: l.exercises.map((id) => {
           const e = findExercise(c, id)!;
           const p = exerciseProgressOf(progress, id);
@@ -158,12 +173,13 @@ const commands: Record<string, Command> = {
         }),
       }));
       if (values["json"]) {
-        out(JSON.stringify({ version: 1, title: c.title, lessons }, null, 2));
+        out(JSON.stringify({ version: 1, title: c.title, progress: { done: map.done, total: map.total, lessonsRead: map.lessonsRead, exercisesPassed: map.exercisesPassed, exercises: map.exerciseCount }, next: map.next, lessons }, null, 2));
         return 0;
       }
       out(s.bold(c.title));
+      out(`${map.lessonsRead}/${map.lessons.length} lessons read · ${map.exercisesPassed}/${map.exerciseCount} exercises passed${map.next ? ` · next: ${map.next.kind} ${map.next.id}` : ""}`);
       for (const l of lessons) {
-        out(`\n${s.bold(l.id)}  ${l.title}`);
+        out(`\n${statusMark(l.status)} ${s.bold(l.id)}  ${l.title}`);
         for (const e of l.exercises) out(`  ${statusMark(e.status)} ${e.id.padEnd(18)} ${e.summary}`);
       }
       return 0;
@@ -191,9 +207,9 @@ const commands: Record<string, Command> = {
   },
 
   replay: {
-    usage: "faultline replay <id> --seed N [--scenario NAME] [--path P] [--target …] [--events N]",
-    summary: "rerun one run exactly and print its trace",
-    options: { ...targetOption, seed: { type: "string" }, scenario: { type: "string" }, path: { type: "string" }, events: { type: "string" }, json: { type: "boolean" } },
+    usage: "faultline replay <id> --seed N [--scenario NAME] [--path P] [--target …] [--events N] [--html FILE] [--plain]",
+    summary: "rerun one run exactly: on a terminal, step through its trace (node state, messages in flight, faults); else print it. --html FILE writes a self-contained page with an SVG space-time diagram",
+    options: { ...targetOption, seed: { type: "string" }, scenario: { type: "string" }, path: { type: "string" }, events: { type: "string" }, json: { type: "boolean" }, html: { type: "string" }, plain: { type: "boolean" } },
     async run({ values, positionals }) {
       const [id] = positionals;
       if (!id) throw new UsageError("Which exercise? e.g. `faultline replay echo --seed 3`.");
@@ -225,6 +241,17 @@ const commands: Record<string, Command> = {
       let trace: TraceJson | null = sc.trace ?? null;
       if (sc.failure?.traceFile) trace = (JSON.parse(readFileSync(`${ROOT}/${sc.failure.traceFile}`, "utf8")) as { trace: TraceJson }).trace;
       out(`${s.bold(id)} · ${sc.name} · seed ${seed} · ${formatStatus(sc.status, s)}`);
+      if (values["html"]) {
+        if (!trace) throw new UsageError(`This run of ${id} left no trace to export.`);
+        const { writeTraceHtml } = await import("./grade/htmlFile.ts");
+        const file = writeTraceHtml(String(values["html"]), { trace, title: `${id} · ${sc.name}`, status: sc.status, failure: sc.failure });
+        out(`HTML trace written to ${file}`);
+      }
+      if (trace && !values["html"] && !values["plain"] && interactive()) {
+        const { runTraceViewer } = await import("./tui/trace.tsx");
+        await runTraceViewer({ trace, title: `${id} · ${sc.name} · seed ${seed}`, status: sc.status, failureMessage: sc.failure?.message ?? null });
+        return sc.status === "pass" ? 0 : 1;
+      }
       if (trace) {
         const shown = trace.events.slice(-events);
         out(s.dim(`last ${shown.length} of ${trace.total} events (--events N for more)`));
@@ -250,6 +277,7 @@ const commands: Record<string, Command> = {
       if (!lessonArg) throw new UsageError(`Which lesson? e.g. \`faultline run 00-the-lab\`. Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
       const lesson = findLesson(c, lessonArg);
       if (!lesson) throw new UsageError(`There is no lesson "${lessonArg}". Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
+      const { extractCells, runCell } = await import("./notebook/cells.ts");
       const cells = extractCells(readFileSync(`${ROOT}/${lesson.file}`, "utf8"));
       const only = intOption(values["cell"], "cell");
       if (only !== undefined && (only < 1 || only > cells.length)) throw new UsageError(`${lesson.id} has ${cells.length} cell${cells.length === 1 ? "" : "s"}: --cell takes 1 to ${cells.length}.`);
@@ -290,7 +318,11 @@ const commands: Record<string, Command> = {
       const color = colorEnabled();
       out(layout.lines.map((l) => renderLine(l, { color })).join("\n"));
       const exercises = lesson.exercises;
-      if (exercises.length) out(`\n${s.dim(`Exercise${exercises.length > 1 ? "s" : ""}: ${exercises.map((id) => `\`faultline watch ${id}\``).join(", ")}`)}`);
+      if (exercises.length) {
+        const { wrap } = await import("./notebook/layout.ts");
+        const note = wrap([{ text: `Exercise${exercises.length > 1 ? "s" : ""}: ${exercises.map((id) => `\`faultline watch ${id}\``).join(", ")}`, style: { dim: true } }], width, [], [{ text: "  " }]);
+        out("\n" + note.map((l) => renderLine(l, { color })).join("\n"));
+      }
       return 0;
     },
   },
@@ -381,6 +413,99 @@ const commands: Record<string, Command> = {
       if (!isLincheckFormat(format)) throw new UsageError(`--format ${format}: unknown history format. Formats: ${Object.keys(LINCHECK_FORMATS).join(", ")}.`);
       if (positionals.length === 0) throw new UsageError("Which histories? e.g. `faultline lincheck --format jepsen-cas history.log`.");
       return runLincheck(positionals, { format, budget: intOption(values["budget"], "budget"), explain: Boolean(values["explain"]) }, out);
+    },
+  },
+
+  report: {
+    usage: "faultline report --format json|junit|classroom|exercism [id…] [--target …] [--seed N] [--runs N] [--out FILE] [--points N] [--learner NAME]",
+    summary: "grade (every exercise by default) and print the results for CI, GitHub Classroom or Exercism-style tooling; exit 0 once the report is written",
+    options: { ...targetOption, format: { type: "string" }, seed: { type: "string" }, runs: { type: "string" }, out: { type: "string" }, points: { type: "string" }, learner: { type: "string" } },
+    async run({ values, positionals }) {
+      const { isReportFormat, REPORT_FORMATS, renderReport } = await import("./grade/report.ts");
+      const format = String(values["format"] ?? "");
+      if (!isReportFormat(format)) throw new UsageError(`--format ${format || "(missing)"}: choose one of ${REPORT_FORMATS.join(", ")}.`);
+      const c = course();
+      const ids = positionals.length ? positionals : exercisesInOrder(c).map((e) => e.id);
+      checkIds(c, ids);
+      const target = String(values["target"]);
+      checkTarget(target);
+      // TODO(lead): grade under the sandbox once the grader helper's `--sandbox` lands (learner code in CI is untrusted).
+      const report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs") });
+      const { progress } = loadProgress(ROOT);
+      const attempts = Object.fromEntries(ids.filter((id) => progress.exercises[id]).map((id) => [id, progress.exercises[id]!.attempts]));
+      const learner = (values["learner"] as string | undefined) ?? process.env["GITHUB_REPOSITORY"];
+      const text = renderReport(report, format, { root: ROOT, pointsPerTest: intOption(values["points"], "points"), learner, attempts });
+      if (values["out"]) {
+        const { mkdirSync, writeFileSync } = await import("node:fs");
+        const { dirname } = await import("node:path");
+        mkdirSync(dirname(String(values["out"])), { recursive: true });
+        writeFileSync(String(values["out"]), text + "\n");
+        err(`faultline: ${format} report written to ${String(values["out"])} (${report.passed ? "all pass" : "not all pass"})`);
+      } else out(text);
+      return 0;
+    },
+  },
+
+  export: {
+    usage: "faultline export --html DIR [--lesson ID…] [--no-run]",
+    summary: "the course as a static site: index.html and a page per lesson, with cell outputs (for projecting or reading in a browser)",
+    options: { html: { type: "string" }, lesson: { type: "string", multiple: true }, "no-run": { type: "boolean" } },
+    async run({ values }) {
+      if (!values["html"]) throw new UsageError("Where to? e.g. `faultline export --html site/`.");
+      const c = course();
+      const only = (values["lesson"] as string[] | undefined)?.map((id) => lessonArg(c, id, "faultline export --html site --lesson 00-the-lab").id);
+      const { exportCourse } = await import("./notebook/export.ts");
+      const dir = String(values["html"]);
+      const r = await exportCourse(ROOT, c, dir, {
+        run: !values["no-run"],
+        only,
+        onLesson: (l, cells) => err(`${l.id}: ${cells.length ? `${cells.filter((x) => x.ok).length}/${cells.length} cells ran` : "written"}`),
+      });
+      out(`${r.files.length} pages written to ${dir} (open ${dir.replace(/\/$/, "")}/index.html)`);
+      for (const f of r.failedCells) err(s.bad(`${f.lesson}: cell ${f.index} failed; its output is on the page`));
+      return r.failedCells.length ? 1 : 0;
+    },
+  },
+
+  class: {
+    usage: "faultline class summary <report.json…> [--html FILE] | faultline class plan [--workshop FILE]",
+    summary: "for instructors: fold learners' `report --format json` files into one table; print a workshop's timetable",
+    options: { html: { type: "string" }, workshop: { type: "string" } },
+    async run({ values, positionals }) {
+      const [sub, ...files] = positionals;
+      const c = course();
+      if (sub === "plan") {
+        const { loadWorkshop, workshopFile, workshopPlan, formatPlan } = await import("./course/workshop.ts");
+        const file = values["workshop"] ? String(values["workshop"]) : workshopFile(ROOT);
+        const w = loadWorkshop(ROOT, c, file);
+        if (!w) throw new UsageError(`No workshop: ${file} does not exist. docs/classroom.md shows one.`);
+        out(formatPlan(w, workshopPlan(c, w)));
+        return 0;
+      }
+      if (sub !== "summary") throw new UsageError(`usage: ${commands["class"]!.usage}`);
+      if (files.length === 0) throw new UsageError("Which reports? e.g. `faultline class summary reports/*.json` (each from `faultline report --format json`).");
+      const { learnerName, learnerReportSchema, summarize, formatSummaryText, summaryHtml } = await import("./grade/classSummary.ts");
+      const reports = files.map((f) => {
+        let data: unknown;
+        try {
+          data = JSON.parse(readFileSync(f, "utf8"));
+        } catch (e) {
+          throw new UsageError(`${f}: not a JSON report (${(e as Error).message}).`);
+        }
+        const r = learnerReportSchema.safeParse(data);
+        if (!r.success) throw new UsageError(`${f}: not a faultline JSON report (${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message}). Make reports with \`faultline report --format json\`.`);
+        return { name: learnerName(f, r.data), report: r.data };
+      });
+      const summary = summarize(reports, exercisesInOrder(c).map((e) => e.id));
+      out(formatSummaryText(summary));
+      if (values["html"]) {
+        const { mkdirSync, writeFileSync } = await import("node:fs");
+        const { dirname } = await import("node:path");
+        mkdirSync(dirname(String(values["html"])), { recursive: true });
+        writeFileSync(String(values["html"]), summaryHtml(summary));
+        err(`HTML summary written to ${String(values["html"])}`);
+      }
+      return 0;
     },
   },
 };

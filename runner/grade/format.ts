@@ -20,6 +20,10 @@ export function formatExercise(e: ExerciseResult, s: Styler, opts: { allFailures
   const lines: string[] = [];
   lines.push(`${s.bold(e.id)}  ${formatStatus(e.status, s)}  ${s.dim(`(${e.scenarios.length} scenarios, ${e.durationMs} ms)`)}`);
   if (e.error) lines.push(`  ${s.bad(e.error)}`);
+  if (e.typeErrors?.length) {
+    lines.push(`  ${s.bad("Type errors")} (fix these first: they are often why the code misbehaves):`);
+    for (const t of e.typeErrors) lines.push(`    ${t}`);
+  }
   if (e.status === "not-started") {
     const first = e.scenarios.find((x) => x.failure)?.failure;
     lines.push(`  ${first ? first.message : "Nothing written yet."}`);
@@ -27,7 +31,8 @@ export function formatExercise(e: ExerciseResult, s: Styler, opts: { allFailures
     return lines.join("\n");
   }
   for (const sc of e.scenarios) lines.push(`  ${sc.status === "pass" ? s.ok("✓") : s.bad(MARK[sc.status] ?? "✗")} ${sc.name}  ${s.dim(`${sc.runs} run${sc.runs === 1 ? "" : "s"}`)}`);
-  const failures = e.scenarios.filter((x) => x.failure);
+  // A watchdog verdict is already printed as the exercise's error.
+  const failures = e.scenarios.filter((x) => x.failure && x.failure.message !== e.error);
   for (const sc of opts.allFailures ? failures : failures.slice(0, 1)) lines.push("", formatFailure(sc, s));
   if (!opts.allFailures && failures.length > 1) lines.push(s.dim(`  (${failures.length - 1} more failing scenario${failures.length > 2 ? "s" : ""}: fix this one first, or see them all with --json)`));
   return lines.join("\n");

@@ -10,6 +10,9 @@ import { createVitest } from "vitest/node";
 import type { TraceJson } from "../sim/index.ts";
 import type { GradeContext, ReplayRequest, ScenarioMeta, ScenarioStatus } from "../suites/harness/context.ts";
 import { resolveTarget } from "../suites/harness/target.ts";
+import { importGate } from "./importGate.ts";
+import { learnerFiles, typeErrors } from "./typecheck.ts";
+import { DEFAULT_WATCHDOG, Watchdog, type Verdict, type WatchdogOptions } from "./watchdog.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 
@@ -41,6 +44,8 @@ export interface ExerciseResult {
   durationMs: number;
   /** Why the suite could not run the code (status "error"). */
   error: string | null;
+  /** Type errors in the learner's files ("file:line:col message"), looked for when the exercise does not pass. */
+  typeErrors?: string[];
   scenarios: ScenarioResult[];
 }
 
@@ -70,6 +75,12 @@ export interface GradeOptions {
   onlyGenerative?: boolean;
   /** Determinism audit: every case twice, hashes compared. */
   twice?: boolean;
+  /** Look for type errors in the learner's files when an exercise does not pass (default true). */
+  typecheck?: boolean;
+  /** Grade untrusted code in a child process under Node's permission model (sandbox.ts). */
+  sandbox?: boolean;
+  /** Inside the sandbox: gate the learner's imports and harden the workers. */
+  hardened?: boolean;
 }
 
 export function suiteFile(root: string, id: string): string {
@@ -95,10 +106,13 @@ export class Grader {
     readonly root: string,
     private readonly vitest: Vitest,
     private readonly collector: Collector,
+    private readonly watchdog: Watchdog,
   ) {}
 
-  static async open(root: string = ROOT, opts: { workers?: number } = {}): Promise<Grader> {
+  static async open(root: string = ROOT, opts: { workers?: number; watchdog?: Partial<WatchdogOptions>; hardened?: { target: string } } = {}): Promise<Grader> {
     const collector = new Collector();
+    // Learner code that never returns is stopped by the watchdog, not by vitest (see watchdog.ts).
+    const watchdog = new Watchdog({ ...DEFAULT_WATCHDOG, ...opts.watchdog });
     const vitest = await createVitest(
       "test",
       {
@@ -112,17 +126,19 @@ export class Grader {
         passWithNoTests: true,
         testTimeout: 120_000,
         hookTimeout: 60_000,
-        pool: "threads",
+        pool: watchdog.pool(),
         maxWorkers: opts.workers ?? 2,
       },
       {
         resolve: { alias: { "faultline/sim": join(root, "runner", "sim", "index.ts") } },
+        plugins: opts.hardened ? [importGate(root, opts.hardened.target)] : [],
         logLevel: "silent",
-        server: { watch: null },
+        // In the sandbox vite may not look above the project for a workspace root.
+        server: { watch: null, ...(opts.hardened ? { fs: { allow: [root, opts.hardened.target] } } : {}) },
       },
       { stdout: process.stderr, stderr: process.stderr },
     );
-    return new Grader(root, vitest, collector);
+    return new Grader(root, vitest, collector, watchdog);
   }
 
   async run(opts: GradeOptions): Promise<GradeReport> {
@@ -139,6 +155,7 @@ export class Grader {
       traceEvents: opts.traceEvents ?? 2000,
       onlyGenerative: opts.onlyGenerative ?? false,
       twice: opts.twice ?? false,
+      hardened: opts.hardened ?? false,
     };
     this.vitest.provide("faultline", ctx);
     this.vitest.setGlobalTestNamePattern(ctx.replay ? new RegExp(`^${escapeRegExp(ctx.replay.scenario)}$`) : /.*/);
@@ -150,7 +167,19 @@ export class Grader {
     this.collector.modules = [];
     await this.vitest.runTestSpecifications(specs, false);
     const traceDir = opts.traceDir ?? join(root, ".faultline", "traces");
-    const exercises = opts.ids.map((id) => exerciseResult(root, id, this.collector.modules, traceDir));
+    const verdicts = this.watchdog.takeVerdicts();
+    const exercises = opts.ids.map((id) => {
+      const verdict = verdicts.find((v) => v.exercise === id);
+      const result = exerciseResult(root, id, this.collector.modules, traceDir);
+      return verdict ? withVerdict(result, verdict) : result;
+    });
+    // A failing exercise's type errors are the likeliest cause: find them (see typecheck.ts).
+    if (!ctx.replay && opts.typecheck !== false)
+      for (const e of exercises)
+        if (e.status === "fail" || (e.status === "error" && !verdicts.some((v) => v.exercise === e.id) && !/syntax error/.test(e.error ?? ""))) {
+          const errors = typeErrors(root, learnerFiles(ctx.target, e.id));
+          if (errors.length) e.typeErrors = errors;
+        }
     return {
       version: 1,
       target: targetArg,
@@ -168,7 +197,9 @@ export class Grader {
 
 /** Grades once with a fresh vitest instance. */
 export async function grade(opts: GradeOptions): Promise<GradeReport> {
-  const g = await Grader.open(opts.root ?? ROOT);
+  if (opts.sandbox) return (await import("./sandbox.ts")).gradeSandboxed({ ...opts, sandbox: false });
+  const root = opts.root ?? ROOT;
+  const g = await Grader.open(root, opts.hardened ? { hardened: { target: resolveTarget(root, opts.target ?? "exercises") } } : {});
   try {
     return await g.run(opts);
   } finally {
@@ -213,9 +244,28 @@ function exerciseResult(root: string, id: string, modules: readonly TestModule[]
     }
   }
   if (loadErrors.length > 0 && scenarios.length === 0) {
-    return { id, status: "error", durationMs, error: explainLoadError(loadErrors[0]!.message ?? "unknown error"), scenarios };
+    return { id, status: "error", durationMs, error: explainLoadError(loadErrors[0]!.message ?? "unknown error", root), scenarios };
   }
   return { id, status: exerciseStatus(scenarios.map((s) => s.status)), durationMs, error: null, scenarios };
+}
+
+/**
+ * The watchdog stopped this suite's worker: the exercise is an "error" whose
+ * message is the verdict, and the scenario that was running says so too.
+ */
+function withVerdict(r: ExerciseResult, v: Verdict): ExerciseResult {
+  const done = r.scenarios.filter((s) => s.kind !== "unknown" || s.status === "pass");
+  const name = v.scenario ?? "loading the implementation";
+  const hung: ScenarioResult = {
+    name,
+    kind: "unknown",
+    status: "error",
+    runs: 0,
+    seed: 0,
+    traceHash: "",
+    failure: { seed: 0, message: v.message, property: null, schedule: null, minimizedSchedule: null, path: null, replay: "", traceFile: null, diagram: "", location: v.file },
+  };
+  return { ...r, status: "error", error: v.message, scenarios: [...done.filter((s) => s.name !== name), hung] };
 }
 
 export function exerciseStatus(statuses: readonly ScenarioStatus[]): ExerciseStatus {
@@ -225,8 +275,21 @@ export function exerciseStatus(statuses: readonly ScenarioStatus[]): ExerciseSta
   return "fail";
 }
 
-function explainLoadError(message: string): string {
-  return `Your code could not be loaded: ${message.split("\n")[0]}. Fix it and grade again.`;
+function explainLoadError(message: string, root: string): string {
+  // vite reports syntax errors through Oxc ("[PARSE_ERROR] what" … "[ file:line:col ]")
+  // or esbuild ("file:line:col: ERROR: what"); either way, say where.
+  const plain = message.replace(/\u001b\[[0-9;]*m/g, "");
+  const oxcWhat = /\[PARSE_ERROR\]\s*(.*)/.exec(plain);
+  const oxcWhere = /\[\s*([^\s\]]+):(\d+):(\d+)\s*\]/.exec(plain);
+  const esb = /([^\s:]+\.[cm]?[tj]sx?):(\d+):(\d+): ERROR: (.*)/.exec(plain);
+  const syntax = oxcWhat && oxcWhere ? { file: oxcWhere[1]!, line: oxcWhere[2]!, col: oxcWhere[3]!, what: oxcWhat[1]! } : esb ? { file: esb[1]!, line: esb[2]!, col: esb[3]!, what: esb[4]! } : null;
+  if (syntax) {
+    const file = syntax.file.startsWith("/") ? relative(root, syntax.file) : syntax.file;
+    return `Your code could not be loaded: syntax error at ${file}:${syntax.line}:${syntax.col}: ${syntax.what.replace(/`/g, "")}. Fix it (your editor marks the spot) and grade again.`;
+  }
+  const first = message.split("\n")[0]!;
+  if (/process\.exit/.test(first)) return `Your code called process.exit() while loading (${first}). A node cannot end the process: remove the call.`;
+  return `Your code could not be loaded: ${first.replace(/[.:]$/, "")}. Fix it and grade again.`;
 }
 
 /** Moves the trace out of the meta into .faultline/traces/ and records the file. */

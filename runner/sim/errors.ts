@@ -96,7 +96,8 @@ export function sourceLocation(err: Error): string | undefined {
     if (!m) continue;
     const file = m[1]!.replace(/^file:\/\//, "");
     if (file.includes("node_modules") || file.startsWith("node:")) continue;
-    if (/\/runner\/(sim|check|suites|grade|course|notebook|tui)\//.test(file)) continue;
+    // The lab's own frames are noise; its test fixtures stand in for learner code, so they count.
+    if (/\/runner\/(sim|check|suites|grade|course|notebook|tui)\//.test(file) && !file.includes("/fixtures/")) continue;
     return `${shortPath(file)}:${m[2]}`;
   }
   return undefined;

@@ -50,6 +50,10 @@ describe("explore", () => {
     expect(byDepth.depth).toBe(2);
     expect(byDepth.distinct).toBe(3);
     expect(byDepth.stoppedBy).toBe("max-depth");
+    let asked = 0;
+    const interrupted = explore({ ...counter, init: () => [0], next: function* (n: number) { for (let i = 1; i <= 300; i++) yield [`+${i}`, n + i] as const; } }, { interrupt: () => ++asked > 0 });
+    expect(interrupted.stoppedBy).toBe("interrupted");
+    expect(interrupted.exhausted).toBe(false);
     const all = explore(counter);
     expect(all.distinct).toBe(10);
     expect(all.exhausted).toBe(true);

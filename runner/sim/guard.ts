@@ -106,3 +106,118 @@ export function guarded<T>(where: () => Where, fn: () => T): T {
 export function guardActive(): boolean {
   return depth > 0;
 }
+
+// ---------------------------------------------------------------------------
+// The watchdog probe. A handler that never returns cannot report anything, so
+// the simulator publishes where it is (node, handler, virtual time) into a
+// small buffer the grader's main thread can read while the worker is stuck: a
+// SharedArrayBuffer handed to the worker when it was created. Without one
+// (lesson cells, plain vitest) the writes go to a private buffer nobody reads.
+// A handful of typed-array stores per handler: no allocation, no syscalls.
+
+/** Int32 slots of the probe. */
+export const enum ProbeSlot {
+  /** Bumped on every entry into learner code: "still making progress". */
+  Seq = 0,
+  /** 1 while learner code runs (handler, constructor, harness call). */
+  Inside = 1,
+  /** Index of the node in the owning simulation's node list. */
+  Node = 2,
+  /** Which handler (ProbeHandler). */
+  Handler = 3,
+}
+
+/** Handler codes written to ProbeSlot.Handler. */
+export const enum ProbeHandler {
+  None = 0,
+  OnStart = 1,
+  OnMessage = 2,
+  OnTimer = 3,
+  Constructor = 4,
+  /** A harness call into a node (its method name is in the Method text slot). */
+  Call = 5,
+}
+
+/** Text slots (each holds one short string). */
+export const enum ProbeText {
+  /** The owning simulation's node ids, comma-separated. */
+  Nodes = 0,
+  /** The method a harness call is running. */
+  Method = 1,
+  /** Free for the harness (exercise, file, scenario). */
+  Harness0 = 2,
+  Harness1 = 3,
+  Harness2 = 4,
+}
+
+export const PROBE_BYTES = 4096;
+const INTS = 16; // bytes 0..63
+const TIME_OFFSET = 64; // one float64
+const TEXT_OFFSET = 128;
+const TEXT_SLOT_BYTES = 512; // a uint16 length + 255 UTF-16 units
+const TEXT_SLOTS = 5;
+
+export interface Probe {
+  i32: Int32Array;
+  f64: Float64Array;
+  text: Uint16Array;
+  /** The simulation whose node list is in ProbeText.Nodes. */
+  owner: unknown;
+  shared: boolean;
+}
+
+function makeProbe(buffer: ArrayBufferLike, shared: boolean): Probe {
+  return {
+    i32: new Int32Array(buffer, 0, INTS),
+    f64: new Float64Array(buffer, TIME_OFFSET, 1),
+    text: new Uint16Array(buffer, TEXT_OFFSET, (TEXT_SLOT_BYTES * TEXT_SLOTS) / 2),
+    owner: null,
+    shared,
+  };
+}
+
+/** The probe the simulator writes to (module-wide: one worker runs one simulation at a time). */
+export const probe: Probe = makeProbe(new ArrayBuffer(PROBE_BYTES), false);
+
+/** Points the probe at a buffer the grader shares with this thread. */
+export function attachProbe(buffer: SharedArrayBuffer): void {
+  const p = makeProbe(buffer, true);
+  probe.i32 = p.i32;
+  probe.f64 = p.f64;
+  probe.text = p.text;
+  probe.owner = null;
+  probe.shared = true;
+}
+
+/** Writes a short string into a text slot (not on the hot path). */
+export function probeWrite(slot: ProbeText, s: string): void {
+  const base = (slot * TEXT_SLOT_BYTES) / 2;
+  const max = TEXT_SLOT_BYTES / 2 - 1;
+  const n = Math.min(s.length, max);
+  const t = probe.text;
+  for (let i = 0; i < n; i++) t[base + 1 + i] = s.charCodeAt(i);
+  t[base] = n;
+}
+
+/** Reads what the probe in `buffer` says (for the grader's main thread). */
+export function readProbe(buffer: SharedArrayBuffer): { seq: number; inside: boolean; node: string | null; handler: string | null; time: number; text: string[] } {
+  const p = makeProbe(buffer, true);
+  const text: string[] = [];
+  for (let s = 0; s < TEXT_SLOTS; s++) {
+    const base = (s * TEXT_SLOT_BYTES) / 2;
+    const n = p.text[base]!;
+    text.push(String.fromCharCode(...p.text.subarray(base + 1, base + 1 + n)));
+  }
+  const nodes = text[ProbeText.Nodes]!.split(",");
+  const code = Atomics.load(p.i32, ProbeSlot.Handler) as ProbeHandler;
+  const handler =
+    code === ProbeHandler.OnStart ? "onStart" : code === ProbeHandler.OnMessage ? "onMessage" : code === ProbeHandler.OnTimer ? "onTimer" : code === ProbeHandler.Constructor ? "the constructor" : code === ProbeHandler.Call ? text[ProbeText.Method] || "a method" : null;
+  return {
+    seq: Atomics.load(p.i32, ProbeSlot.Seq),
+    inside: Atomics.load(p.i32, ProbeSlot.Inside) === 1,
+    node: nodes[Atomics.load(p.i32, ProbeSlot.Node)] ?? null,
+    handler,
+    time: p.f64[0]!,
+    text,
+  };
+}

@@ -16,6 +16,43 @@ export class Hasher {
     return this;
   }
 
+  /**
+   * One trace event's numbers in one go (the hot path: every send, delivery
+   * and drop). Same mixing as int() on each, with the lanes kept in locals.
+   */
+  event(kind: number, t: number, content: number, who: number, id: number): void {
+    let a = this.a;
+    let b = this.b;
+    a = Math.imul(a ^ kind, 0x01000193);
+    b = Math.imul(b ^ kind, 0x5bd1e995);
+    b ^= b >>> 15;
+    if ((t | 0) === t) {
+      a = Math.imul(a ^ t, 0x01000193);
+      b = Math.imul(b ^ t, 0x5bd1e995);
+      b ^= b >>> 15;
+    } else {
+      f64[0] = t;
+      const lo = u32[0]! ^ 0x7ff;
+      const hi = u32[1]!;
+      a = Math.imul(Math.imul(a ^ lo, 0x01000193) ^ hi, 0x01000193);
+      b = Math.imul(b ^ lo, 0x5bd1e995);
+      b ^= b >>> 15;
+      b = Math.imul(b ^ hi, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    a = Math.imul(a ^ content, 0x01000193);
+    b = Math.imul(b ^ content, 0x5bd1e995);
+    b ^= b >>> 15;
+    a = Math.imul(a ^ who, 0x01000193);
+    b = Math.imul(b ^ who, 0x5bd1e995);
+    b ^= b >>> 15;
+    a = Math.imul(a ^ id, 0x01000193);
+    b = Math.imul(b ^ id, 0x5bd1e995);
+    b ^= b >>> 15;
+    this.a = a;
+    this.b = b;
+  }
+
   num(x: number): this {
     // -0 and fractional or large numbers go through their bits (so -0 ≠ 0).
     if ((x | 0) === x && (x !== 0 || 1 / x > 0)) return this.int(x);

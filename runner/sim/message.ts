@@ -20,7 +20,30 @@ const HINT_PLAIN = "Send only JSON-compatible plain data: objects, arrays, strin
 const ancestors: object[] = [];
 const steps: (string | number)[] = [];
 let wRoot = "msg";
-let wHasher: Hasher | null = null;
+// Content hash: one 32-bit lane, mixed inline (FNV-1a style). It only has to
+// tell messages apart in the trace hash; the caller's hasher mixes it well.
+let wH = 0;
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+function hInt(x: number): void {
+  wH = Math.imul(wH ^ x, 0x01000193);
+}
+
+function hStr(str: string): void {
+  let h = wH ^ (str.length + 0x9e37);
+  for (let i = 0; i < str.length; i++) h = Math.imul(h ^ str.charCodeAt(i), 0x01000193);
+  wH = h;
+}
+
+function hNum(x: number): void {
+  if ((x | 0) === x && (x !== 0 || 1 / x > 0)) hInt(x);
+  else {
+    f64[0] = x;
+    hInt(u32[0]! ^ 0x7ff);
+    hInt(u32[1]!);
+  }
+}
 let wMax = 0;
 let wWhere: Where | (() => Where) = {};
 let wFreeze = true;
@@ -43,16 +66,16 @@ function walk(v: unknown): void {
   switch (typeof v) {
     case "string":
       wBytes += v.length + 2;
-      if (wHasher) wHasher.str(v);
+      hStr(v);
       return;
     case "number":
       if (!Number.isFinite(v)) reject(`is ${v}`, "JSON has no NaN or Infinity: use null or a sentinel number.");
       wBytes += 8;
-      if (wHasher) wHasher.num(v);
+      hNum(v);
       return;
     case "boolean":
       wBytes += 5;
-      if (wHasher) wHasher.int(v ? 3 : 2);
+      hInt(v ? 3 : 2);
       return;
     case "undefined":
       return reject("is undefined", "JSON has no undefined: leave the field out or use null.");
@@ -65,14 +88,14 @@ function walk(v: unknown): void {
   }
   if (v === null) {
     wBytes += 4;
-    if (wHasher) wHasher.int(1);
+    hInt(1);
     return;
   }
   const o = v as object;
   for (let i = 0; i < ancestors.length; i++) if (ancestors[i] === o) reject("refers back to itself (a cycle)", "Messages must be trees: copy the data you need instead of linking to a parent.");
   if (Array.isArray(o)) {
     ancestors.push(o);
-    if (wHasher) wHasher.int(0x5b ^ (o.length << 8));
+    hInt(0x5b ^ (o.length << 8));
     wBytes += 2 + o.length;
     for (let i = 0; i < o.length; i++) {
       steps.push(i);
@@ -96,12 +119,12 @@ function walk(v: unknown): void {
       if (!Object.prototype.hasOwnProperty.call(rec, k)) continue;
       n++;
       wBytes += k.length + 4;
-      if (wHasher) wHasher.str(k);
+      hStr(k);
       steps.push(k);
       walk(rec[k]);
       steps.pop();
     }
-    if (wHasher) wHasher.int(0x7b ^ (n << 8));
+    hInt(0x7b ^ (n << 8));
     ancestors.pop();
   }
   if (wFreeze && !Object.isFrozen(o)) Object.freeze(o);
@@ -116,26 +139,25 @@ function walk(v: unknown): void {
  */
 export function checkValue(value: unknown, root: string, hasher: Hasher | null, maxBytes: number, where: Where | (() => Where) = {}, freeze = true): number {
   wRoot = root;
-  wHasher = hasher;
   wMax = maxBytes;
   wWhere = where;
   wFreeze = freeze;
   wBytes = 0;
   // Fast path first: no bookkeeping of paths. Only when it finds something
   // wrong does the careful walk run again, to name the offending path.
-  const ha = hasher?.a ?? 0;
-  const hb = hasher?.b ?? 0;
-  if (fastWalk(value, 0)) return wBytes;
-  if (hasher) {
-    hasher.a = ha;
-    hasher.b = hb;
+  wH = 0x811c9dc5 | 0;
+  if (fastWalk(value, 0)) {
+    if (hasher) hasher.int(wH);
+    return wBytes;
   }
+  wH = 0x811c9dc5 | 0;
   wBytes = 0;
   // An earlier walk may have stopped half-way on an error that is not ours
   // (a getter that throws): its leftovers must not prefix this walk's paths.
   ancestors.length = 0;
   steps.length = 0;
   walk(value);
+  if (hasher) hasher.int(wH);
   return wBytes;
 }
 
@@ -146,16 +168,16 @@ function fastWalk(v: unknown, depth: number): boolean {
   switch (typeof v) {
     case "string":
       wBytes += v.length + 2;
-      if (wHasher) wHasher.str(v);
+      hStr(v);
       return true;
     case "number":
       if (v - v !== 0) return false; // NaN or ±Infinity
       wBytes += 8;
-      if (wHasher) wHasher.num(v);
+      hNum(v);
       return true;
     case "boolean":
       wBytes += 5;
-      if (wHasher) wHasher.int(v ? 3 : 2);
+      hInt(v ? 3 : 2);
       return true;
     case "object":
       break;
@@ -164,12 +186,12 @@ function fastWalk(v: unknown, depth: number): boolean {
   }
   if (v === null) {
     wBytes += 4;
-    if (wHasher) wHasher.int(1);
+    hInt(1);
     return true;
   }
   if (depth > MAX_FAST_DEPTH) return false;
   if (Array.isArray(v)) {
-    if (wHasher) wHasher.int(0x5b ^ (v.length << 8));
+    hInt(0x5b ^ (v.length << 8));
     wBytes += 2 + v.length;
     for (let i = 0; i < v.length; i++) if (!(i in v) || !fastWalk(v[i], depth + 1)) return false;
   } else {
@@ -181,13 +203,14 @@ function fastWalk(v: unknown, depth: number): boolean {
     for (const k in rec) {
       n++;
       wBytes += k.length + 4;
-      if (wHasher) wHasher.str(k);
+      hStr(k);
       if (!fastWalk(rec[k], depth + 1)) return false;
     }
-    if (wHasher) wHasher.int(0x7b ^ (n << 8));
+    hInt(0x7b ^ (n << 8));
   }
   if (wBytes > wMax) return false;
-  if (wFreeze && !Object.isFrozen(v)) Object.freeze(v);
+  // Freezing an already frozen object is harmless, and cheaper than asking first.
+  if (wFreeze) Object.freeze(v);
   return true;
 }
 

@@ -6,7 +6,7 @@ import { Clock } from "./clock.ts";
 import { SimDisk, type DiskOptions } from "./disk.ts";
 import { DeterminismError, HandlerError, RunError, SimError, formatTime, type Where } from "./errors.ts";
 import { EventQueue } from "./eventQueue.ts";
-import { guarded } from "./guard.ts";
+import { guarded, probe, probeWrite, ProbeHandler, ProbeSlot, ProbeText } from "./guard.ts";
 import { Hasher } from "./hash.ts";
 import { checkValue, corrupt, DEFAULT_MAX_MESSAGE_BYTES } from "./message.ts";
 import { parseSchedule, type FaultOp } from "./nemesis.ts";
@@ -197,6 +197,11 @@ export class Simulation {
     return this.rec(id).clock.read(this.time);
   }
 
+  /** Names of the timers this node has set that have not fired or been cancelled (for the trace viewer). */
+  timersOf(id: NodeId): string[] {
+    return [...this.rec(id).timers.keys()];
+  }
+
   disk(id: NodeId): SimDisk {
     return this.rec(id).disk;
   }
@@ -240,6 +245,7 @@ export class Simulation {
   runUntil(t: number): this {
     if (this.failure) throw this.failure;
     if (!(t >= this.time)) throw new RangeError(`runUntil(${t}) is in the past (now ${this.time}): time only moves forward.`);
+    if (probe.owner !== this) this.claimProbe();
     guarded(
       this.whereFn,
       () => {
@@ -458,12 +464,26 @@ export class Simulation {
     }
   }
 
+  /** Publishes this simulation's node ids to the watchdog probe (see guard.ts). */
+  private claimProbe(): void {
+    probe.owner = this;
+    probeWrite(ProbeText.Nodes, this.allIds.join(","));
+  }
+
   /** Runs a node's handler directly (no closure: this runs for every event). */
   private handle(r: NodeRec, handler: "onStart" | "onMessage" | "onTimer", from: string, msg: unknown): void {
     const prevNode = this.curNode;
     const prevHandler = this.curHandler;
     this.curNode = r.id;
     this.curHandler = handler;
+    // Tell the watchdog where we are: a few stores, no allocation.
+    const pi = probe.i32;
+    const prevInside = pi[ProbeSlot.Inside]!;
+    pi[ProbeSlot.Seq]!++;
+    pi[ProbeSlot.Node] = r.index;
+    pi[ProbeSlot.Handler] = handler === "onMessage" ? ProbeHandler.OnMessage : handler === "onTimer" ? ProbeHandler.OnTimer : ProbeHandler.OnStart;
+    probe.f64[0] = this.time;
+    pi[ProbeSlot.Inside] = 1;
     let result: unknown;
     try {
       const inst = r.instance!;
@@ -474,6 +494,7 @@ export class Simulation {
     } finally {
       this.curNode = prevNode;
       this.curHandler = prevHandler;
+      pi[ProbeSlot.Inside] = prevInside;
     }
     if (result !== undefined && result !== null && typeof (result as { then?: unknown }).then === "function") {
       // As in invoke(): a rejected promise from an async handler is reported below, not left unhandled.
@@ -487,6 +508,18 @@ export class Simulation {
     const prevHandler = this.curHandler;
     this.curNode = r.id;
     this.curHandler = handler;
+    if (probe.owner !== this) this.claimProbe();
+    const pi = probe.i32;
+    const prev = [pi[ProbeSlot.Inside]!, pi[ProbeSlot.Node]!, pi[ProbeSlot.Handler]!] as const;
+    pi[ProbeSlot.Seq]!++;
+    pi[ProbeSlot.Node] = r.index;
+    if (handler === "the constructor") pi[ProbeSlot.Handler] = ProbeHandler.Constructor;
+    else {
+      pi[ProbeSlot.Handler] = ProbeHandler.Call;
+      probeWrite(ProbeText.Method, handler);
+    }
+    probe.f64[0] = this.time;
+    pi[ProbeSlot.Inside] = 1;
     let result: unknown;
     try {
       result = fn();
@@ -496,6 +529,7 @@ export class Simulation {
     } finally {
       this.curNode = prevNode;
       this.curHandler = prevHandler;
+      [pi[ProbeSlot.Inside], pi[ProbeSlot.Node], pi[ProbeSlot.Handler]] = prev;
     }
     if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function" && handler !== "the constructor") {
       // An async handler that throws returns a rejected promise: the error below

@@ -104,7 +104,7 @@ export class Trace {
 
   /** Hot path: a message was sent (`from`/`to` are node indices). */
   send(t: number, from: number, to: number, id: number, msg: unknown, contentHash: number): void {
-    this.hasher.int(2).num(t).int(contentHash).int(from * 4096 + to).int(id);
+    this.hasher.event(2, t, contentHash, from * 4096 + to, id);
     const i = this.slot();
     this.kind[i] = 2;
     this.time[i] = t;
@@ -116,7 +116,7 @@ export class Trace {
 
   /** Hot path: a message arrived. */
   deliver(t: number, from: number, to: number, id: number, msg: unknown, sentAt: number, contentHash: number, corrupted: boolean): void {
-    this.hasher.int(corrupted ? 15 : 3).num(t).int(contentHash).int(from * 4096 + to).int(id);
+    this.hasher.event(corrupted ? 15 : 3, t, contentHash, from * 4096 + to, id);
     const i = this.slot();
     this.kind[i] = 3;
     this.time[i] = t;
@@ -131,7 +131,7 @@ export class Trace {
   /** Hot path: a message was lost. */
   drop(t: number, from: number, to: number, id: number, msg: unknown, sentAt: number, why: DropReason, contentHash: number): void {
     const w = DROP_REASONS.indexOf(why);
-    this.hasher.int(4).num(t).int(contentHash).int(from * 4096 + to).int(id).int(w);
+    this.hasher.event(4, t, contentHash ^ (w << 24), from * 4096 + to, id);
     const i = this.slot();
     this.kind[i] = 4;
     this.time[i] = t;

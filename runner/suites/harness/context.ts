@@ -23,6 +23,8 @@ export interface GradeContext {
   onlyGenerative?: boolean;
   /** Determinism audit: run every case twice and require identical trace hashes. */
   twice?: boolean;
+  /** Sandboxed grading: harden the worker before loading learner code (runner/suites/harness/sandbox.ts). */
+  hardened?: boolean;
 }
 
 export interface ReplayRequest {

@@ -34,7 +34,10 @@ import {
   type SimOptions,
   type TraceJson,
 } from "../../sim/index.ts";
+import { recordNodeStates, type StateRecorder, type TraceWithStates } from "../../sim/snapshots.ts";
 import type { FailureMeta, GradeContext, ScenarioMeta } from "./context.ts";
+import { attachGraderProbe, probePhase, probeRun, probeScenario, probeSubject } from "./probe.ts";
+import { hardenWorker } from "./sandbox.ts";
 import { resolveTarget } from "./target.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
@@ -80,18 +83,33 @@ export type Metrics = Record<string, number | string | boolean | null>;
 class RunLab implements Lab {
   readonly sims: Simulation[] = [];
   figures: Metrics | undefined;
-  constructor(readonly seed: number) {}
+  /** Node-state recorders, only in replays (for the trace viewer; see sim/snapshots.ts). */
+  private readonly recorders = new Map<Simulation, StateRecorder>();
+  constructor(
+    readonly seed: number,
+    private readonly recordStates = false,
+  ) {}
+  /** The simulation's trace for reports, with node states when this run records them. */
+  traceOf(sim: Simulation | undefined, lastN: number): TraceWithStates | null {
+    if (!sim) return null;
+    const t: TraceWithStates = sim.traceJson(lastN);
+    const r = this.recorders.get(sim);
+    if (r) t.states = r.forTrace(t);
+    return t;
+  }
   metrics(figures: Metrics): void {
     this.figures = { ...this.figures, ...figures };
   }
   cluster(opts: Omit<ClusterOptions, "seed">): Cluster {
     const c = new Cluster({ ...opts, seed: this.seed });
     this.sims.push(c);
+    if (this.recordStates) this.recorders.set(c, recordNodeStates(c));
     return c;
   }
   simulation(opts: Omit<SimOptions, "seed">): Simulation {
     const s = new Simulation({ ...opts, seed: this.seed });
     this.sims.push(s);
+    if (this.recordStates) this.recorders.set(s, recordNodeStates(s));
     return s;
   }
   hash(): string {
@@ -104,8 +122,12 @@ class RunLab implements Lab {
 
 type Outcome = { ok: true; hash: string; lab: RunLab } | { ok: false; hash: string; lab: RunLab; error: unknown };
 
+/** Set by each scenario: replays record node states for the trace viewer; graded runs never do. */
+let recordingStates = false;
+
 function runOnce<S>(seed: number, schedule: S, body: (lab: Lab, schedule: S) => void): Outcome {
-  const lab = new RunLab(seed);
+  probeRun();
+  const lab = new RunLab(seed, recordingStates);
   try {
     body(lab, schedule);
     return { ok: true, hash: lab.hash(), lab };
@@ -131,13 +153,31 @@ function describeError(e: unknown): { message: string; property: string | null; 
     return { message: `${loc ?? "your file"} is still a todo: ${what}`, property: null, location: loc };
   }
   if (e instanceof Violation) return { message: e.message, property: e.property, location: null };
-  if (e instanceof HandlerError) return { message: e.message, property: null, location: e.cause instanceof Error ? sourceLocation(e.cause) ?? null : null };
-  if (e instanceof SimError) return { message: e.message, property: null, location: null };
+  if (e instanceof HandlerError) return { message: `${e.message}${/[.!?]$/.test(e.message) ? "" : "."}${adviceFor(e.cause)}`, property: null, location: e.cause instanceof Error ? sourceLocation(e.cause) ?? null : null };
+  // A refusal raised inside learner code (Date.now, a Map in a message…): its stack names the line.
+  if (e instanceof SimError) return { message: e.message, property: null, location: sourceLocation(e) ?? null };
   if (e instanceof Error) {
     const loc = sourceLocation(e) ?? null;
     return { message: `${e.name}: ${e.message}${loc ? ` (${loc})` : ""}`, property: null, location: loc };
   }
   return { message: String(e), property: null, location: null };
+}
+
+/** What to do about an error a handler threw, for the errors learners meet most. */
+function adviceFor(cause: unknown): string {
+  if (!(cause instanceof Error)) return " Throw Error objects, and fix whatever raised this one; the replay command below reruns exactly this run.";
+  const m = cause.message;
+  if (cause instanceof RangeError && /call stack/i.test(m))
+    return " That is recursion that never reaches its base case (or goes far too deep): check the condition that should stop it, or use a loop.";
+  if (/process\.exit/.test(m)) return " A node cannot end the process: to stop handling work just return (the scenario decides when nodes crash and restart).";
+  if (cause instanceof TypeError && /read[- ]only|not extensible|Cannot (assign|add|delete)/i.test(m))
+    return " Messages are frozen once sent, and so is what you receive: build a new object ({ ...msg, field }) instead of changing one in place.";
+  if (cause instanceof RangeError && /Invalid (array|string) length|allocation failed/i.test(m))
+    return " Something grew without bound: look for a collection or string that keeps growing and is never trimmed.";
+  if (cause.name === "OutputFloodError" || cause.name === "SandboxError") return "";
+  if ((cause as { code?: string }).code === "ERR_ACCESS_DENIED")
+    return " The sandbox blocked it: graded code may not read files outside the project, write files, or start processes.";
+  return " Fix the line named here; the replay command below reruns exactly this run.";
 }
 
 function shellQuote(s: string): string {
@@ -191,7 +231,7 @@ export class Exercise<T> {
       replay: this.replayCommand(name, seed, path),
       diagram: sim ? renderDiagram(events, { width: 80, nodes: undefined }) : "(the scenario failed before a simulation started)",
       traceFile: null,
-      trace: sim ? sim.traceJson(this.ctx.traceEvents) : null,
+      trace: out.lab.traceOf(sim, this.ctx.traceEvents),
       location: d.location,
     };
   }
@@ -222,7 +262,9 @@ export class Exercise<T> {
   scripted(name: string, opts: ScriptedOptions, body: (lab: Lab) => void): void {
     if (this.ctx.onlyGenerative) return;
     test(name, ({ task }) => {
+      probeScenario(name);
       const replay = this.ctx.replay?.scenario === name ? this.ctx.replay : null;
+      recordingStates = replay !== null;
       const base = replay ? replay.seed : this.ctx.seed;
       const runs = replay ? 1 : this.runsFor(opts.runs ?? 1);
       const hashes = new Hasher();
@@ -239,7 +281,7 @@ export class Exercise<T> {
         hashes.str(out.hash);
         lastHash = out.hash;
         lastLab = out.lab;
-        if (replay) lastTrace = out.lab.sims.at(-1)?.traceJson(this.ctx.traceEvents) ?? null;
+        if (replay) lastTrace = out.lab.traceOf(out.lab.sims.at(-1), this.ctx.traceEvents);
       }
       this.report({ name, kind: "scripted", status: "pass", runs, seed: base, traceHash: runs === 1 ? lastHash : hashes.hex(), failure: null, trace: lastTrace, ...withMetrics(lastLab) }, task);
     });
@@ -252,7 +294,9 @@ export class Exercise<T> {
    */
   generative<S extends Schedule>(name: string, opts: GenerativeOptions<S>, body: (lab: Lab, schedule: S) => void): void {
     test(name, ({ task }) => {
+      probeScenario(name);
       const replay = this.ctx.replay?.scenario === name ? this.ctx.replay : null;
+      recordingStates = replay !== null;
       const seed = replay ? replay.seed : this.ctx.seed;
       const runs = this.runsFor(opts.runs ?? 50);
       // An untouched stub fails on every run: one probe with no faults says so
@@ -281,7 +325,7 @@ export class Exercise<T> {
         if (out.ok) {
           if (firstFailing === null) hashes.str(out.hash);
           lastLab = out.lab;
-          if (replay) lastTrace = out.lab.sims.at(-1)?.traceJson(this.ctx.traceEvents) ?? null;
+          if (replay) lastTrace = out.lab.traceOf(out.lab.sims.at(-1), this.ctx.traceEvents);
           return;
         }
         if (firstFailing === null) firstFailing = schedule;
@@ -341,6 +385,13 @@ export async function exercise<T>(id: string, file: string): Promise<Exercise<T>
     const rel = relative(ctx.root, full) || full;
     throw new Error(`Could not find ${rel}. The grader looks for ${file} in ${id}/ under the target directory. Run "npx faultline reset ${id}" to restore the stub.`);
   }
+  // The watchdog reads these if the module never finishes loading (a loop at top level).
+  attachGraderProbe();
+  probeSubject(id, relative(ctx.root, full) || full);
+  probeScenario("");
+  probePhase("loading");
+  if (ctx.hardened) hardenWorker(join(ctx.target, id));
   const impl = (await import(pathToFileURL(full).href)) as T;
+  probePhase("running");
   return new Exercise<T>(id, impl, ctx);
 }

@@ -1,0 +1,57 @@
+// The real services behind the TUI screens: progress, cells, hints, watch,
+// reset and solutions, on the project at `root`.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Services } from "../tui/services.ts";
+import type { Course } from "./course.ts";
+import { exerciseProgressOf, loadProgress, updateProgress } from "./progress.ts";
+import { resetExercise } from "./reset.ts";
+import { WatchSession } from "./watch.ts";
+
+export function realServices(root: string, course: Course, opts: { hyperlinks: boolean; onWarning?: (w: string) => void }): Services {
+  const progress = () => {
+    const r = loadProgress(root);
+    if (r.warning) opts.onWarning?.(r.warning);
+    return r.progress;
+  };
+  const update: typeof updateProgress = (r, change) => {
+    const res = updateProgress(r, change);
+    if (res.warning) opts.onWarning?.(res.warning);
+    return res;
+  };
+  return {
+    course,
+    root,
+    hyperlinks: opts.hyperlinks,
+    progress,
+    lessonSource: (lesson) => readFileSync(join(root, lesson.file), "utf8"),
+    markLessonOpened(lesson) {
+      update(root, (p) => {
+        p.lessons[lesson.id] = { opened: true, quizzes: p.lessons[lesson.id]?.quizzes ?? {} };
+      });
+    },
+    // cells.ts brings markdown-it: load it when a cell first runs, not at start-up.
+    runCell: async (lesson, cell, columns) => (await import("../notebook/cells.ts")).runCell(root, lesson.id, { index: cell.index, code: cell.code, line: 0, timeoutMs: cell.timeoutMs }, { columns, color: false }),
+    answerQuiz(lesson, quiz, choice, correct) {
+      update(root, (p) => {
+        const l = p.lessons[lesson.id] ?? { opened: true, quizzes: {} };
+        l.quizzes[String(quiz)] = { choice, correct };
+        p.lessons[lesson.id] = l;
+      });
+    },
+    nextHint(exercise) {
+      let shown = 0;
+      update(root, (p) => {
+        const ep = exerciseProgressOf(p, exercise.id);
+        shown = Math.min(ep.hintsShown + 1, exercise.hints.length);
+        p.exercises[exercise.id] = { ...ep, hintsShown: shown };
+      });
+      return exercise.hints.slice(0, shown);
+    },
+    hintsShown: (exercise) => exercise.hints.slice(0, exerciseProgressOf(progress(), exercise.id).hintsShown),
+    watch: (exercise) => new WatchSession({ root, exercise }),
+    reset: (exercise) => resetExercise(root, exercise),
+    solution: (exercise) => exercise.files.map((file) => ({ file, code: readFileSync(join(root, "solutions", exercise.id, file), "utf8") })),
+  };
+}

@@ -1,0 +1,51 @@
+// The hostile-code catalogue (runner/grade/hostile.ts): every bad submission
+// gets the verdict it must get, within 10 s, and the grader stays usable —
+// the same warm Grader (as watch mode keeps) grades the reference solution
+// correctly right after a case that ended its worker. "Within 10 s" is the
+// watchdog's functional contract (its deadlines are 2 s per handler and 5 s
+// for a module's top level), not a performance assertion.
+
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CATALOGUE, type HostileResult } from "./hostile.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const results = new Map<string, HostileResult>();
+
+beforeAll(() => {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "runner", "grade", "hostile.ts")], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
+  for (const line of r.stdout.split("\n").filter((l) => l.startsWith("{"))) {
+    const x = JSON.parse(line) as HostileResult;
+    results.set(x.name, x);
+  }
+  if (results.size === 0) throw new Error(`the catalogue run printed nothing:\n${r.stderr}`);
+}, 600_000);
+
+describe("hostile learner code", () => {
+  it("has a fixture and a verdict for every case of the catalogue", () => {
+    expect(CATALOGUE.length).toBeGreaterThanOrEqual(20);
+    expect([...results.keys()].sort()).toEqual(CATALOGUE.map((c) => c.name).sort());
+  });
+
+  for (const c of CATALOGUE) {
+    it(`${c.what} (${c.name}): ${c.status}, with a verdict that says what, where and what to do, within 10 s`, () => {
+      const r = results.get(c.name)!;
+      expect(r, `no result for ${c.name}`).toBeDefined();
+      expect(r.status).toBe(c.status);
+      expect(r.verdict).toMatch(c.verdict);
+      if (c.location) expect(r.location).toMatch(c.location);
+      expect(r.ms).toBeLessThan(10_000);
+      if (c.endsWorker) expect(r.afterwards, "the same Grader grades the solution after the worker was ended").toBe("pass");
+    });
+  }
+
+  it("the CLI survives an infinite loop: exit 1, the verdict on stdout, the process ends", () => {
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "faultline.js"), "grade", "echo", "--json", "--target", join(ROOT, "runner", "grade", "fixtures", "hostile", "loop-handler")], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1", FAULTLINE_NO_PROGRESS: "1" } });
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as { durationMs: number; exercises: { status: string; error: string }[] };
+    expect(report.exercises[0]!.status).toBe("error");
+    expect(report.exercises[0]!.error).toMatch(/onMessage on n1 did not return within 2 s at t=\d+ ms/);
+    expect(report.durationMs).toBeLessThan(10_000);
+  });
+});

@@ -1,0 +1,135 @@
+// Sandboxed grading of untrusted code (`faultline grade --sandbox`, and the
+// default for `report`). The grader runs in a child process under Node's
+// permission model, with a scrubbed environment, and the code under test is
+// hardened further inside the worker (runner/suites/harness/sandbox.ts).
+//
+// What is blocked, by which layer (Node 20; Node 22+ uses --permission):
+//
+//   layer                        blocks
+//   permission model (process)   reading outside the project (and the target
+//                                directory), writing anywhere but the trace
+//                                directory, child processes, native addons,
+//                                WASI, process.binding
+//   scrubbed environment         secrets: only PATH, LANG, TZ and faultline's
+//                                own variables reach the child
+//   import gate (vite plugin)    learner files importing fs, child_process,
+//                                worker_threads, net, http(s), http2, dgram,
+//                                dns, tls, inspector, module, vm, wasi, repl,
+//                                cluster, or any package but faultline/*
+//   worker hardening             fetch/WebSocket, process.getBuiltinModule,
+//                                process.dlopen, process.kill, reading
+//                                environment variables from learner code
+//
+// Not blocked, honestly: worker threads are allowed process-wide (vitest and
+// tsx need them), so only the import gate and the hardening keep learner code
+// from starting one; Node 20's permission model does not cover the network,
+// so the network is closed only by the import gate and the hardening, not by
+// the operating system. Learner code can still burn CPU and memory; the
+// watchdog (watchdog.ts) bounds both. For hostile code from strangers, run
+// the grader in a container or VM as well.
+
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { dirname, isAbsolute, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { GradeOptions, GradeReport } from "./grade.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+
+/** Environment variables a sandboxed grade may see (nothing else crosses over). */
+const ENV_ALLOWED = ["PATH", "LANG", "LC_ALL", "TZ", "NO_COLOR", "FORCE_COLOR", "TERM"];
+
+/** Single system files vite and vitest look at when they start (none holds anything secret). */
+const SYSTEM_PROBES = ["/proc/sys/fs/binfmt_misc/WSLInterop", "/run/WSL", "/proc/version", "/.dockerenv", "/run/.containerenv", "/proc/self/cgroup"];
+
+/** The node flags that put a process under the permission model. */
+export function permissionFlags(opts: { root: string; readable: readonly string[]; writable: readonly string[] }): string[] {
+  const major = Number(process.versions.node.split(".")[0]);
+  const flags = [major >= 22 ? "--permission" : "--experimental-permission", "--allow-worker", "--allow-addons", "--no-warnings"];
+  // tsx probes whether the file system is case-sensitive by asking whether the
+  // project root exists with its letters' case swapped: let it ask (on a
+  // case-sensitive file system that path does not exist).
+  const swapped = (p: string) => [...p].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join("");
+  // vitest asks vite for the workspace root, which looks for these files in every directory above the project.
+  const above: string[] = [];
+  for (let d = dirname(opts.root); ; d = dirname(d)) {
+    for (const f of ["pnpm-workspace.yaml", "lerna.json", "package.json", "deno.json", "deno.jsonc"]) above.push(join(d, f));
+    if (dirname(d) === d) break;
+  }
+  for (const r of new Set([opts.root, swapped(opts.root), opts.root.toUpperCase(), ...SYSTEM_PROBES, ...above, ...opts.readable])) flags.push(`--allow-fs-read=${r}`);
+  for (const w of new Set(opts.writable)) flags.push(`--allow-fs-write=${w}`);
+  return flags;
+}
+
+/** The environment of a sandboxed grade: a few harmless variables, no secrets. */
+export function scrubbedEnv(from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { TSX_DISABLE_CACHE: "1", FAULTLINE_SANDBOX: "1" };
+  for (const k of ENV_ALLOWED) if (from[k] !== undefined) env[k] = from[k];
+  return env;
+}
+
+const MARK = "\u0000faultline-report\u0000";
+
+/**
+ * The child runs as plain JavaScript, bundled here from this file: tsx would
+ * need a child process (esbuild's service) to compile TypeScript, and the
+ * sandbox allows none. vite, inside vitest, compiles the suites and the
+ * learner's code in-process (with a native addon: the reason addons are
+ * allowed process-wide, and refused to learner code by the import gate and
+ * the hardening).
+ */
+async function buildChild(root: string): Promise<string> {
+  const outfile = join(root, ".faultline", "sandbox", "grader.mjs");
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    entryPoints: [fileURLToPath(import.meta.url)],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "error",
+    // vitest/node & co. resolve from the project's node_modules at run time.
+    banner: { js: "// Built by runner/grade/sandbox.ts for sandboxed grading; do not edit." },
+  });
+  return outfile;
+}
+
+/** Grades in a child process under the permission model; returns the same report grade() would. */
+export async function gradeSandboxed(opts: GradeOptions): Promise<GradeReport> {
+  const root = opts.root ?? ROOT;
+  const targetArg = opts.target ?? "exercises";
+  const target = targetArg === "exercises" || targetArg === "solutions" ? join(root, targetArg) : isAbsolute(targetArg) ? targetArg : join(process.cwd(), targetArg);
+  const traceDir = opts.traceDir ?? join(root, ".faultline", "traces");
+  mkdirSync(traceDir, { recursive: true });
+  const inside = (p: string) => !relative(root, p).startsWith("..");
+  // vitest and vite read their own files (under node_modules) and the project; the target may live elsewhere.
+  const readable = inside(target) ? [] : [target];
+  const flags = permissionFlags({ root, readable, writable: [traceDir] });
+  const entry = await buildChild(root);
+  const child = spawn(process.execPath, [...flags, entry, JSON.stringify({ ...opts, root, target: targetArg === "exercises" || targetArg === "solutions" ? targetArg : target, traceDir })], {
+    cwd: root,
+    env: scrubbedEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let errText = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (errText = (errText + d).slice(-4000)));
+  const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
+  const at = out.lastIndexOf(MARK);
+  if (at < 0) throw new Error(`The sandboxed grader stopped without a report (exit ${code}).${errText ? `\n${errText.trim()}` : ""}`);
+  const report = JSON.parse(out.slice(at + MARK.length)) as GradeReport;
+  // Report the target as the user named it.
+  report.target = targetArg;
+  return report;
+}
+
+// The child: grade with the sandbox's import gate and hardening on, print the report.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const opts = JSON.parse(process.argv[2]!) as GradeOptions;
+  const { grade } = await import("./grade.ts");
+  const report = await grade({ ...opts, sandbox: false, hardened: true });
+  process.stdout.write(MARK + JSON.stringify(report));
+}

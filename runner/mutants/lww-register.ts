@@ -1,0 +1,19 @@
+import { defineMutants } from "./mutant.ts";
+
+export default defineMutants("lww-register", [
+  {
+    name: "no-tie-break",
+    bug: "compares timestamps only: on equal times each replica keeps the write it had, so merge is not commutative and replicas never agree",
+    edits: [{ file: "lwwRegister.ts", find: "  return a.time > b.time || (a.time === b.time && a.replica > b.replica);", replace: "  return a.time > b.time;" }],
+  },
+  {
+    name: "raw-clock-write",
+    bug: "stamps a write with the raw clock even when it is behind the held timestamp: the state goes backwards (no inflation) and the replica's own write is lost at the next merge",
+    edits: [{ file: "lwwRegister.ts", find: "    if (this.s !== null && time <= this.s.time) time = this.s.time + 1;\n", replace: "" }],
+  },
+  {
+    name: "last-received-wins",
+    bug: "takes whatever state arrives (\"the newest message is the newest write\"): the outcome depends on message order",
+    edits: [{ file: "lwwRegister.ts", find: "    if (other !== null && (this.s === null || wins(other, this.s))) this.s = { ...other };", replace: "    if (other !== null) this.s = { ...other };" }],
+  },
+]);

@@ -1,0 +1,21 @@
+import { defineMutants } from "./mutant.ts";
+
+export default defineMutants("pn-counter", [
+  {
+    name: "single-vector",
+    bug: "keeps one per-replica vector of net counts and subtracts from it, so a merge by max brings a decremented entry back up (decrements are lost)",
+    edits: [
+      { file: "pnCounter.ts", find: "    this.s.n[this.id] = (this.s.n[this.id] ?? 0) + by;", replace: "    this.s.p[this.id] = (this.s.p[this.id] ?? 0) - by;" },
+    ],
+  },
+  {
+    name: "merge-p-only",
+    bug: "merges the increments but forgets to merge the decrements, so decrements never leave the replica that made them",
+    edits: [{ file: "pnCounter.ts", find: "    maxInto(this.s.n, other.n);\n", replace: "" }],
+  },
+  {
+    name: "merge-min-of-decrements",
+    bug: "merges decrements with min (\"decrements shrink the counter, so take the smaller\"), which throws away decrements only one side has seen",
+    edits: [{ file: "pnCounter.ts", find: "    maxInto(this.s.n, other.n);\n", replace: "    for (const [r, x] of Object.entries(other.n)) this.s.n[r] = Math.min(this.s.n[r] ?? 0, x);\n" }],
+  },
+]);

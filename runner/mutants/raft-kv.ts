@@ -1,0 +1,25 @@
+// Classic bugs of a service on Raft. Each must fail runner/suites/raft-kv.test.ts.
+import { defineMutants } from "./mutant.ts";
+
+export default defineMutants("raft-kv", [
+  {
+    name: "no-client-deduplication",
+    bug: "the state machine executes every committed command, so a retried or duplicated request is applied twice (an append lands twice)",
+    edits: [{ file: "kv.ts", find: "    if (seen && cmd.seq <= seen.seq) output = seen.output;\n    else {", replace: "    void seen;\n    {" }],
+  },
+  {
+    name: "leader-reads-locally",
+    bug: "a leader answers reads from its own state without going through the log, so a deposed leader that has not noticed yet serves stale data",
+    edits: [{ file: "kv.ts", find: "        const r = raft.start(", replace: "        if (msg.input.op === \"get\" && raft.getState().isLeader) return ctx.send(from, { type: \"kv_ok\", seq: msg.seq, output: { value: state.data[msg.input.key] ?? null } });\n        const r = raft.start(" }],
+  },
+  {
+    name: "reply-before-commit",
+    bug: "writes are acknowledged as soon as the leader accepts them, before they commit; a leader crash then loses an acknowledged write",
+    edits: [{ file: "kv.ts", find: "        waiting.set(r.index, { client: msg.client, seq: msg.seq });\n", replace: "        if (msg.input.op === \"put\" || msg.input.op === \"append\") return ctx.send(from, { type: \"kv_ok\", seq: msg.seq, output: {} });\n        waiting.set(r.index, { client: msg.client, seq: msg.seq });\n" }],
+  },
+  {
+    name: "snapshot-ignored",
+    bug: "the server ignores snapshots Raft hands it (after a restart or an InstallSnapshot), so it answers from an empty or outdated state",
+    edits: [{ file: "kv.ts", find: "        state = structuredClone(ev.data as State);\n", replace: "" }],
+  },
+]);

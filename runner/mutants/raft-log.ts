@@ -1,0 +1,35 @@
+// Classic log-replication bugs. Each must fail runner/suites/raft-log.test.ts.
+import { defineMutants } from "./mutant.ts";
+
+export default defineMutants("raft-log", [
+  {
+    name: "vote-without-up-to-date-check",
+    bug: "votes are granted without the log up-to-date check, so a candidate missing committed entries can win and erase them (§5.4.1)",
+    edits: [{ file: "raft.ts", find: "(votedFor === null || votedFor === m.candidate) && upToDate", replace: "(votedFor === null || votedFor === m.candidate)" }],
+  },
+  {
+    name: "commit-previous-term-by-counting",
+    bug: "a leader commits an entry of an earlier term because a majority stores it — the Figure 8 bug (§5.4.2)",
+    edits: [{ file: "raft.ts", find: "      if (termAt(n) !== currentTerm) break; // older entries commit only indirectly (Figure 8)\n", replace: "" }],
+  },
+  {
+    name: "truncate-on-matching-heartbeat",
+    bug: "the follower cuts its log after prevLogIndex on every AppendEntries, so a late heartbeat erases entries it already acknowledged (§5.3)",
+    edits: [{ file: "raft.ts", find: "    let changedFrom = 0;\n", replace: "    let changedFrom = 0;\n    if (lastIndex() > prev) {\n      entries.length = prev - snapshotIndex;\n      changedFrom = prev + 1;\n    }\n" }],
+  },
+  {
+    name: "apply-beyond-commit",
+    bug: "entries are applied as soon as they are in the log, beyond commitIndex (an uncommitted entry may still be replaced)",
+    edits: [{ file: "raft.ts", find: "    while (lastApplied < commitIndex) {", replace: "    while (lastApplied < lastIndex()) {" }],
+  },
+  {
+    name: "follower-commits-to-log-end",
+    bug: "a follower sets commitIndex = min(leaderCommit, last log index) instead of the last entry the leader vouched for, committing stale entries (Figure 2)",
+    edits: [{ file: "raft.ts", find: "      commitIndex = Math.min(m.leaderCommit, match);", replace: "      commitIndex = Math.min(m.leaderCommit, lastIndex());" }],
+  },
+  {
+    name: "majority-off-by-one",
+    bug: "the leader counts itself twice when counting replicas, so an entry commits one replica short of a majority",
+    edits: [{ file: "raft.ts", find: "      let count = 1;\n", replace: "      let count = 2;\n" }],
+  },
+]);

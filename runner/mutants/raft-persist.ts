@@ -1,0 +1,20 @@
+// Classic persistence bugs. Each must fail runner/suites/raft-persist.test.ts.
+import { defineMutants } from "./mutant.ts";
+
+export default defineMutants("raft-persist", [
+  {
+    name: "votedfor-not-persisted",
+    bug: "votedFor is not persisted, so a node that crashes and restarts can vote twice in one term and elect two leaders (Figure 2)",
+    edits: [{ file: "raft.ts", find: "    ctx.disk.set(\"state\", { term: currentTerm, votedFor });", replace: "    ctx.disk.set(\"state\", { term: currentTerm, votedFor: null });" }],
+  },
+  {
+    name: "follower-log-not-persisted",
+    bug: "a follower acknowledges entries without writing them to disk, so a crash loses entries a leader counted as replicated (Figure 2)",
+    edits: [{ file: "raft.ts", find: "    if (changedFrom) saveLog(changedFrom);\n", replace: "" }],
+  },
+  {
+    name: "term-not-persisted",
+    bug: "currentTerm is not persisted, so a restarted node goes back to an old term and can vote in it again (Figure 2)",
+    edits: [{ file: "raft.ts", find: "    if (st) ({ term: currentTerm, votedFor } = st);", replace: "    if (st) ({ votedFor } = st);" }],
+  },
+]);

@@ -1,0 +1,25 @@
+// Classic snapshot bugs. Each must fail runner/suites/raft-snapshot.test.ts.
+import { defineMutants } from "./mutant.ts";
+
+export default defineMutants("raft-snapshot", [
+  {
+    name: "snapshot-not-restored-for-service",
+    bug: "after a restart the node does not hand its snapshot to the service, so the service starts empty while Raft applies from the snapshot on (§7)",
+    edits: [{ file: "raft.ts", find: "    if (snapshotIndex > 0) ctx.output({ type: \"snapshot\", index: snapshotIndex, term: snapshotTerm, data: snapshotData });\n", replace: "" }],
+  },
+  {
+    name: "installed-snapshot-not-reported",
+    bug: "a follower installs the leader's snapshot in its log but never tells its service, which silently misses every entry the snapshot covers (§7)",
+    edits: [{ file: "raft.ts", find: "      commitIndex = lastApplied = snapshotIndex;\n      ctx.output({ type: \"snapshot\", index: snapshotIndex, term: snapshotTerm, data: snapshotData });\n", replace: "      commitIndex = lastApplied = snapshotIndex;\n" }],
+  },
+  {
+    name: "snapshot-drops-whole-log",
+    bug: "installing a snapshot discards the whole log even when later entries match, losing acknowledged entries (§7)",
+    edits: [{ file: "raft.ts", find: "      if (termAt(m.lastIncludedIndex) === m.lastIncludedTerm) entries = entries.slice(m.lastIncludedIndex - snapshotIndex);\n      else entries = [];\n", replace: "      entries = [];\n" }],
+  },
+  {
+    name: "log-never-compacted",
+    bug: "snapshot() remembers the data but never discards the log, so persisted state grows without bound",
+    edits: [{ file: "raft.ts", find: "      entries = entries.slice(index - snapshotIndex);\n      snapshotIndex = index;\n", replace: "      snapshotIndex = snapshotIndex;\n" }],
+  },
+]);

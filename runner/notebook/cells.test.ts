@@ -1,0 +1,27 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, expect, test } from "vitest";
+import { extractCells, runCell } from "./cells.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const lesson = `test-cells-${process.pid}`;
+afterAll(() => rmSync(join(ROOT, ".faultline", "cells", lesson), { recursive: true, force: true }));
+
+test("extractCells numbers ts cells in order and reads their time limits", () => {
+  const cells = extractCells("```ts cell\na\n```\n\n```ts\nnot a cell\n```\n\n- item\n\n  ```ts cell timeout=30000\n  b\n  ```\n");
+  expect(cells.map((c) => [c.index, c.code.trim(), c.timeoutMs])).toEqual([
+    [1, "a", 10_000],
+    [2, "b", 30_000],
+  ]);
+});
+
+test("a cell runs in its own process: output, failure and a time limit, never a hang", { timeout: 60_000 }, async () => {
+  const ok = await runCell(ROOT, lesson, { index: 1, code: 'console.log("hi from a cell");\n', line: 0, timeoutMs: 20_000 });
+  expect(ok).toMatchObject({ ok: true, output: "hi from a cell", timedOut: false });
+  const bad = await runCell(ROOT, lesson, { index: 2, code: 'throw new Error("boom");\n', line: 0, timeoutMs: 20_000 });
+  expect(bad.ok).toBe(false);
+  expect(bad.output).toMatch(/boom/);
+  const hung = await runCell(ROOT, lesson, { index: 3, code: "while (true) {}\n", line: 0, timeoutMs: 1500 });
+  expect(hung).toMatchObject({ ok: false, timedOut: true });
+  expect(hung.output).toMatch(/did not finish within 1.5 s/);
+});

@@ -1,0 +1,209 @@
+// `faultline export --html DIR`: the course as a static site — index.html and
+// one page per lesson, with every runnable cell's code (highlighted) and its
+// output (text, tables, charts, space-time diagrams) below it, and quizzes
+// whose answers open on click. Self-contained pages (inline CSS and a few
+// lines of script, nothing fetched), for projecting in a room or reading
+// offline. Cells run exactly as `faultline run` runs them (runCell).
+
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import hljs from "highlight.js/lib/core";
+import MarkdownIt from "markdown-it";
+import container from "markdown-it-container";
+import type { Course, Lesson } from "../course/course.ts";
+import { extractCells, isCellInfo, runCell, type CellResult } from "./cells.ts";
+import "./highlight.ts"; // registers the grammars lessons use with highlight.js
+
+export interface ExportOptions {
+  /** Run the cells and include their output (default true). */
+  run?: boolean;
+  /** Only these lesson ids (default: all). The index still lists every lesson. */
+  only?: readonly string[];
+  /** Called as each lesson is written. */
+  onLesson?: (lesson: Lesson, cells: CellResult[]) => void;
+}
+
+export interface ExportResult {
+  files: string[];
+  cells: number;
+  failedCells: { lesson: string; index: number }[];
+}
+
+export function lessonFile(id: string): string {
+  return `${id}.html`;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
+
+export function stripAnsi(s: string): string {
+  return s.replace(ANSI, "");
+}
+
+function highlight(code: string, lang: string): string {
+  const language = hljs.getLanguage(lang) ? lang : null;
+  return language ? hljs.highlight(code, { language, ignoreIllegals: true }).value : esc(code);
+}
+
+/** A markdown-it set up for lesson pages; `outputs` are the cells' results by index. */
+function lessonRenderer(outputs: ReadonlyMap<number, CellResult>, runCells: boolean): MarkdownIt {
+  const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
+  md.use(container as unknown as Parameters<MarkdownIt["use"]>[0], "quiz", {
+    render: (tokens: { nesting: number }[], i: number) => (tokens[i]!.nesting === 1 ? '<div class="quiz">\n' : "</div>\n"),
+  });
+  let cell = 0;
+  md.renderer.rules.fence = (tokens, i) => {
+    const t = tokens[i]!;
+    const lang = t.info.trim().split(/\s+/)[0] ?? "";
+    const code = `<pre class="code"><code class="hljs language-${esc(lang)}">${highlight(t.content, lang === "ts" ? "typescript" : lang)}</code></pre>`;
+    if (!isCellInfo(t.info)) return code + "\n";
+    cell++;
+    const r = outputs.get(cell);
+    const label = `<div class="cell-label">cell ${cell}${r ? ` · ${r.ok ? "ran" : r.timedOut ? "timed out" : "failed"} in ${(r.durationMs / 1000).toFixed(1)} s` : ""}</div>`;
+    const output = r ? `<pre class="output${r.ok ? "" : " failed"}">${esc(stripAnsi(r.output)) || "<i>(no output)</i>"}</pre>` : runCells ? "" : `<pre class="output not-run">run it: npx faultline run &lt;lesson&gt; --cell ${cell}</pre>`;
+    return `<figure class="cell" id="cell-${cell}">${label}${code}${output}</figure>\n`;
+  };
+  // Links between lessons point at their pages.
+  const linkOpen = md.renderer.rules.link_open ?? ((tokens, i, opts, _env, self) => self.renderToken(tokens, i, opts));
+  md.renderer.rules.link_open = (tokens, i, opts, env, self) => {
+    const href = tokens[i]!.attrGet("href");
+    const m = href ? /^(?:\.\/|\.\.\/lessons\/|lessons\/)?(\d\d-[a-z0-9-]+)\.md(#.*)?$/.exec(href) : null;
+    if (m) tokens[i]!.attrSet("href", `${lessonFile(m[1]!)}${m[2] ?? ""}`);
+    return linkOpen(tokens, i, opts, env, self);
+  };
+  return md;
+}
+
+/**
+ * Quizzes are written as task lists ("- [x] right", "- [ ] wrong") each with a
+ * "> why" quote: on the page each choice becomes a <details> that reveals
+ * whether it is right and why.
+ */
+export function renderQuizzes(html: string): string {
+  return html.replace(/<div class="quiz">([\s\S]*?)<\/div>/g, (_all, inner: string) => {
+    const body = inner.replace(/<li>(?:<p>)?\[( |x|X)\] ([\s\S]*?)<\/li>/g, (_li, mark: string, rest: string) => {
+      const right = mark !== " ";
+      const quote = /<blockquote>([\s\S]*?)<\/blockquote>/.exec(rest);
+      const text = rest.replace(/<blockquote>[\s\S]*?<\/blockquote>/, "").replace(/<\/?p>/g, "").trim();
+      const why = quote ? quote[1]!.replace(/<\/?p>/g, "").trim() : "";
+      // Explanations often open with their own verdict ("Right. …"); don't say it twice.
+      const verdict = /^(right|correct|yes|wrong|no|not quite)\b/i.test(why) ? (right ? "✓" : "✗") : right ? "✓ Right." : "✗ Not quite.";
+      return `<li class="choice"><details><summary>${text}</summary><div class="${right ? "right" : "wrong"}">${verdict} ${why}</div></details></li>`;
+    });
+    return `<div class="quiz"><div class="quiz-label">Quiz</div>${body}</div>`;
+  });
+}
+
+const CSS = `
+:root { font-family: Georgia, "Iowan Old Style", serif; color: #1d1d1d; background: #fff; }
+body { margin: 0; }
+nav { font-family: system-ui, sans-serif; font-size: 14px; padding: 10px 24px; border-bottom: 1px solid #ddd; background: #fafafa; display: flex; gap: 18px; }
+nav a { color: #0b57d0; text-decoration: none; }
+article { max-width: 860px; margin: 0 auto; padding: 12px 24px 60px; line-height: 1.55; font-size: 18px; }
+h1, h2, h3 { font-family: system-ui, sans-serif; line-height: 1.25; }
+code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.86em; background: #f3f3f3; padding: 0 3px; border-radius: 3px; }
+pre { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13.5px; line-height: 1.35; overflow-x: auto; padding: 10px 12px; border-radius: 6px; }
+pre code { background: none; padding: 0; font-size: inherit; }
+pre.code { background: #f6f8fa; border: 1px solid #e3e6ea; }
+pre.output { background: #101418; color: #e8e8e8; margin-top: -6px; }
+pre.output.failed { border-left: 4px solid #e53935; }
+pre.output.not-run { background: #f3f3f3; color: #666; }
+figure.cell { margin: 18px 0; }
+.cell-label, .quiz-label { font-family: system-ui, sans-serif; font-size: 12px; color: #666; margin-bottom: 4px; text-transform: uppercase; letter-spacing: 0.04em; }
+.quiz { border: 1px solid #c5d5f5; background: #f5f8ff; padding: 8px 18px; border-radius: 8px; margin: 18px 0; }
+.quiz ul { list-style: none; padding-left: 0; }
+.quiz summary { cursor: pointer; }
+.quiz .right { color: #1b7f3b; margin: 4px 0 8px 18px; } .quiz .wrong { color: #a12b2b; margin: 4px 0 8px 18px; }
+table { border-collapse: collapse; } th, td { border: 1px solid #ddd; padding: 4px 8px; }
+blockquote { border-left: 4px solid #ddd; margin-left: 0; padding-left: 14px; color: #444; }
+.exercises { font-family: system-ui, sans-serif; font-size: 15px; border-top: 1px solid #ddd; margin-top: 32px; padding-top: 8px; }
+ol.lessons { font-family: system-ui, sans-serif; font-size: 17px; line-height: 1.8; }
+ol.lessons .ex { color: #666; font-size: 14px; }
+.hljs-keyword, .hljs-built_in { color: #a626a4; } .hljs-string { color: #50a14f; } .hljs-number, .hljs-literal { color: #986801; }
+.hljs-comment { color: #8a8f98; font-style: italic; } .hljs-title, .hljs-title\\.function_ { color: #4078f2; } .hljs-type, .hljs-title\\.class_ { color: #c18401; }
+.hljs-attr, .hljs-property { color: #e45649; } .hljs-params { color: #383a42; }
+@media print { nav { display: none; } pre.output { color: #000; background: #f3f3f3; } }
+`;
+
+function page(title: string, nav: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<nav>${nav}</nav>
+<article>
+${body}
+</article>
+</body>
+</html>
+`;
+}
+
+/** The lesson page. `outputs` holds the cells' results by index (empty when not run). */
+export function renderLessonPage(course: Course, lesson: Lesson, source: string, outputs: ReadonlyMap<number, CellResult>, runCells = true): string {
+  const i = course.lessons.findIndex((l) => l.id === lesson.id);
+  const prev = course.lessons[i - 1];
+  const next = course.lessons[i + 1];
+  const nav = [`<a href="index.html">${esc(course.title.split(" — ")[0] ?? course.title)} · contents</a>`, prev ? `<a href="${lessonFile(prev.id)}" rel="prev">← ${esc(prev.title)}</a>` : "", next ? `<a href="${lessonFile(next.id)}" rel="next">${esc(next.title)} →</a>` : ""].filter(Boolean).join("");
+  const html = renderQuizzes(lessonRenderer(outputs, runCells).render(source));
+  const exercises = lesson.exercises
+    .map((id) => course.exercises.find((e) => e.id === id))
+    .filter((e) => e !== undefined)
+    .map((e) => `<li><b>${esc(e.title)}</b> — ${esc(e.summary)}<br><code>npx faultline watch ${esc(e.id)}</code></li>`)
+    .join("");
+  const ex = exercises ? `<section class="exercises"><h2>Exercise${lesson.exercises.length > 1 ? "s" : ""}</h2><ul>${exercises}</ul></section>` : "";
+  return page(`${lesson.title} — ${course.title}`, nav, html + ex);
+}
+
+export function renderIndexPage(course: Course): string {
+  const items = course.lessons
+    .map((l) => {
+      const ex = l.exercises.length ? ` <span class="ex">· exercises: ${l.exercises.map(esc).join(", ")}</span>` : "";
+      return `<li><a href="${lessonFile(l.id)}">${esc(l.title)}</a>${ex}</li>`;
+    })
+    .join("\n");
+  const body = `<h1>${esc(course.title)}</h1>
+<p>Each lesson tells a short story, states an idea, demonstrates it in the lab (the cells below were run when this site was built), and ends with an exercise you solve in <code>exercises/</code> and grade with <code>npx faultline watch &lt;id&gt;</code>.</p>
+<ol class="lessons" start="0">
+${items}
+</ol>`;
+  return page(course.title, `<a href="index.html">contents</a>`, body);
+}
+
+/** Writes index.html and one page per lesson into `outDir`. */
+export async function exportCourse(root: string, course: Course, outDir: string, opts: ExportOptions = {}): Promise<ExportResult> {
+  mkdirSync(outDir, { recursive: true });
+  const run = opts.run ?? true;
+  const files: string[] = [];
+  const failedCells: ExportResult["failedCells"] = [];
+  let count = 0;
+  for (const lesson of course.lessons) {
+    if (opts.only && !opts.only.includes(lesson.id)) continue;
+    const source = readFileSync(join(root, lesson.file), "utf8");
+    const outputs = new Map<number, CellResult>();
+    if (run) {
+      for (const cell of extractCells(source)) {
+        const r = await runCell(root, lesson.id, cell, { columns: 100, color: false });
+        outputs.set(cell.index, r);
+        count++;
+        if (!r.ok) failedCells.push({ lesson: lesson.id, index: cell.index });
+      }
+    }
+    const file = join(outDir, lessonFile(lesson.id));
+    writeFileSync(file, renderLessonPage(course, lesson, source, outputs, run));
+    files.push(file);
+    opts.onLesson?.(lesson, [...outputs.values()]);
+  }
+  const index = join(outDir, "index.html");
+  writeFileSync(index, renderIndexPage(course));
+  files.unshift(index);
+  return { files, cells: count, failedCells };
+}

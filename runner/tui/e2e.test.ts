@@ -1,0 +1,122 @@
+// End to end: drives the real `faultline` binary in a pseudo-terminal (tmux)
+// as a learner would — home, lesson 00, run a cell, open echo, break it, see
+// the failure, fix it, see the pass, quit — reading the screen as text.
+// Works on a throwaway copy of the project, so the learner's files are never
+// touched, and waits by polling the screen (no fixed sleeps).
+
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { makeSandbox, removeSandbox } from "../bench/tui.ts";
+
+const hasTmux = (() => {
+  try {
+    execFileSync("tmux", ["-V"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const socket = `faultline-e2e-${process.pid}`;
+let sandbox = "";
+
+function tmux(...args: string[]): string {
+  // CI may have no TERM; tmux needs one even for a detached session.
+  return execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", env: { ...process.env, TERM: process.env["TERM"] || "xterm-256color" } });
+}
+
+function screen(): string {
+  try {
+    return tmux("capture-pane", "-p", "-t", "e2e");
+  } catch {
+    return "";
+  }
+}
+
+/** Polls the screen until `pattern` shows (generous: the machine may be busy). */
+async function waitFor(pattern: RegExp, what: string, timeoutMs = 90_000): Promise<string> {
+  const started = Date.now();
+  for (;;) {
+    const text = screen();
+    if (pattern.test(text)) return text;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what} (${pattern}); the screen shows:\n${text}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+function keys(...k: string[]): void {
+  tmux("send-keys", "-t", "e2e", ...k);
+}
+
+beforeAll(() => {
+  if (!hasTmux) return;
+  sandbox = makeSandbox("e2e");
+  // The fast-start bundle, as `npm install` builds it (falls back to tsx if it cannot).
+  execFileSync(process.execPath, [join(sandbox, "bin", "build.js")], { cwd: sandbox, stdio: "ignore" });
+});
+
+afterAll(() => {
+  if (!hasTmux) return;
+  try {
+    tmux("kill-server");
+  } catch {
+    // already gone
+  }
+  if (sandbox) removeSandbox(sandbox);
+});
+
+test.skipIf(!hasTmux)("a learner opens the course, runs a cell, breaks and fixes echo, and quits", { timeout: 600_000 }, async () => {
+  const command = `env -u CI -u CONTINUOUS_INTEGRATION -u NO_COLOR TERM=xterm-256color ${JSON.stringify(process.execPath)} bin/faultline.js; echo "FAULTLINE-EXITED:$?"; sleep 600`;
+  tmux("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", "-c", sandbox, command);
+
+  // Home: the course map with progress and the key footer; lesson 00 is next.
+  let text = await waitFor(/continue/, "the course map");
+  expect(text).toMatch(/00\s+The lab/);
+  expect(text).toMatch(/echo/);
+  expect(text).toMatch(/Enter open/);
+  expect(text).toMatch(/q quit/);
+
+  // Open lesson 00 (the selection starts on the next unfinished item).
+  keys("Enter");
+  text = await waitFor(/00 · The lab/, "lesson 00");
+
+  // Move to the first cell and run it: its output appears beneath it.
+  keys("Tab");
+  await waitFor(/cell 1 selected/, "cell 1 selected");
+  keys("Enter");
+  text = await waitFor(/output \(\d+ ms\)|failed \(exit code|timed out/, "cell 1 output", 120_000);
+  expect(text).toMatch(/output \(\d+ ms\)/);
+
+  // Jump to the lesson's exercise: echo, untouched, is not started.
+  keys("e");
+  text = await waitFor(/not started|✗ fail|✓ pass/, "echo's first verdict", 120_000);
+  expect(text).toMatch(/echo — Echo/);
+  expect(text).toMatch(/not started/);
+
+  // Break it: answer a fixed client instead of the sender.
+  const file = join(sandbox, "exercises", "echo", "echo.ts");
+  const solution = readFileSync(join(sandbox, "solutions", "echo", "echo.ts"), "utf8");
+  const broken = solution.replace("ctx.send(from, ", 'ctx.send(from.startsWith("c") ? "c1" : from, ');
+  expect(broken).not.toBe(solution);
+  writeFileSync(file, broken);
+  text = await waitFor(/✗ fail/, "the failure");
+  expect(text).toMatch(/first failure:/);
+  expect(text).toMatch(/replay: /);
+
+  // Fix it: the verdict turns to pass, and "next" and "solution" appear.
+  writeFileSync(file, solution);
+  text = await waitFor(/✓ pass/, "the pass");
+  expect(text).toMatch(/n next/);
+
+  // Quit: back to the lesson, back home, out.
+  keys("q");
+  await waitFor(/00 · The lab/, "the lesson again");
+  keys("q");
+  await waitFor(/continue/, "the course map again");
+  keys("q");
+  text = await waitFor(/FAULTLINE-EXITED:\d+/, "faultline to exit");
+  expect(text).toMatch(/FAULTLINE-EXITED:0/);
+  expect(existsSync(join(sandbox, ".faultline", "progress.json"))).toBe(true);
+});

@@ -1,0 +1,309 @@
+// Component tests of the screens with ink-testing-library: fake services,
+// real layout, keys as a learner presses them.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { render } from "ink-testing-library";
+import { describe, expect, test, vi } from "vitest";
+import type { Course } from "../course/course.ts";
+import { courseMap } from "../course/map.ts";
+import { emptyProgress, type Progress } from "../course/progress.ts";
+import type { WatchState } from "../course/watch.ts";
+import type { GradeReport } from "../grade/grade.ts";
+import { parseLesson } from "../notebook/document.ts";
+import { App } from "./app.tsx";
+import { Home } from "./home.tsx";
+import { Reader } from "./reader.tsx";
+import type { Services, WatchHandle } from "./services.ts";
+import { verdictLines } from "./watch.tsx";
+import { lineText } from "../notebook/layout.ts";
+
+const sample = readFileSync(join(import.meta.dirname, "..", "notebook", "fixtures", "sample.md"), "utf8");
+
+const course: Course = {
+  version: 1,
+  title: "faultline — test course",
+  lessons: [
+    { id: "00-the-lab", title: "The lab", file: "lessons/00-the-lab.md", exercises: ["echo"] },
+    { id: "01-two-generals", title: "Two generals", file: "lessons/01.md", exercises: ["two-generals"] },
+  ],
+  exercises: [
+    { id: "echo", title: "Echo", lesson: "00-the-lab", summary: "reply to every request", files: ["echo.ts"], hints: ["first hint", "second hint"] },
+    { id: "two-generals", title: "Two generals", lesson: "01-two-generals", summary: "agree over a lossy link", files: ["generals.ts"], hints: ["only hint"] },
+  ],
+};
+
+const tick = (ms = 100) => new Promise((r) => setTimeout(r, ms));
+/** Polls until `cond` holds: the machine may be busy, and Ink renders asynchronously. */
+async function until(cond: () => boolean, what = "condition", ms = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!cond()) {
+    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
+    await tick(20);
+  }
+}
+
+/** Ink attaches its key listener in an effect: keys written before that are lost. */
+const ready = (stdin: { listenerCount(e: string): number }) => until(() => stdin.listenerCount("readable") > 0, "the key listener");
+
+async function frame(lastFrame: () => string | undefined, re: RegExp): Promise<void> {
+  await until(() => re.test(lastFrame() ?? ""), String(re)).catch(() => undefined);
+  expect(lastFrame()).toMatch(re);
+}
+
+const ENTER = "\r";
+const DOWN = "\u001b[B";
+const TAB = "\t";
+
+class FakeWatch implements WatchHandle {
+  state: WatchState = { phase: "starting", report: null, problem: null, latencyMs: null, trigger: null, gradedAt: null, warning: null };
+  listeners = new Set<(s: WatchState) => void>();
+  started = false;
+  closed = false;
+  on(_e: "state", l: (s: WatchState) => void) {
+    this.listeners.add(l);
+  }
+  off(_e: "state", l: (s: WatchState) => void) {
+    this.listeners.delete(l);
+  }
+  start() {
+    this.started = true;
+  }
+  regrade() {}
+  async close() {
+    this.closed = true;
+  }
+  emit(change: Partial<WatchState>) {
+    this.state = { ...this.state, ...change };
+    for (const l of this.listeners) l(this.state);
+  }
+}
+
+function fakeServices(progress: Progress = emptyProgress()) {
+  const watch = new FakeWatch();
+  const calls: string[] = [];
+  const services: Services = {
+    course,
+    root: "/project",
+    hyperlinks: false,
+    progress: () => progress,
+    lessonSource: () => sample,
+    markLessonOpened: (l) => {
+      calls.push(`opened ${l.id}`);
+      progress.lessons[l.id] = { opened: true, quizzes: progress.lessons[l.id]?.quizzes ?? {} };
+    },
+    runCell: async (_l, cell) => ({ index: cell.index, ok: true, output: `ran cell ${cell.index}`, exitCode: 0, timedOut: false, durationMs: 7 }),
+    answerQuiz: (_l, q, choice, correct) => void calls.push(`quiz ${q} ${choice} ${correct}`),
+    nextHint: (e) => e.hints.slice(0, 1),
+    hintsShown: () => [],
+    watch: () => watch,
+    reset: () => ".faultline/backups/echo/x",
+    solution: () => [{ file: "echo.ts", code: "export const answer = 42;\n" }],
+  };
+  return { services, watch, calls, progress };
+}
+
+function report(status: GradeReport["exercises"][number]["status"], failing = false): GradeReport {
+  return {
+    version: 1,
+    target: "exercises",
+    passed: status === "pass",
+    durationMs: 10,
+    seed: 1,
+    exercises: [
+      {
+        id: "echo",
+        status,
+        durationMs: 10,
+        error: null,
+        scenarios: [
+          { name: "answers each request", kind: "scripted", status: failing ? "fail" : status === "not-started" ? "not-started" : "pass", runs: 3, seed: 1, traceHash: "abc", failure: failing ? { seed: 4, message: "every request gets exactly one reply: request 2 got none", property: "every request gets exactly one reply", schedule: [{ at: 10, op: "crash", node: "n1" }], minimizedSchedule: [{ at: 10, op: "crash", node: "n1" }], path: null, replay: "npx faultline replay echo --seed 4", traceFile: null, diagram: "t (ms)  n1  c1\n  10   ●──▶", location: null } : null },
+        ],
+      },
+    ],
+  };
+}
+
+describe("Home", () => {
+  test("shows lessons, exercises, progress, continue and the key footer at 80×24", () => {
+    const p = emptyProgress();
+    p.lessons["00-the-lab"] = { opened: true, quizzes: {} };
+    p.exercises["echo"] = { status: "pass", attempts: 2, hintsShown: 0, lastGradedAt: "x", passedAt: "x" };
+    const { lastFrame } = render(<Home map={courseMap(course, p)} title={course.title} width={80} height={23} onOpen={() => {}} onQuit={() => {}} />);
+    const f = lastFrame()!;
+    expect(f).toMatch(/✓ 00\s+The lab/);
+    expect(f).toMatch(/✓ echo/);
+    expect(f).toMatch(/· 01\s+Two generals/);
+    expect(f).toMatch(/50%/);
+    expect(f).toMatch(/continue → lesson 01-two-generals/);
+    expect(f).toMatch(/Enter open/);
+    expect(f).toMatch(/q quit/);
+    expect(f.split("\n").length).toBeLessThanOrEqual(23);
+    for (const line of f.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  test("j/arrows move, Enter opens, c continues, q quits", async () => {
+    const opened: string[] = [];
+    const quit = vi.fn();
+    const { stdin } = render(<Home map={courseMap(course, emptyProgress())} title="t" width={80} height={23} onOpen={(i) => opened.push(`${i.kind}:${i.id}`)} onQuit={quit} />);
+    await ready(stdin);
+    await tick(200);
+    stdin.write("j");
+    await tick();
+    stdin.write(ENTER);
+    await tick();
+    stdin.write(DOWN);
+    await tick();
+    stdin.write(ENTER);
+    await tick();
+    stdin.write("c");
+    await tick();
+    stdin.write("q");
+    await tick();
+    expect(opened).toEqual(["exercise:echo", "lesson:01-two-generals", "lesson:00-the-lab"]);
+    expect(quit).toHaveBeenCalled();
+  });
+});
+
+test("keys typed together are handled one by one, each on the state the previous one left", async () => {
+  const opened: string[] = [];
+  const { stdin } = render(<Home map={courseMap(course, emptyProgress())} title="t" width={80} height={23} onOpen={(i) => opened.push(`${i.kind}:${i.id}`)} onQuit={() => {}} />);
+  await ready(stdin);
+  stdin.write("jj\r");
+  await until(() => opened.length > 0, "onOpen");
+  expect(opened).toEqual(["lesson:01-two-generals"]);
+});
+
+describe("Reader", () => {
+  const doc = parseLesson(sample);
+
+  test("scrolls, runs the selected cell and shows its output", async () => {
+    const runCell = vi.fn(async (index: number) => ({ ok: true, output: `hello from ${index}`, timedOut: false, durationMs: 3, exitCode: 0 }));
+    const { lastFrame, stdin } = render(<Reader doc={doc} title="00 · Sample" width={80} height={23} hyperlinks={false} answers={new Map()} exercises={["echo"]} runCell={runCell} onAnswer={() => {}} onOpenExercise={() => {}} onBack={() => {}} />);
+    await ready(stdin);
+    await tick();
+    await frame(lastFrame, /A sample lesson/);
+    stdin.write(TAB);
+    await tick();
+    await frame(lastFrame, /cell 1 selected/);
+    stdin.write("r");
+    await tick();
+    await tick();
+    await until(() => runCell.mock.calls.length > 0, "runCell");
+    expect(runCell).toHaveBeenCalledWith(1, expect.any(Number));
+    await frame(lastFrame, /│ hello from 1/);
+    stdin.write("G");
+    await tick();
+    await frame(lastFrame, /2\. Faults are data/);
+    stdin.write("g");
+    await tick();
+    await frame(lastFrame, /A sample lesson/);
+  });
+
+  test("answers a quiz with a digit and reports it", async () => {
+    const onAnswer = vi.fn();
+    const { lastFrame, stdin } = render(<Reader doc={doc} title="t" width={80} height={23} hyperlinks={false} answers={new Map()} exercises={[]} runCell={async () => ({ ok: true, output: "", timedOut: false, durationMs: 1, exitCode: 0 })} onAnswer={onAnswer} onOpenExercise={() => {}} onBack={() => {}} />);
+    await ready(stdin);
+    await tick();
+    stdin.write(TAB);
+    await tick();
+    stdin.write(TAB);
+    await tick();
+    await frame(lastFrame, /quiz 1: press 1–9 to answer/);
+    stdin.write("2");
+    await tick();
+    await until(() => onAnswer.mock.calls.length > 0, "onAnswer");
+    expect(onAnswer).toHaveBeenCalledWith(1, 1, true);
+    await frame(lastFrame, /Right\./);
+  });
+
+  test("t opens the table of contents and Enter jumps", async () => {
+    const { lastFrame, stdin } = render(<Reader doc={doc} title="t" width={80} height={16} hyperlinks={false} answers={new Map()} exercises={[]} runCell={async () => ({ ok: true, output: "", timedOut: false, durationMs: 1, exitCode: 0 })} onAnswer={() => {}} onOpenExercise={() => {}} onBack={() => {}} />);
+    await ready(stdin);
+    await tick();
+    stdin.write("t");
+    await tick();
+    await frame(lastFrame, /Contents/);
+    stdin.write("j");
+    await tick();
+    stdin.write("j");
+    await tick();
+    stdin.write(ENTER);
+    await tick();
+    await frame(lastFrame, /What to take away/);
+    expect(lastFrame()).not.toMatch(/Contents/);
+  });
+});
+
+describe("watch screen", () => {
+  test("verdict lines: the first failure with property, schedule, diagram and replay", () => {
+    const lines = verdictLines(report("fail", true).exercises[0]!, { phase: "idle", problem: null, latencyMs: 420, trigger: "save" }, 78, "echo").map(lineText).join("\n");
+    expect(lines).toMatch(/✗ fail/);
+    expect(lines).toMatch(/verdict 420 ms after save/);
+    expect(lines).toMatch(/first failure: answers each request/);
+    expect(lines).toMatch(/every request gets exactly one reply/);
+    expect(lines).toMatch(/fault schedule \(shrunk from 1 to 1 operation\)/);
+    expect(lines).toMatch(/crash n1/);
+    expect(lines).toMatch(/replay: npx faultline replay echo --seed 4/);
+  });
+
+  test("hung learner code is a verdict on screen", () => {
+    const lines = verdictLines(null, { phase: "idle", problem: "Grading did not finish within 30 s", latencyMs: 30000, trigger: "save" }, 78, "echo").map(lineText).join("\n");
+    expect(lines).toMatch(/no verdict/);
+    expect(lines).toMatch(/did not finish/);
+  });
+
+  test("the app follows verdicts, gates next/solution until a pass, and asks before reset", async () => {
+    const { services, watch } = fakeServices();
+    const { lastFrame, stdin, unmount } = render(<App services={services} initial={{ screen: "watch", id: "echo" }} />);
+    await ready(stdin);
+    await tick();
+    await until(() => watch.started, "the watch session to start");
+    await frame(lastFrame, /Starting the grader/);
+    watch.emit({ phase: "idle", report: report("fail", true), latencyMs: 300, trigger: "save", gradedAt: new Date() });
+    await tick();
+    await frame(lastFrame, /✗ fail/);
+    expect(lastFrame()).not.toMatch(/n next/);
+    stdin.write("s");
+    await tick();
+    await frame(lastFrame, /opens once your exercise passes/);
+    stdin.write("h");
+    await tick();
+    await frame(lastFrame, /hint 1\/2 first hint/);
+    watch.emit({ phase: "idle", report: report("pass"), latencyMs: 250, trigger: "save", gradedAt: new Date() });
+    await tick();
+    await frame(lastFrame, /✓ pass/);
+    await frame(lastFrame, /n next/);
+    stdin.write("s");
+    await tick();
+    await frame(lastFrame, /export const answer = 42/);
+    stdin.write("s");
+    await tick();
+    stdin.write("x");
+    await tick();
+    await frame(lastFrame, /Reset echo to the stub\? .*y\/n/);
+    stdin.write("y");
+    await tick();
+    await frame(lastFrame, /saved in \.faultline\/backups\/echo\/x/);
+    unmount();
+    await tick();
+    await until(() => watch.closed, "the watch session to close");
+  });
+});
+
+describe("App", () => {
+  test("home → lesson → back, marking the lesson opened", async () => {
+    const { services, calls } = fakeServices();
+    const { lastFrame, stdin } = render(<App services={services} initial={{ screen: "home" }} />);
+    await ready(stdin);
+    await tick();
+    await frame(lastFrame, /test course/);
+    stdin.write(ENTER);
+    await tick();
+    await frame(lastFrame, /00 · The lab/);
+    await until(() => calls.includes("opened 00-the-lab"), "markLessonOpened");
+    stdin.write("q");
+    await tick();
+    await frame(lastFrame, /1\/2 lessons read/);
+  });
+});

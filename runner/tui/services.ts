@@ -1,0 +1,36 @@
+// What the screens may ask of the rest of faultline. The CLI passes real
+// implementations (runner/course/services.ts); component tests pass fakes.
+
+import type { Course, Exercise, Lesson } from "../course/course.ts";
+import type { Progress } from "../course/progress.ts";
+import type { WatchState } from "../course/watch.ts";
+import type { CellResult } from "../notebook/cells.ts";
+import type { Block } from "../notebook/document.ts";
+
+export interface WatchHandle {
+  state: WatchState;
+  on(event: "state", listener: (s: WatchState) => void): unknown;
+  off(event: "state", listener: (s: WatchState) => void): unknown;
+  start(): void;
+  regrade(): void;
+  close(): Promise<void>;
+}
+
+export interface Services {
+  course: Course;
+  /** Relative paths are shown; absolute ones make links. */
+  root: string;
+  hyperlinks: boolean;
+  progress(): Progress;
+  lessonSource(lesson: Lesson): string;
+  markLessonOpened(lesson: Lesson): void;
+  runCell(lesson: Lesson, cell: Extract<Block, { type: "cell" }>, columns: number): Promise<CellResult>;
+  answerQuiz(lesson: Lesson, quiz: number, choice: number, correct: boolean): void;
+  /** Reveals one more hint; returns the hints shown so far. */
+  nextHint(exercise: Exercise): string[];
+  hintsShown(exercise: Exercise): string[];
+  watch(exercise: Exercise): WatchHandle;
+  /** Restores the stub; returns the backup folder (relative) or null. */
+  reset(exercise: Exercise): string | null;
+  solution(exercise: Exercise): { file: string; code: string }[];
+}

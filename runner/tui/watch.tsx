@@ -1,0 +1,271 @@
+// The exercise screen (watch mode): the files to edit, a verdict per
+// scenario that updates on every save, and for the first failure the
+// property in plain words, the shrunk fault schedule, the space-time excerpt
+// and the replay command. Hints, solution and reset are keys away.
+
+import { Box } from "ink";
+import { useEffect, useMemo, useState } from "react";
+import type { Exercise } from "../course/course.ts";
+import type { ItemStatus } from "../course/map.ts";
+import type { WatchState } from "../course/watch.ts";
+import type { ExerciseResult, ScenarioResult } from "../grade/grade.ts";
+import { highlightLines, scopeColor } from "../notebook/highlight.ts";
+import { lineWidth, wrap, type Line, type Seg } from "../notebook/layout.ts";
+import { formatSchedule, type FaultOp } from "../sim/index.ts";
+import { Lines, padLines, Screen, StyledLine, type KeyHint, useKeys } from "./lines.tsx";
+import type { Services, WatchHandle } from "./services.ts";
+
+export interface WatchProps {
+  services: Services;
+  exercise: Exercise;
+  width: number;
+  height: number;
+  /** Exercises in course order with their status, for the list and "next". */
+  exercises: { exercise: Exercise; status: ItemStatus }[];
+  onOpenExercise(id: string): void;
+  onBack(): void;
+  /** A verdict was recorded: the course map's statuses changed. */
+  onProgress?(): void;
+}
+
+type Overlay = { kind: "list"; sel: number } | { kind: "solution" } | { kind: "confirm-reset" } | null;
+
+const STATUS_STYLE: Record<string, Seg> = {
+  pass: { text: "✓ pass", style: { color: "green", bold: true } },
+  fail: { text: "✗ fail", style: { color: "red", bold: true } },
+  error: { text: "! could not run", style: { color: "red", bold: true } },
+  "not-started": { text: "· not started", style: { color: "yellow", bold: true } },
+};
+
+function truncateLine(text: string, width: number, style?: Seg["style"]): Line {
+  const chars = [...text];
+  const t = chars.length > width ? chars.slice(0, Math.max(1, width - 1)).join("") + "…" : text;
+  return [{ text: t, ...(style ? { style } : {}) }];
+}
+
+function scenarioLine(sc: ScenarioResult, width: number): Line {
+  const mark: Seg = sc.status === "pass" ? { text: "  ✓ ", style: { color: "green" } } : sc.status === "not-started" ? { text: "  · ", style: { dim: true } } : { text: sc.status === "error" ? "  ! " : "  ✗ ", style: { color: "red" } };
+  const runs: Seg = { text: `  ${sc.runs} run${sc.runs === 1 ? "" : "s"}`, style: { dim: true } };
+  const room = width - 4 - lineWidth([runs]);
+  return [mark, ...truncateLine(sc.name, Math.max(10, room)), runs];
+}
+
+/** The verdict as lines: what the learner reads after every save. */
+export function verdictLines(ex: ExerciseResult | null, state: Pick<WatchState, "phase" | "problem" | "latencyMs" | "trigger">, width: number, exerciseId: string): Line[] {
+  const out: Line[] = [];
+  if (state.problem) {
+    out.push([{ text: "! ", style: { color: "red", bold: true } }, { text: "no verdict", style: { color: "red", bold: true } }]);
+    out.push(...wrap([{ text: state.problem }], width, [{ text: "  " }]));
+    return out;
+  }
+  if (!ex) {
+    out.push(...wrap([{ text: state.phase === "starting" ? "Starting the grader (a few seconds, once)…" : "Grading…", style: { color: "yellow" } }], width));
+    return out;
+  }
+  out.push([STATUS_STYLE[ex.status] ?? { text: ex.status }, { text: `   ${ex.scenarios.length} scenarios${state.latencyMs !== null ? (state.trigger === "save" ? ` · verdict ${state.latencyMs} ms after save` : ` · graded in ${state.latencyMs} ms`) : ""}`, style: { dim: true } }]);
+  if (ex.error) out.push(...wrap([{ text: ex.error, style: { color: "red" } }], width, [{ text: "  " }]));
+  if (ex.status === "not-started") {
+    const first = ex.scenarios.find((x) => x.failure)?.failure;
+    out.push(...wrap([{ text: first ? first.message : "Nothing written yet." }], width, [{ text: "  " }]));
+    out.push(...wrap([{ text: `Replace the todo(…) calls in exercises/${exerciseId}/ and save: the verdict updates by itself. h gives a hint.`, style: { dim: true } }], width, [{ text: "  " }]));
+    return out;
+  }
+  for (const sc of ex.scenarios) out.push(scenarioLine(sc, width));
+  const failures = ex.scenarios.filter((s) => s.failure);
+  const sc = failures[0];
+  if (ex.status === "pass") {
+    out.push([]);
+    out.push(...wrap([{ text: "Every scenario passes. n opens the next exercise; s shows the reference solution to compare.", style: { color: "green" } }], width, [{ text: "  " }]));
+  }
+  if (!sc?.failure) return out;
+  const f = sc.failure;
+  out.push([]);
+  out.push(...wrap([{ text: "first failure: ", style: { color: "red", bold: true } }, { text: sc.name, style: { bold: true } }], width, [], [{ text: "  " }]));
+  out.push(...wrap([{ text: f.message }], width, [{ text: "  " }]));
+  out.push(...wrap([{ text: `seed ${f.seed}${f.location ? ` · ${f.location}` : ""}`, style: { dim: true } }], width, [{ text: "  " }]));
+  if (f.replay) out.push(...wrap([{ text: "replay: ", style: { bold: true } }, { text: f.replay, style: { color: "cyan" } }], width, [{ text: "  " }], [{ text: "    " }]));
+  if (f.minimizedSchedule) {
+    const sched = f.minimizedSchedule as FaultOp[];
+    out.push([]);
+    out.push([{ text: `  fault schedule (shrunk from ${(f.schedule as FaultOp[] | null)?.length ?? "?"} to ${sched.length} operation${sched.length === 1 ? "" : "s"}):`, style: { bold: true } }]);
+    for (const l of formatSchedule(sched).split("\n")) out.push(truncateLine(`    ${l}`, width));
+  }
+  if (f.diagram) {
+    out.push([]);
+    out.push([{ text: "  space-time excerpt:", style: { bold: true } }]);
+    for (const l of f.diagram.split("\n")) out.push(truncateLine(`  ${l}`, width));
+  }
+  if (f.traceFile) out.push(...wrap([{ text: `trace:  ${f.traceFile}`, style: { dim: true } }], width, [{ text: "  " }]));
+  if (failures.length > 1) out.push(...wrap([{ text: `(${failures.length - 1} more failing scenario${failures.length > 2 ? "s" : ""}: fix this one first)`, style: { dim: true } }], width, [{ text: "  " }]));
+  return out;
+}
+
+function codeBlock(code: string, width: number): Line[] {
+  return highlightLines(code, "typescript").map((tokens, i) => {
+    const segs: Seg[] = [{ text: `${String(i + 1).padStart(4)} `, style: { dim: true } }, ...tokens.map((t) => ({ text: t.text, style: { color: scopeColor(t.scope) === "gray" ? undefined : scopeColor(t.scope), dim: scopeColor(t.scope) === "gray" } }))];
+    const line: Line = [];
+    let w = 0;
+    for (const s of segs) {
+      const room = width - w;
+      if (room <= 0) break;
+      const chars = [...s.text];
+      line.push({ ...s, text: chars.length > room ? chars.slice(0, room).join("") : s.text });
+      w += Math.min(chars.length, room);
+    }
+    return line;
+  });
+}
+
+export function watchKeys(passed: boolean): KeyHint[] {
+  return [
+    { key: "h", label: "hint" },
+    { key: "l", label: "list" },
+    ...(passed ? [{ key: "n", label: "next" }] : []),
+    { key: "r", label: "rerun" },
+    ...(passed ? [{ key: "s", label: "solution" }] : []),
+    { key: "x", label: "reset" },
+    { key: "jk", label: "scroll" },
+    { key: "q", label: "quit" },
+  ];
+}
+
+export function Watch({ services, exercise, width, height, exercises, onOpenExercise, onBack, onProgress }: WatchProps) {
+  const [handle] = useState<WatchHandle>(() => services.watch(exercise));
+  const [state, setState] = useState<WatchState>(handle.state);
+  const [hints, setHints] = useState<string[]>(() => services.hintsShown(exercise));
+  const [overlay, setOverlay] = useState<Overlay>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [scroll, setScroll] = useState(0);
+
+  useEffect(() => {
+    const on = (s: WatchState) => {
+      setState(s);
+      if (s.phase === "idle") onProgress?.();
+    };
+    handle.on("state", on);
+    handle.start();
+    return () => {
+      handle.off("state", on);
+      void handle.close();
+    };
+  }, [handle]);
+
+  const ex = state.report?.exercises[0] ?? null;
+  const everPassed = Boolean(services.progress().exercises[exercise.id]?.passedAt) || ex?.status === "pass";
+  const order = exercises.map((e) => e.exercise.id);
+  const nextId = order[order.indexOf(exercise.id) + 1];
+  const solution = useMemo(() => (overlay?.kind === "solution" ? services.solution(exercise) : []), [overlay?.kind, exercise, services]);
+
+  useKeys((input, key) => {
+    if (overlay?.kind === "confirm-reset") {
+      if (input === "y") {
+        try {
+          const backup = services.reset(exercise);
+          setMessage(backup ? `Reset to the stub. Your file was saved in ${backup} (faultline reset --undo ${exercise.id} brings it back).` : "Reset to the stub.");
+        } catch (e) {
+          setMessage(`Could not reset: ${(e as Error).message}`);
+        }
+      } else setMessage("Reset cancelled.");
+      setOverlay(null);
+      return;
+    }
+    if (overlay?.kind === "list") {
+      if (key.escape || input === "l" || input === "q") setOverlay(null);
+      else if (key.downArrow || input === "j") setOverlay({ kind: "list", sel: Math.min(exercises.length - 1, overlay.sel + 1) });
+      else if (key.upArrow || input === "k") setOverlay({ kind: "list", sel: Math.max(0, overlay.sel - 1) });
+      else if (key.return) {
+        const target = exercises[overlay.sel]?.exercise.id;
+        setOverlay(null);
+        if (target && target !== exercise.id) onOpenExercise(target);
+      }
+      return;
+    }
+    if (overlay?.kind === "solution" && (key.escape || input === "s" || input === "q")) {
+      setOverlay(null);
+      setScroll(0);
+      return;
+    }
+    if (input === "q" || key.escape) onBack();
+    else if (input === "h") {
+      const shown = services.nextHint(exercise);
+      setHints(shown);
+      setMessage(shown.length >= exercise.hints.length ? "That is the last hint. The lesson section named in the stub explains the rest." : null);
+    } else if (input === "l") setOverlay({ kind: "list", sel: Math.max(0, order.indexOf(exercise.id)) });
+    else if (input === "n") {
+      if (!everPassed) setMessage("n opens the next exercise once this one passes.");
+      else if (!nextId) setMessage("This is the last exercise of the course.");
+      else onOpenExercise(nextId);
+    } else if (input === "r") {
+      handle.regrade();
+      setMessage(null);
+    } else if (input === "s") {
+      if (!everPassed) setMessage("The reference solution opens once your exercise passes.");
+      else {
+        setOverlay({ kind: "solution" });
+        setScroll(0);
+      }
+    } else if (input === "x") setOverlay({ kind: "confirm-reset" });
+    else if (key.downArrow || input === "j") setScroll((s) => s + 1);
+    else if (key.upArrow || input === "k") setScroll((s) => Math.max(0, s - 1));
+    else if (key.pageDown || input === " ") setScroll((s) => s + 10);
+    else if (key.pageUp) setScroll((s) => Math.max(0, s - 10));
+    else if (input === "g") setScroll(0);
+  });
+
+  const W = width - 2;
+  const head: Line[] = [];
+  const files: Seg[] = [{ text: "edit: ", style: { bold: true } }];
+  exercise.files.forEach((f, i) => {
+    const rel = `exercises/${exercise.id}/${f}`;
+    if (i > 0) files.push({ text: ", " });
+    files.push({ text: rel, style: { color: "blue", underline: true, ...(services.hyperlinks ? { href: `file://${services.root}/${rel}` } : {}) } });
+  });
+  head.push(...wrap(files, W));
+  const phase: Seg = state.phase === "idle" ? { text: state.gradedAt ? `graded ${state.gradedAt.toTimeString().slice(0, 8)} · saves regrade automatically` : "", style: { dim: true } } : { text: state.phase === "starting" ? "◌ starting the grader…" : "◌ grading…", style: { color: "yellow" } };
+  head.push([phase]);
+  head.push([]);
+
+  let body: Line[];
+  if (overlay?.kind === "list") {
+    body = [[{ text: " Exercises ", style: { inverse: true, bold: true } }, { text: "  ↑↓ choose · Enter open · l/Esc close", style: { dim: true } }], []];
+    exercises.forEach((e, i) => {
+      const sel = i === overlay.sel;
+      const mark: Seg = e.status === "done" ? { text: "✓", style: { color: "green" } } : e.status === "in progress" ? { text: "◐", style: { color: "yellow" } } : { text: "·", style: { dim: true } };
+      body.push([{ text: sel ? "❯ " : "  ", style: { color: "cyan", bold: true } }, mark, { text: ` ${e.exercise.id}`, style: { bold: sel, ...(sel ? { color: "cyan" } : {}) } }, ...truncateLine(`  ${e.exercise.title} — ${e.exercise.summary}`, Math.max(10, W - 6 - e.exercise.id.length), { dim: true })]);
+    });
+  } else if (overlay?.kind === "solution") {
+    body = [[{ text: " Reference solution ", style: { inverse: true, bold: true } }, { text: "  s/Esc close · ↑↓ scroll", style: { dim: true } }]];
+    for (const s of solution) {
+      body.push([], [{ text: `solutions/${exercise.id}/${s.file}`, style: { bold: true } }]);
+      body.push(...codeBlock(s.code, W));
+    }
+  } else {
+    body = verdictLines(ex, state, W, exercise.id);
+    if (hints.length) {
+      body.push([]);
+      hints.forEach((h, i) => body.push(...wrap([{ text: `hint ${i + 1}/${exercise.hints.length} `, style: { color: "cyan", bold: true } }, { text: h }], W, [], [{ text: "  " }])));
+    }
+  }
+  const footerH = width < 90 ? 2 : 1;
+  const bodyH = Math.max(3, height - 1 - footerH - 1 - head.length);
+  const maxScroll = Math.max(0, body.length - bodyH);
+  const top = overlay?.kind === "list" ? 0 : Math.min(scroll, maxScroll);
+  const shown = body.slice(top, top + bodyH).map((l) => [{ text: " " }, ...l]);
+
+  const statusLine: Line =
+    overlay?.kind === "confirm-reset"
+      ? [{ text: ` Reset ${exercise.id} to the stub? Your files are backed up first. y/n `, style: { inverse: true, color: "yellow", bold: true } }]
+      : message
+        ? [{ text: ` ${message}`, style: { color: "yellow" } }]
+        : [{ text: maxScroll > 0 ? ` ${top + 1}–${Math.min(body.length, top + bodyH)} of ${body.length} lines · j/k scroll` : "", style: { dim: true } }];
+
+  return (
+    <Screen title={` ${exercise.id} — ${exercise.title}`} right={`lesson ${exercise.lesson} `} width={width} keys={watchKeys(everPassed)}>
+      <Box flexDirection="column" height={head.length + bodyH}>
+        <Lines lines={head.map((l) => [{ text: " " }, ...l])} hyperlinks={services.hyperlinks} />
+        <Lines lines={padLines(shown, bodyH)} />
+      </Box>
+      <StyledLine line={statusLine} />
+    </Screen>
+  );
+}
