@@ -265,17 +265,27 @@ describe("pause and resume", () => {
     expect(drops(sim)).toEqual([]);
   });
 
-  it("a node paused right after a restart does not run onStart until resumed", () => {
+  it("a restart runs onStart at once; a pause right after it holds back only the new instance's later work", () => {
     const sim = new Simulation({ seed: 1, nodes: { n1: logger } });
     sim.run(5);
     sim.crash("n1");
     sim.restart("n1");
     sim.pause("n1");
     sim.run(20);
-    expect(sim.outputs.map((o) => o.value)).toEqual(["start@0"]);
+    expect(sim.outputs.map((o) => o.value)).toEqual(["start@0", "start@5"]);
     sim.resume("n1");
     sim.run(20);
-    expect(sim.outputs.map((o) => o.value)).toEqual(["start@0", "start@25", "timer t@35"]);
+    expect(sim.outputs.map((o) => o.value)).toEqual(["start@0", "start@5", "timer t@25"]);
+  });
+
+  it("a message due at the instant of a restart reaches the new instance after its onStart", () => {
+    const sim = new Simulation({ seed: 1, network: { delayMs: [5, 5] }, nodes: { n1: probe, n2: logger } });
+    sim.run(0);
+    sim.crash("n2");
+    sim.schedule([{ at: 5, op: "restart", node: "n2" }]); // queued first, so it runs first at t=5
+    send(sim, "n1", "n2", "hello"); // in flight, due at t=5 too
+    sim.run(10);
+    expect(sim.outputsOf("n2").map((o) => o.value)).toEqual(["start@0", "start@5", "n1:hello@5"]);
   });
 
   it("crashing a paused node drops what it had queued", () => {

@@ -422,7 +422,7 @@ export class Simulation {
   }
 
   /** Creates a fresh instance and queues its onStart. */
-  private boot(r: NodeRec): void {
+  private boot(r: NodeRec, restart = false): void {
     r.status = "up";
     r.instance = guarded(
       () => ({ node: r.id, handler: "the constructor", time: this.time }),
@@ -430,6 +430,14 @@ export class Simulation {
     );
     if (!r.instance || typeof r.instance.onMessage !== "function") {
       this.fail(new RunError(`The factory for ${r.id} did not return a node with an onMessage(from, msg) method.`, { node: r.id, time: this.time }));
+    }
+    if (restart) {
+      // A restart is one step: the new instance runs onStart before anything
+      // else can reach it (a message due at this very instant included).
+      this.trace.record({ t: this.time, k: "start", node: r.id });
+      // (Guarded here too: a harness may restart a node between runs.)
+      if (r.instance!.onStart) guarded(this.whereFn, () => this.handle(r, "onStart", "", null));
+      return;
     }
     const e = new SimEvent(Kind.Start, r);
     e.t = this.time;
@@ -702,7 +710,7 @@ export class Simulation {
         else {
           this.trace.record({ t: this.time, k: "fault", op });
           this.trace.record({ t: this.time, k: "restart", node: r.id });
-          this.boot(r);
+          this.boot(r, true);
           return;
         }
         break;
