@@ -75,7 +75,7 @@ function remember(report: GradeReport): void {
 async function runGrade(ids: string[], values: Record<string, unknown>): Promise<number> {
   const target = String(values["target"]);
   checkTarget(target);
-  const report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs") });
+  const report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs"), sandbox: Boolean(values["sandbox"]) });
   remember(report);
   if (values["junit"]) {
     const { writeJunit } = await import("./grade/junit.ts");
@@ -187,9 +187,9 @@ const commands: Record<string, Command> = {
   },
 
   grade: {
-    usage: "faultline grade <id…> [--target exercises|solutions|DIR] [--seed N] [--runs N] [--json] [--junit FILE]",
-    summary: "grade exercises; exit 0 all pass, 1 any fail, 2 usage/setup error",
-    options: { ...targetOption, seed: { type: "string" }, runs: { type: "string" }, json: { type: "boolean" }, junit: { type: "string" } },
+    usage: "faultline grade <id…> [--target exercises|solutions|DIR] [--seed N] [--runs N] [--json] [--junit FILE] [--sandbox]",
+    summary: "grade exercises; exit 0 all pass, 1 any fail, 2 usage/setup error; --sandbox for untrusted code",
+    options: { ...targetOption, seed: { type: "string" }, runs: { type: "string" }, json: { type: "boolean" }, junit: { type: "string" }, sandbox: { type: "boolean" } },
     async run({ values, positionals }) {
       if (positionals.length === 0) throw new UsageError("Which exercise? e.g. `faultline grade echo`. `faultline list` shows them all.");
       checkIds(course(), positionals);
@@ -198,9 +198,9 @@ const commands: Record<string, Command> = {
   },
 
   verify: {
-    usage: "faultline verify [--target exercises|solutions|DIR] [--seed N] [--runs N] [--json] [--junit FILE]",
+    usage: "faultline verify [--target exercises|solutions|DIR] [--seed N] [--runs N] [--json] [--junit FILE] [--sandbox]",
     summary: "grade every exercise in course order",
-    options: { ...targetOption, seed: { type: "string" }, runs: { type: "string" }, json: { type: "boolean" }, junit: { type: "string" } },
+    options: { ...targetOption, seed: { type: "string" }, runs: { type: "string" }, json: { type: "boolean" }, junit: { type: "string" }, sandbox: { type: "boolean" } },
     async run({ values }) {
       return runGrade(exercisesInOrder(course()).map((e) => e.id), values);
     },
@@ -417,9 +417,9 @@ const commands: Record<string, Command> = {
   },
 
   report: {
-    usage: "faultline report --format json|junit|classroom|exercism [id…] [--target …] [--seed N] [--runs N] [--out FILE] [--points N] [--learner NAME]",
+    usage: "faultline report --format json|junit|classroom|exercism [id…] [--target …] [--seed N] [--runs N] [--out FILE] [--points N] [--learner NAME] [--no-sandbox]",
     summary: "grade (every exercise by default) and print the results for CI, GitHub Classroom or Exercism-style tooling; exit 0 once the report is written",
-    options: { ...targetOption, format: { type: "string" }, seed: { type: "string" }, runs: { type: "string" }, out: { type: "string" }, points: { type: "string" }, learner: { type: "string" } },
+    options: { ...targetOption, format: { type: "string" }, seed: { type: "string" }, runs: { type: "string" }, out: { type: "string" }, points: { type: "string" }, learner: { type: "string" }, "no-sandbox": { type: "boolean" } },
     async run({ values, positionals }) {
       const { isReportFormat, REPORT_FORMATS, renderReport } = await import("./grade/report.ts");
       const format = String(values["format"] ?? "");
@@ -429,8 +429,8 @@ const commands: Record<string, Command> = {
       checkIds(c, ids);
       const target = String(values["target"]);
       checkTarget(target);
-      // TODO(lead): grade under the sandbox once the grader helper's `--sandbox` lands (learner code in CI is untrusted).
-      const report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs") });
+      // Learner code in CI is untrusted: reports grade it in the sandbox unless told otherwise.
+      const report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs"), sandbox: !values["no-sandbox"] });
       const { progress } = loadProgress(ROOT);
       const attempts = Object.fromEntries(ids.filter((id) => progress.exercises[id]).map((id) => [id, progress.exercises[id]!.attempts]));
       const learner = (values["learner"] as string | undefined) ?? process.env["GITHUB_REPOSITORY"];

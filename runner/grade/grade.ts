@@ -109,7 +109,11 @@ export class Grader {
     private readonly watchdog: Watchdog,
   ) {}
 
-  static async open(root: string = ROOT, opts: { workers?: number; watchdog?: Partial<WatchdogOptions>; hardened?: { target: string } } = {}): Promise<Grader> {
+  /** The target of the current run: the import gate applies to files under it. */
+  private gateTarget = "";
+
+  static async open(root: string = ROOT, opts: { workers?: number; watchdog?: Partial<WatchdogOptions>; hardened?: boolean } = {}): Promise<Grader> {
+    let grader: Grader | null = null;
     const collector = new Collector();
     // Learner code that never returns is stopped by the watchdog, not by vitest (see watchdog.ts).
     const watchdog = new Watchdog({ ...DEFAULT_WATCHDOG, ...opts.watchdog });
@@ -131,14 +135,15 @@ export class Grader {
       },
       {
         resolve: { alias: { "faultline/sim": join(root, "runner", "sim", "index.ts") } },
-        plugins: opts.hardened ? [importGate(root, opts.hardened.target)] : [],
+        plugins: opts.hardened ? [importGate(root, () => grader?.gateTarget ?? "")] : [],
         logLevel: "silent",
         // In the sandbox vite may not look above the project for a workspace root.
-        server: { watch: null, ...(opts.hardened ? { fs: { allow: [root, opts.hardened.target] } } : {}) },
+        server: { watch: null, ...(opts.hardened ? { fs: { allow: [root] } } : {}) },
       },
       { stdout: process.stderr, stderr: process.stderr },
     );
-    return new Grader(root, vitest, collector, watchdog);
+    grader = new Grader(root, vitest, collector, watchdog);
+    return grader;
   }
 
   async run(opts: GradeOptions): Promise<GradeReport> {
@@ -157,6 +162,7 @@ export class Grader {
       twice: opts.twice ?? false,
       hardened: opts.hardened ?? false,
     };
+    this.gateTarget = ctx.target;
     this.vitest.provide("faultline", ctx);
     this.vitest.setGlobalTestNamePattern(ctx.replay ? new RegExp(`^${escapeRegExp(ctx.replay.scenario)}$`) : /.*/);
     const files = opts.ids.map((id) => suiteFile(root, id));
@@ -199,7 +205,7 @@ export class Grader {
 export async function grade(opts: GradeOptions): Promise<GradeReport> {
   if (opts.sandbox) return (await import("./sandbox.ts")).gradeSandboxed({ ...opts, sandbox: false });
   const root = opts.root ?? ROOT;
-  const g = await Grader.open(root, opts.hardened ? { hardened: { target: resolveTarget(root, opts.target ?? "exercises") } } : {});
+  const g = await Grader.open(root, { hardened: opts.hardened ?? false });
   try {
     return await g.run(opts);
   } finally {

@@ -1,7 +1,8 @@
 // The trace page in a real headless browser (Debian's Chromium driven by
 // playwright-core): it loads from a file:// URL without touching the network,
 // the diagram renders one lane per node and one arrow per message, hovering
-// shows details, and a screenshot lands in .faultline/trace-page.png.
+// shows details (with the nodes' recorded fields at that point), and a
+// screenshot lands in .faultline/trace-page.png.
 //
 // Skipped, with the reason printed, where Chromium is not installed (learners'
 // machines); CI installs it (.ci/run).
@@ -23,7 +24,7 @@ const ROOT = join(import.meta.dirname, "..", "..");
 describe.skipIf(!hasChromium)(`trace page in headless Chromium${hasChromium ? "" : " (skipped: Chromium not installed)"}`, () => {
   it("renders the diagram: lanes, arrows, lost messages; hover shows details; no network", async () => {
     const { chromium } = await import("playwright-core");
-    const trace = gossipTrace();
+    const trace = gossipTrace({ states: true });
     const out = join(ROOT, ".faultline");
     mkdirSync(out, { recursive: true });
     const file = join(out, "trace-page.html");
@@ -58,7 +59,10 @@ describe.skipIf(!hasChromium)(`trace page in headless Chromium${hasChromium ? ""
 
       // Hover a message's label (it sits on the arrow's midpoint), as a reader would.
       await page.locator("#diagram g.msg text.msg-label").first().hover({ timeout: 10_000 });
-      expect(await page.locator("#details").textContent()).toMatch(/#\d+/);
+      const details = await page.locator("#details").textContent();
+      expect(details).toMatch(/#\d+/);
+      // The replay recorded node fields: hovering shows them as of that event.
+      expect(details).toMatch(/nodes after this event:\nn1 \{"highest":\d+\}  timers: tick/);
       expect(await page.locator("tr.hl").count()).toBe(1);
 
       await page.screenshot({ path: join(out, "trace-page.png") });

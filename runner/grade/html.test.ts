@@ -1,6 +1,10 @@
 // The trace page as a string: self-contained, and drawing what the trace holds.
 // (html.browser.test.ts loads it in a real browser.)
 
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gossipTrace } from "./fixtures/gossipTrace.ts";
 import { traceSvg, traceToHtml } from "./html.ts";
@@ -39,9 +43,34 @@ describe("trace page", () => {
     expect(html).toContain('id="failure"');
   });
 
+  it("marks the row where the property broke", () => {
+    const page = traceToHtml({ trace: { ...trace, violationAt: 250 }, title: "t" });
+    const row = trace.events.reduce((last, e, i) => (e.t <= 250 ? i : last), -1);
+    expect(page).toContain(`<g class="violation" data-row="${row}">`);
+    expect(page).toMatch(new RegExp(`<tr id="row-${row}" data-row="${row}" class="k-\\w+ violation"`));
+    expect(html).not.toContain('<g class="violation"');
+  });
+
   it("keeps the last events of a long run and says so", () => {
     const short = traceToHtml({ trace, title: "t", maxEvents: 50 });
     expect(short).toContain(`last 50 of ${trace.total} events`);
     expect(short.match(/<tr id="row-/g)).toHaveLength(50);
   });
+
+  it("faultline replay --html writes the page for a replayed run", () => {
+    const root = join(import.meta.dirname, "..", "..");
+    const dir = mkdtempSync(join(tmpdir(), "faultline-html-"));
+    try {
+      const file = join(dir, "t.html");
+      const r = spawnSync(process.execPath, [join(root, "bin", "faultline.js"), "replay", "echo", "--seed", "1", "--target", "solutions", "--html", file], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FAULTLINE_NO_PROGRESS: "1" }, timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`HTML trace written to ${file}`);
+      const page = readFileSync(file, "utf8");
+      expect(page).toMatch(/<svg [^>]*id="diagram"/);
+      expect(page.match(/<g class="lane"/g)).toHaveLength(2);
+      expect(page.match(/<g class="msg[ "]/g)!.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

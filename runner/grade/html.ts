@@ -6,10 +6,12 @@
 // so the file opens offline and can be attached to an issue or projected.
 
 import { describeOp } from "../sim/nemesis.ts";
-import type { TraceEvent, TraceJson } from "../sim/trace.ts";
+import type { TraceWithStates } from "../sim/snapshots.ts";
+import type { TraceEvent } from "../sim/trace.ts";
 
 export interface TraceHtmlInput {
-  trace: TraceJson;
+  /** With `violationAt`, the row where the property broke is marked. */
+  trace: TraceWithStates;
   /** e.g. "echo · every request gets exactly one reply". */
   title: string;
   /** pass, fail, not-started, error. */
@@ -104,7 +106,7 @@ export interface TraceSvg {
 }
 
 /** The diagram alone: rows are events (in order), lanes are nodes. */
-export function traceSvg(events: readonly TraceEvent[], nodeOrder: readonly string[] = []): TraceSvg {
+export function traceSvg(events: readonly TraceEvent[], nodeOrder: readonly string[] = [], opts: { violationRow?: number } = {}): TraceSvg {
   const nodes = [...nodeOrder];
   for (const e of events) for (const n of nodesOfEvent(e)) if (n !== "-" && !nodes.includes(n)) nodes.push(n);
   const x = (n: string) => LEFT + LANE / 2 + nodes.indexOf(n) * LANE;
@@ -235,6 +237,10 @@ export function traceSvg(events: readonly TraceEvent[], nodeOrder: readonly stri
         return undefined;
     }
   });
+  if (opts.violationRow !== undefined && opts.violationRow >= 0) {
+    const vy = y(opts.violationRow) + ROW / 2;
+    parts.push(`<g class="violation" data-row="${opts.violationRow}"><line x1="${LEFT - 60}" y1="${vy}" x2="${LEFT + nodes.length * LANE}" y2="${vy}" stroke="#b00020" stroke-width="2"/><text x="${LEFT + nodes.length * LANE - 4}" y="${vy - 4}" text-anchor="end" class="violation-label">property violated here</text></g>`);
+  }
   parts.push("</svg>");
   return { svg: parts.join("\n"), nodes, messages, types };
 }
@@ -266,6 +272,8 @@ svg .axis { fill: #666; }
 svg .msg-label { font-size: 10px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg .lost-mark { fill: #b00020; font-size: 14px; font-weight: 700; }
 svg .shade-label { fill: #e65100; font-size: 10px; }
+svg .violation-label { fill: #b00020; font-size: 11px; font-weight: 700; }
+tr.violation td { border-bottom: 2px solid #b00020; font-weight: 600; }
 svg .ev.error text { fill: #b00020; font-weight: 700; font-size: 14px; }
 svg .ev.crash text { fill: #b00020; }
 svg g.msg:hover line, svg g.msg:hover path { stroke-width: 3.5; }
@@ -276,10 +284,23 @@ const SCRIPT = `
 (function () {
   var details = document.getElementById("details");
   var last = null;
+  var recorded = document.getElementById("states");
+  var st = recorded ? JSON.parse(recorded.textContent) : null;
+  // Node fields and timers just after event \`row\` (when the replay recorded them).
+  function statesAt(row) {
+    if (!st || row === null) return "";
+    var done = st.first + Number(row) + 1, latest = {};
+    st.states.forEach(function (s) { if (s.at <= done) latest[s.node] = s; });
+    var lines = Object.keys(latest).map(function (n) {
+      var s = latest[n];
+      return n + (s.state === null ? " down" : " " + JSON.stringify(s.state)) + (s.timers.length ? "  timers: " + s.timers.join(", ") : "");
+    });
+    return lines.length ? "\\n\\nnodes after this event:\\n" + lines.join("\\n") : "";
+  }
   function show(el) {
     if (last) last.classList.remove("hl");
     var row = el.getAttribute("data-row");
-    details.textContent = el.getAttribute("data-detail");
+    details.textContent = el.getAttribute("data-detail") + statesAt(row);
     var tr = row === null ? null : document.getElementById("row-" + row);
     if (tr) { tr.classList.add("hl"); tr.scrollIntoView({ block: "nearest" }); last = tr; }
   }
@@ -288,7 +309,7 @@ const SCRIPT = `
   });
   document.querySelectorAll("tr[data-row]").forEach(function (tr) {
     tr.addEventListener("mouseenter", function () {
-      details.textContent = tr.getAttribute("data-detail");
+      details.textContent = tr.getAttribute("data-detail") + statesAt(tr.getAttribute("data-row"));
       document.querySelectorAll("#diagram .hl").forEach(function (g) { g.classList.remove("hl"); });
       document.querySelectorAll('#diagram g.msg[data-row="' + tr.getAttribute("data-row") + '"]').forEach(function (g) { g.classList.add("hl"); });
     });
@@ -301,13 +322,14 @@ export function traceToHtml(input: TraceHtmlInput): string {
   const { trace } = input;
   const max = input.maxEvents ?? 3000;
   const events = trace.events.slice(-max);
-  const d = traceSvg(events, trace.nodes);
+  const violationRow = trace.violationAt === undefined ? undefined : lastIndexAtOrBefore(events, trace.violationAt);
+  const d = traceSvg(events, trace.nodes, { violationRow });
   const first = trace.total - events.length;
   const status = input.status ?? "";
   const rows = events
     .map((e, i) => {
       const detail = `t=${fmtT(e.t)} ${describeEvent(e)}`;
-      return `<tr id="row-${i}" data-row="${i}" class="k-${e.k}" data-detail="${esc(detail)}"><td class="t">${first + i + 1}</td><td class="t">${fmtT(e.t)}</td><td>${esc(e.k)}</td><td>${esc(nodesOfEvent(e).join(" → "))}</td><td>${esc(clip(describeEvent(e), 160))}</td></tr>`;
+      return `<tr id="row-${i}" data-row="${i}" class="k-${e.k}${i === violationRow ? " violation" : ""}" data-detail="${esc(detail)}"><td class="t">${first + i + 1}</td><td class="t">${fmtT(e.t)}</td><td>${esc(e.k)}</td><td>${esc(nodesOfEvent(e).join(" → "))}</td><td>${esc(clip(describeEvent(e), 160))}</td></tr>`;
     })
     .join("\n");
   const legend = d.types.map((t, i) => `<span><i style="background:${PALETTE[i % PALETTE.length]}"></i>${esc(t)}</span>`).join("") + `<span>- - ✕ lost</span><span>-·- duplicate copy</span><span style="background:#ffb74d55">partition</span><span style="background:#7773">crashed</span>`;
@@ -337,10 +359,18 @@ ${rows}
 </tbody></table></div>
 </div>
 </main>
-<script>${SCRIPT}</script>
+${trace.states?.length ? `<script id="states" type="application/json">${JSON.stringify({ first, states: trace.states }).replace(/</g, "\\u003c")}</script>\n` : ""}<script>${SCRIPT}</script>
 </body>
 </html>
 `;
+}
+
+function lastIndexAtOrBefore(events: readonly TraceEvent[], t: number): number {
+  let i = -1;
+  events.forEach((e, k) => {
+    if (e.t <= t) i = k;
+  });
+  return i;
 }
 
 function clip(s: string, n: number): string {

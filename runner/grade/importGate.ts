@@ -16,9 +16,10 @@ const REFUSED = new Set([
 ]);
 
 const WHY: Record<string, string> = {
-  fs: "files", "fs/promises": "files", child_process: "child processes", cluster: "child processes", worker_threads: "threads",
-  net: "the network", http: "the network", https: "the network", http2: "the network", dgram: "the network", dns: "the network",
-  "dns/promises": "the network", tls: "the network", module: "loading native code", vm: "running code outside the lab", wasi: "native code",
+  fs: "file access", "fs/promises": "file access", child_process: "child processes", cluster: "child processes", worker_threads: "threads",
+  net: "network", http: "network", https: "network", http2: "network", dgram: "network", dns: "network", "dns/promises": "network", tls: "network",
+  module: "native code or require()", vm: "code outside the lab", wasi: "native code", inspector: "debugger access", "inspector/promises": "debugger access",
+  repl: "interactive shells", v8: "engine internals",
 };
 
 export class ImportRefused extends Error {}
@@ -33,17 +34,51 @@ export function refusal(source: string): string | null {
   return "graded code may import only faultline/sim and its own files, not packages";
 }
 
-export function importGate(root: string, target: string): Plugin {
-  const isLearner = (id: string | undefined) => Boolean(id && (id.startsWith(target + "/") || id === target));
+/**
+ * The module names a module's JavaScript imports (static, re-exports, and
+ * dynamic imports with a literal name); `computed` when some import() takes
+ * an expression. Run on vite's output for the file, where types are gone.
+ */
+export function importsOf(code: string): { names: string[]; computed: boolean } {
+  const names: string[] = [];
+  for (const m of code.matchAll(/\b(?:import|export)\s*(?:type\s+)?(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"'\n]+)["']/g)) names.push(m[1]!);
+  let computed = false;
+  for (const m of code.matchAll(/\bimport\s*\(\s*([^)]*)/g)) {
+    const lit = /^["']([^"'\n]+)["']\s*(?:,|$)/.exec(m[1]!.trim());
+    if (lit) names.push(lit[1]!);
+    else computed = true;
+  }
+  return { names, computed };
+}
+
+export function importGate(root: string, target: () => string): Plugin {
+  const isLearner = (id: string | undefined) => {
+    const t = target();
+    return Boolean(t && id && id.startsWith(t + "/"));
+  };
+  const refuse = (id: string, what: string, why: string): never => {
+    const file = relative(root, id) || id;
+    throw new ImportRefused(`${file} ${what}, which graded code may not use: ${why}. Remove the import; nodes talk only through ctx.send, and keep state in memory or ctx.disk.`);
+  };
   return {
     name: "faultline-import-gate",
-    enforce: "pre",
+    enforce: "post",
+    // Builtins never reach resolveId (vitest loads them natively), so the gate reads the compiled file.
+    transform(code, id) {
+      if (!isLearner(id)) return null;
+      const { names, computed } = importsOf(code);
+      for (const source of names) {
+        const why = refusal(source);
+        if (why) refuse(id, `imports ${source}`, why);
+      }
+      if (computed) refuse(id, "uses import() with a computed module name", "the sandbox must see every module a file loads");
+      return null;
+    },
     resolveId(source, importer) {
       if (!isLearner(importer)) return null;
       const why = refusal(source);
-      if (!why) return null;
-      const file = relative(root, importer!) || importer!;
-      throw new ImportRefused(`${file} imports ${source}, which graded code may not use: ${why}. Remove the import; nodes talk only through ctx.send, and keep state in memory or ctx.disk.`);
+      if (why) refuse(importer!, `imports ${source}`, why);
+      return null;
     },
   };
 }

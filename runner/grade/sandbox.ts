@@ -98,21 +98,23 @@ async function buildChild(root: string): Promise<string> {
 
 /** Grades in a child process under the permission model; returns the same report grade() would. */
 export async function gradeSandboxed(opts: GradeOptions): Promise<GradeReport> {
-  const root = opts.root ?? ROOT;
-  const targetArg = opts.target ?? "exercises";
-  const target = targetArg === "exercises" || targetArg === "solutions" ? join(root, targetArg) : isAbsolute(targetArg) ? targetArg : join(process.cwd(), targetArg);
-  const traceDir = opts.traceDir ?? join(root, ".faultline", "traces");
+  return (await gradeSandboxedMany([opts]))[0]!;
+}
+
+/** Several grades in one sandboxed child (one warm Grader), in order. */
+export async function gradeSandboxedMany(jobs: readonly GradeOptions[]): Promise<GradeReport[]> {
+  const root = jobs[0]?.root ?? ROOT;
+  const traceDir = jobs[0]?.traceDir ?? join(root, ".faultline", "traces");
   mkdirSync(traceDir, { recursive: true });
   const inside = (p: string) => !relative(root, p).startsWith("..");
-  // vitest and vite read their own files (under node_modules) and the project; the target may live elsewhere.
-  const readable = inside(target) ? [] : [target];
+  const absTarget = (t: string) => (t === "exercises" || t === "solutions" ? join(root, t) : isAbsolute(t) ? t : join(process.cwd(), t));
+  const targets = jobs.map((j) => j.target ?? "exercises");
+  // vitest and vite read their own files (under node_modules) and the project; a target may live elsewhere.
+  const readable = targets.map(absTarget).filter((t) => !inside(t));
   const flags = permissionFlags({ root, readable, writable: [traceDir] });
   const entry = await buildChild(root);
-  const child = spawn(process.execPath, [...flags, entry, JSON.stringify({ ...opts, root, target: targetArg === "exercises" || targetArg === "solutions" ? targetArg : target, traceDir })], {
-    cwd: root,
-    env: scrubbedEnv(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const childJobs = jobs.map((j, i) => ({ ...j, root, traceDir, sandbox: false, target: targets[i] === "exercises" || targets[i] === "solutions" ? targets[i] : absTarget(targets[i]!) }));
+  const child = spawn(process.execPath, [...flags, entry, JSON.stringify(childJobs)], { cwd: root, env: scrubbedEnv(), stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let errText = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -120,16 +122,22 @@ export async function gradeSandboxed(opts: GradeOptions): Promise<GradeReport> {
   const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
   const at = out.lastIndexOf(MARK);
   if (at < 0) throw new Error(`The sandboxed grader stopped without a report (exit ${code}).${errText ? `\n${errText.trim()}` : ""}`);
-  const report = JSON.parse(out.slice(at + MARK.length)) as GradeReport;
-  // Report the target as the user named it.
-  report.target = targetArg;
-  return report;
+  const reports = JSON.parse(out.slice(at + MARK.length)) as GradeReport[];
+  // Report each target as the user named it.
+  reports.forEach((r, i) => (r.target = targets[i]!));
+  return reports;
 }
 
-// The child: grade with the sandbox's import gate and hardening on, print the report.
+// The child: one hardened Grader (import gate on, workers hardened) for every job; print the reports.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const opts = JSON.parse(process.argv[2]!) as GradeOptions;
-  const { grade } = await import("./grade.ts");
-  const report = await grade({ ...opts, sandbox: false, hardened: true });
-  process.stdout.write(MARK + JSON.stringify(report));
+  const jobs = JSON.parse(process.argv[2]!) as GradeOptions[];
+  const { Grader } = await import("./grade.ts");
+  const grader = await Grader.open(jobs[0]!.root, { hardened: true });
+  const reports: GradeReport[] = [];
+  try {
+    for (const job of jobs) reports.push(await grader.run({ ...job, hardened: true }));
+  } finally {
+    await grader.close();
+  }
+  process.stdout.write(MARK + JSON.stringify(reports));
 }

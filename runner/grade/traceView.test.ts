@@ -49,6 +49,14 @@ describe("trace viewer model", () => {
     expect(trace.events[v.cursor - 1]!.t).toBeLessThan(250);
   });
 
+  it("jumps to the time the checker named, when the trace carries it", () => {
+    const v = new TraceView({ ...trace, violationAt: 222 });
+    v.home();
+    v.jumpToViolation();
+    expect(v.event!.t).toBeLessThanOrEqual(222);
+    expect(trace.events[v.cursor + 1]!.t).toBeGreaterThan(222);
+  });
+
   it("knows each node's status, fields and timers at the cursor", () => {
     const v = new TraceView(trace);
     const crashAt = trace.events.findIndex((e) => e.k === "crash");
@@ -86,6 +94,12 @@ describe("trace viewer model", () => {
         return arrived < copies;
       });
     expect(v.inFlightAt(trace.events.length - 1).map((m) => m.id).sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+  });
+
+  it("recording node states does not change the run", () => {
+    const plain = gossipTrace();
+    expect(trace.hash).toBe(plain.hash);
+    expect(trace.events).toEqual(plain.events);
   });
 
   it("works on a trace without snapshots", () => {

@@ -152,11 +152,21 @@ export class TraceView {
   }
 
   /**
-   * Where the run went wrong: the first error event, else the first event at
+   * Where the run went wrong: the last event at or before the time the
+   * violated property named (trace.violationAt), else the first error event, else the first event at
    * or after a time named in the failure message ("at t=1234 ms"), else the
    * run's last event (a property checked after every event stops the run there).
    */
   violationIndex(): number {
+    const at = this.trace.violationAt;
+    if (at !== undefined) {
+      // The last event at or before the time the checker named: the state it judged.
+      let i = -1;
+      this.events.forEach((e, k) => {
+        if (e.t <= at) i = k;
+      });
+      if (i >= 0) return i;
+    }
     const err = this.events.findIndex((e) => e.k === "error");
     if (err >= 0) return err;
     const m = this.failureMessage ? /\bt\s*=\s*(\d+(?:\.\d+)?)\s*ms/.exec(this.failureMessage) : null;

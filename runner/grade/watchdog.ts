@@ -108,7 +108,9 @@ class WatchedWorker implements PoolWorker {
     if (this.thread) return;
     this.thread = new Worker(this.entrypoint, {
       env: this.env as NodeJS.ProcessEnv,
-      execArgv: this.execArgv,
+      // Node 20 drops the permission model in a worker given its own execArgv:
+      // pass the sandbox's flags on explicitly, or the worker would escape it.
+      execArgv: [...process.execArgv.filter((a) => /^--(experimental-permission|permission|allow-)/.test(a)), ...this.execArgv],
       workerData: { faultlineProbe: this.probe },
       resourceLimits: { maxOldGenerationSizeMb: this.dog.options.heapMb },
       stdout: true,
@@ -151,7 +153,8 @@ class WatchedWorker implements PoolWorker {
     let kind: Verdict["kind"] | null = null;
     if (p.inside && stalled > o.handlerMs) kind = "hang";
     else if (!p.inside && p.text[PHASE_TEXT] === "loading" && stalled > o.loadMs) kind = "load-hang";
-    else if (stalled > o.stallMs) kind = "stall";
+    // Only once the harness is up (it starts the heartbeat): before that, vitest's own start-up timeout applies.
+    else if (p.text[SUBJECT_TEXT] && stalled > o.stallMs) kind = "stall";
     if (!kind) return;
     this.verdict = this.describe(kind, Math.round(stalled));
     void this.thread.terminate();

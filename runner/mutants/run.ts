@@ -56,7 +56,8 @@ export async function runMutants(root: string, ids: readonly string[], log: (lin
         let outcome: MutantOutcome;
         try {
           const dir = materialize(root, id, m);
-          const report = await grader.run({ ids: [id], target: relative(process.cwd(), dir) || dir });
+          // A caught mutant fails by design: no need to look for type errors in it.
+          const report = await grader.run({ ids: [id], target: relative(process.cwd(), dir) || dir, typecheck: false });
           const ex = report.exercises[0]!;
           const caughtBy = ex.scenarios.find((x) => x.status === "fail");
           if (ex.status === "fail" && caughtBy) outcome = { exercise: id, name: m.name, bug: m.bug, verdict: "caught", detail: caughtBy.name, replay: caughtBy.failure?.replay ?? null };
@@ -76,12 +77,23 @@ export async function runMutants(root: string, ids: readonly string[], log: (lin
   return outcomes;
 }
 
-/** Per-exercise table: mutants, caught, and the total. */
+/**
+ * Two tables: every mutant with its verdict and the scenario that caught it,
+ * then per exercise the mutants, how many were caught and the score, with a total.
+ */
 export function mutationTable(outcomes: readonly MutantOutcome[]): string {
+  const w = Math.max(20, ...outcomes.map((o) => o.exercise.length + 1));
+  const n = Math.max(24, ...outcomes.map((o) => o.name.length + 1));
+  const lines = [`${"exercise".padEnd(w)} ${"mutant".padEnd(n)} ${"verdict".padEnd(7)}  caught by (scenario)`];
+  for (const o of outcomes) lines.push(`${o.exercise.padEnd(w)} ${o.name.padEnd(n)} ${o.verdict.padEnd(7)}  ${o.verdict === "caught" ? o.detail : `(${o.detail})`}`);
   const byEx = new Map<string, MutantOutcome[]>();
   for (const o of outcomes) byEx.set(o.exercise, [...(byEx.get(o.exercise) ?? []), o]);
-  const rows = [...byEx].map(([id, os]) => `${id.padEnd(20)} ${String(os.length).padStart(7)} ${String(os.filter((o) => o.verdict === "caught").length).padStart(7)}`);
-  return [`${"exercise".padEnd(20)} ${"mutants".padStart(7)} ${"caught".padStart(7)}`, ...rows].join("\n");
+  const pct = (c: number, t: number) => (t === 0 ? "-" : `${Math.floor((100 * c) / t)}%`);
+  const row = (id: string, total: number, caught: number) => `${id.padEnd(w)} ${String(total).padStart(7)} ${String(caught).padStart(7)} ${pct(caught, total).padStart(6)}`;
+  lines.push("", `${"exercise".padEnd(w)} ${"mutants".padStart(7)} ${"caught".padStart(7)} ${"score".padStart(6)}`);
+  for (const [id, os] of byEx) lines.push(row(id, os.length, os.filter((o) => o.verdict === "caught").length));
+  lines.push(row("total", outcomes.length, outcomes.filter((o) => o.verdict === "caught").length));
+  return lines.join("\n");
 }
 
 async function main(): Promise<void> {

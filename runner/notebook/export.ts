@@ -17,7 +17,7 @@ import "./highlight.ts"; // registers the grammars lessons use with highlight.js
 export interface ExportOptions {
   /** Run the cells and include their output (default true). */
   run?: boolean;
-  /** Only these lesson ids (default: all). The index still lists every lesson. */
+  /** Only these lesson ids (default: all). The index lists every lesson and links those exported. */
   only?: readonly string[];
   /** Called as each lesson is written. */
   onLesson?: (lesson: Lesson, cells: CellResult[]) => void;
@@ -163,11 +163,13 @@ export function renderLessonPage(course: Course, lesson: Lesson, source: string,
   return page(`${lesson.title} — ${course.title}`, nav, html + ex);
 }
 
-export function renderIndexPage(course: Course): string {
+/** The contents page; lessons not in `exported` (when given) are listed without a link. */
+export function renderIndexPage(course: Course, exported?: ReadonlySet<string>): string {
   const items = course.lessons
     .map((l) => {
       const ex = l.exercises.length ? ` <span class="ex">· exercises: ${l.exercises.map(esc).join(", ")}</span>` : "";
-      return `<li><a href="${lessonFile(l.id)}">${esc(l.title)}</a>${ex}</li>`;
+      const title = !exported || exported.has(l.id) ? `<a href="${lessonFile(l.id)}">${esc(l.title)}</a>` : `${esc(l.title)} <span class="ex">(not exported)</span>`;
+      return `<li>${title}${ex}</li>`;
     })
     .join("\n");
   const body = `<h1>${esc(course.title)}</h1>
@@ -203,7 +205,7 @@ export async function exportCourse(root: string, course: Course, outDir: string,
     opts.onLesson?.(lesson, [...outputs.values()]);
   }
   const index = join(outDir, "index.html");
-  writeFileSync(index, renderIndexPage(course));
+  writeFileSync(index, renderIndexPage(course, opts.only ? new Set(course.lessons.filter((l) => opts.only!.includes(l.id)).map((l) => l.id)) : undefined));
   files.unshift(index);
   return { files, cells: count, failedCells };
 }

@@ -24,8 +24,11 @@ export interface NodeStateSnapshot {
   timers: string[];
 }
 
-/** A trace with node snapshots (only replays carry them). */
-export type TraceWithStates = TraceJson & { states?: NodeStateSnapshot[] };
+/**
+ * A trace with node snapshots (only replays carry them) and, for a failing
+ * run whose checker knew it, the virtual time the property broke.
+ */
+export type TraceWithStates = TraceJson & { states?: NodeStateSnapshot[]; violationAt?: number };
 
 const MAX_DEPTH = 6;
 const MAX_CHARS = 8192;

@@ -122,6 +122,12 @@ class RunLab implements Lab {
 
 type Outcome = { ok: true; hash: string; lab: RunLab } | { ok: false; hash: string; lab: RunLab; error: unknown };
 
+/** Marks when the violated property broke (for the trace viewer and the HTML page). */
+function withViolationTime(trace: TraceWithStates | null, at: number | undefined): TraceWithStates | null {
+  if (trace && at !== undefined) trace.violationAt = at;
+  return trace;
+}
+
 /** Set by each scenario: replays record node states for the trace viewer; graded runs never do. */
 let recordingStates = false;
 
@@ -231,7 +237,7 @@ export class Exercise<T> {
       replay: this.replayCommand(name, seed, path),
       diagram: sim ? renderDiagram(events, { width: 80, nodes: undefined }) : "(the scenario failed before a simulation started)",
       traceFile: null,
-      trace: out.lab.traceOf(sim, this.ctx.traceEvents),
+      trace: withViolationTime(out.lab.traceOf(sim, this.ctx.traceEvents), at),
       location: d.location,
     };
   }

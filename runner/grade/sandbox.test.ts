@@ -1,0 +1,91 @@
+// Sandboxed grading (runner/grade/sandbox.ts). Two parts:
+//   - the red-team set (runner/grade/redteam.ts): submissions that try to read
+//     secrets, write, spawn, open sockets, load addons or start threads, graded
+//     in one sandboxed child: each is blocked with a clear verdict, and the
+//     secret in the grader's environment never shows up in a report;
+//   - the permission layer on its own: a process started with the sandbox's
+//     flags and environment cannot read outside the project, write outside the
+//     trace directory, start processes, or see the environment's secrets.
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REDTEAM, SECRET, type RedTeamResult } from "./redteam.ts";
+import { permissionFlags, scrubbedEnv } from "./sandbox.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const results = new Map<string, RedTeamResult>();
+
+beforeAll(() => {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "runner", "grade", "redteam.ts")], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
+  for (const line of r.stdout.split("\n").filter((l) => l.startsWith("{"))) {
+    const x = JSON.parse(line) as RedTeamResult;
+    results.set(x.name, x);
+  }
+  if (results.size === 0) throw new Error(`the red-team run printed nothing:\n${r.stderr}`);
+}, 600_000);
+
+describe("red team: sandboxed grading blocks every escape, with a clear verdict", () => {
+  it("ran every case of the set", () => {
+    expect([...results.keys()].sort()).toEqual(REDTEAM.map((c) => c.name).sort());
+  });
+  for (const c of REDTEAM) {
+    it(`${c.what} (${c.name}) is blocked by the ${c.layer}`, () => {
+      const r = results.get(c.name)!;
+      expect(r.status).toBe(c.status);
+      expect(r.verdict).toMatch(c.verdict);
+      expect(r.leaked).toBe(false);
+    });
+  }
+});
+
+describe("the permission layer (the sandbox's node flags and environment)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "faultline-sandbox-"));
+  const traces = join(dir, "traces");
+  const probe = join(dir, "probe.mjs");
+  let out: Record<string, string> = {};
+
+  beforeAll(() => {
+    writeFileSync(
+      probe,
+      `
+      import { readFileSync, writeFileSync } from "node:fs";
+      import { execFileSync } from "node:child_process";
+      const r = {};
+      const attempt = (name, f) => { try { f(); r[name] = "allowed"; } catch (e) { r[name] = e.code ?? e.message; } };
+      attempt("read /etc/passwd", () => readFileSync("/etc/passwd"));
+      attempt("read ~/.ssh", () => readFileSync(${JSON.stringify(join(homedir(), ".ssh", "id_rsa"))}));
+      attempt("read the project", () => readFileSync(${JSON.stringify(join(ROOT, "package.json"))}));
+      attempt("write outside", () => writeFileSync(${JSON.stringify(join(dir, "outside.txt"))}, "x"));
+      attempt("write traces", () => writeFileSync(${JSON.stringify(join(traces, "t.json"))}, "{}"));
+      attempt("spawn", () => execFileSync("/bin/true"));
+      r["secret"] = process.env.FAULTLINE_REDTEAM_SECRET ?? "absent";
+      console.log(JSON.stringify(r));
+    `,
+    );
+    mkdirSync(traces, { recursive: true }); // the grader makes it before it starts the sandbox
+    const flags = permissionFlags({ root: ROOT, readable: [probe], writable: [traces] });
+    const r = spawnSync(process.execPath, [...flags, probe], { cwd: ROOT, encoding: "utf8", env: scrubbedEnv({ ...process.env, FAULTLINE_REDTEAM_SECRET: SECRET }) });
+    out = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as Record<string, string>;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("denies reading outside the project (/etc/passwd, ~/.ssh) and allows the project", () => {
+    expect(out["read /etc/passwd"]).toBe("ERR_ACCESS_DENIED");
+    expect(out["read ~/.ssh"]).toBe("ERR_ACCESS_DENIED");
+    expect(out["read the project"]).toBe("allowed");
+  });
+  it("denies writing anywhere but the trace directory", () => {
+    expect(out["write outside"]).toBe("ERR_ACCESS_DENIED");
+    expect(out["write traces"]).toBe("allowed");
+  });
+  it("denies child processes", () => {
+    expect(out["spawn"]).toBe("ERR_ACCESS_DENIED");
+  });
+  it("passes no secrets from the environment", () => {
+    expect(out["secret"]).toBe("absent");
+    expect(Object.keys(scrubbedEnv({ PATH: "/bin", AWS_SECRET_ACCESS_KEY: "x", GITHUB_TOKEN: "y", HOME: "/root" })).sort()).toEqual(["FAULTLINE_SANDBOX", "PATH", "TSX_DISABLE_CACHE"]);
+  });
+});
