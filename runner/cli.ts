@@ -108,7 +108,10 @@ function nextExercise(c: Course): string {
 }
 
 async function openTui(route: import("./tui/app.tsx").Route): Promise<number> {
-  const c = course();
+  // In a workshop, the screens follow workshop.json: its lessons and exercises, in its order.
+  const { applyWorkshop, loadWorkshop } = await import("./course/workshop.ts");
+  const full = course();
+  const c = applyWorkshop(full, loadWorkshop(ROOT, full));
   const warnings: string[] = [];
   // Ink colours through chalk, which reads FORCE_COLOR (not NO_COLOR) when it loads: translate before it does.
   if ("NO_COLOR" in process.env && process.env["NO_COLOR"] !== undefined) process.env["FORCE_COLOR"] = "0";

@@ -3,6 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { TraceJson } from "../sim/index.ts";
 import type { Services } from "../tui/services.ts";
 import type { Course } from "./course.ts";
 import { exerciseProgressOf, loadProgress, updateProgress } from "./progress.ts";
@@ -53,5 +54,12 @@ export function realServices(root: string, course: Course, opts: { hyperlinks: b
     watch: (exercise) => new WatchSession({ root, exercise }),
     reset: (exercise) => resetExercise(root, exercise),
     solution: (exercise) => exercise.files.map((file) => ({ file, code: readFileSync(join(root, "solutions", exercise.id, file), "utf8") })),
+    readTrace: (traceFile) => {
+      try {
+        return (JSON.parse(readFileSync(join(root, traceFile), "utf8")) as { trace: TraceJson }).trace;
+      } catch {
+        return null;
+      }
+    },
   };
 }

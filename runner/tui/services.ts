@@ -16,6 +16,8 @@ export interface WatchHandle {
   close(): Promise<void>;
 }
 
+import type { TraceJson } from "../sim/index.ts";
+
 export interface Services {
   course: Course;
   /** Relative paths are shown; absolute ones make links. */
@@ -33,4 +35,6 @@ export interface Services {
   /** Restores the stub; returns the backup folder (relative) or null. */
   reset(exercise: Exercise): string | null;
   solution(exercise: Exercise): { file: string; code: string }[];
+  /** A failure's saved trace (path relative to the root), for the trace viewer; null when unreadable. */
+  readTrace?(traceFile: string): TraceJson | null;
 }

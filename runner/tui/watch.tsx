@@ -11,7 +11,8 @@ import type { WatchState } from "../course/watch.ts";
 import type { ExerciseResult, ScenarioResult } from "../grade/grade.ts";
 import { highlightLines, scopeColor } from "../notebook/highlight.ts";
 import { lineWidth, wrap, type Line, type Seg } from "../notebook/layout.ts";
-import { formatSchedule, type FaultOp } from "../sim/index.ts";
+import { formatSchedule, type FaultOp, type TraceJson } from "../sim/index.ts";
+import { TraceViewer } from "./trace.tsx";
 import { Lines, padLines, Screen, StyledLine, type KeyHint, useKeys } from "./lines.tsx";
 import type { Services, WatchHandle } from "./services.ts";
 
@@ -28,7 +29,7 @@ export interface WatchProps {
   onProgress?(): void;
 }
 
-type Overlay = { kind: "list"; sel: number } | { kind: "solution" } | { kind: "confirm-reset" } | null;
+type Overlay = { kind: "list"; sel: number } | { kind: "solution" } | { kind: "confirm-reset" } | { kind: "trace"; trace: TraceJson; scenario: ScenarioResult } | null;
 
 const STATUS_STYLE: Record<string, Seg> = {
   pass: { text: "✓ pass", style: { color: "green", bold: true } },
@@ -116,9 +117,10 @@ function codeBlock(code: string, width: number): Line[] {
   });
 }
 
-export function watchKeys(passed: boolean): KeyHint[] {
+export function watchKeys(passed: boolean, hasTrace = false): KeyHint[] {
   return [
     { key: "h", label: "hint" },
+    ...(hasTrace ? [{ key: "t", label: "trace" }] : []),
     { key: "l", label: "list" },
     ...(passed ? [{ key: "n", label: "next" }] : []),
     { key: "r", label: "rerun" },
@@ -156,7 +158,10 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
   const nextId = order[order.indexOf(exercise.id) + 1];
   const solution = useMemo(() => (overlay?.kind === "solution" ? services.solution(exercise) : []), [overlay?.kind, exercise, services]);
 
+  const failing = ex?.scenarios.find((x) => x.failure?.traceFile) ?? null;
+
   useKeys((input, key) => {
+    if (overlay?.kind === "trace") return; // the trace viewer has the keys
     if (overlay?.kind === "confirm-reset") {
       if (input === "y") {
         try {
@@ -186,7 +191,11 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
       return;
     }
     if (input === "q" || key.escape) onBack();
-    else if (input === "h") {
+    else if (input === "t" && failing?.failure?.traceFile) {
+      const trace = services.readTrace?.(failing.failure.traceFile) ?? null;
+      if (trace) setOverlay({ kind: "trace", trace, scenario: failing });
+      else setMessage(`Could not read ${failing.failure.traceFile}. Grade again (r) to write it anew.`);
+    } else if (input === "h") {
       const shown = services.nextHint(exercise);
       setHints(shown);
       setMessage(shown.length >= exercise.hints.length ? "That is the last hint. The lesson section named in the stub explains the rest." : null);
@@ -225,6 +234,21 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
   head.push([phase]);
   head.push([]);
 
+  if (overlay?.kind === "trace") {
+    const sc = overlay.scenario;
+    return (
+      <TraceViewer
+        trace={overlay.trace}
+        title={`${exercise.id} · ${sc.name} · seed ${sc.failure?.seed ?? sc.seed}`}
+        status={sc.status}
+        failureMessage={sc.failure?.message ?? null}
+        width={width}
+        height={height}
+        onQuit={() => setOverlay(null)}
+      />
+    );
+  }
+
   let body: Line[];
   if (overlay?.kind === "list") {
     body = [[{ text: " Exercises ", style: { inverse: true, bold: true } }, { text: "  ↑↓ choose · Enter open · l/Esc close", style: { dim: true } }], []];
@@ -260,7 +284,7 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
         : [{ text: maxScroll > 0 ? ` ${top + 1}–${Math.min(body.length, top + bodyH)} of ${body.length} lines · j/k scroll` : "", style: { dim: true } }];
 
   return (
-    <Screen title={` ${exercise.id} — ${exercise.title}`} right={`lesson ${exercise.lesson} `} width={width} keys={watchKeys(everPassed)}>
+    <Screen title={` ${exercise.id} — ${exercise.title}`} right={`lesson ${exercise.lesson} `} width={width} keys={watchKeys(everPassed, Boolean(failing))}>
       <Box flexDirection="column" height={head.length + bodyH}>
         <Lines lines={head.map((l) => [{ text: " " }, ...l])} hyperlinks={services.hyperlinks} />
         <Lines lines={padLines(shown, bodyH)} />
