@@ -32,7 +32,10 @@ export const DEFAULT_NETWORK: NetworkConfig = Object.freeze({
 export type MessageRule = (from: NodeId, to: NodeId, msg: unknown) => Partial<NetworkConfig> | undefined;
 
 export function sampleDelay(c: NetworkConfig, rng: Stream): number {
-  const [lo, hi] = c.tail > 0 && rng.chance(c.tail) ? c.tailMs : c.delayMs;
+  // Indexing, not destructuring: this runs for every message.
+  const range = c.tail > 0 && rng.chance(c.tail) ? c.tailMs : c.delayMs;
+  const lo = range[0];
+  const hi = range[1];
   return hi > lo ? lo + Math.floor(rng.next() * (hi - lo + 1)) : lo;
 }
 

@@ -8,7 +8,7 @@ import { DeterminismError, HandlerError, RunError, SimError, formatTime, type Wh
 import { EventQueue } from "./eventQueue.ts";
 import { guarded, probe, probeWrite, ProbeHandler, ProbeSlot, ProbeText } from "./guard.ts";
 import { Hasher } from "./hash.ts";
-import { checkValue, corrupt, DEFAULT_MAX_MESSAGE_BYTES } from "./message.ts";
+import { checkValue, corrupt, DEFAULT_MAX_MESSAGE_BYTES, lastContentHash } from "./message.ts";
 import { parseSchedule, type FaultOp } from "./nemesis.ts";
 import { DEFAULT_NETWORK, Partitions, sampleDelay, type MessageRule, type NetworkConfig } from "./network.ts";
 import { Stream } from "./random.ts";
@@ -290,11 +290,14 @@ export class Simulation {
     };
     this.eventListeners.push(stop);
     try {
-      while (!ok && this.time < deadline) {
-        const next = this.queue.peek();
-        const until = next === undefined ? deadline : Math.min(deadline, next.t);
-        this.runUntil(until);
-      }
+      // One guard installation for the whole wait, not one per instant.
+      guarded(this.whereFn, () => {
+        while (!ok && this.time < deadline) {
+          const next = this.queue.peek();
+          const until = next === undefined ? deadline : Math.min(deadline, next.t);
+          this.runUntil(until);
+        }
+      });
     } finally {
       this.eventListeners = this.eventListeners.filter((l) => l !== stop);
     }
@@ -564,11 +567,8 @@ export class Simulation {
       const w = this.whereFn();
       this.fail(new RunError(`${r.id} sent a message to "${to}", which is not in this cluster (${this.allIds.filter((x) => x !== r.id).join(", ")}). Check the id you reply to.`, w));
     }
-    const h = this.scratch;
-    h.a = 0x12345679;
-    h.b = 0x0badf00d;
-    const bytes = checkValue(msg, "msg", h, this.maxBytes, this.whereFn);
-    const hash = h.u32();
+    const bytes = checkValue(msg, "msg", null, this.maxBytes, this.whereFn);
+    const hash = lastContentHash();
     const id = this.nextMsgId++;
     r.stats.sent++;
     r.stats.bytesSent += bytes;

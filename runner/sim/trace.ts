@@ -46,51 +46,62 @@ const DROP_REASONS: readonly DropReason[] = ["loss", "partition", "down", "corru
  * turned into objects only when someone reads them.
  */
 export class Trace {
+  /** Events held, in a ring: logical event i lives at (head + i) % cap. */
   private n = 0;
-  private cap = 1024;
-  private kind = new Uint8Array(this.cap);
-  private time = new Float64Array(this.cap);
-  private from = new Int32Array(this.cap);
-  private to = new Int32Array(this.cap);
-  private msgId = new Float64Array(this.cap);
-  private sent = new Float64Array(this.cap);
-  private flag = new Uint8Array(this.cap);
+  private head = 0;
+  private cap: number;
+  private kind: Uint8Array;
+  private time: Float64Array;
+  private from: Int32Array;
+  private to: Int32Array;
+  private msgId: Float64Array;
+  private sent: Float64Array;
+  private flag: Uint8Array;
   /** The message or value, or (for other kinds) the whole event object. */
   private ref: unknown[] = [];
   private readonly hasher = new Hasher();
   private count = 0;
+  /** Materialized events, starting at absolute event number cacheStart. */
   private cache: TraceEvent[] = [];
+  private cacheStart = 0;
 
   /** Keeps at most `limit` events in memory (the most recent); the hash covers all of them. */
   constructor(
     /** Node ids by index, for the hot-path records. */
     readonly nodes: readonly NodeId[] = [],
     readonly limit = 200_000,
-  ) {}
-
-  private slot(): number {
-    // At the limit too, not only when the columns are full: the limit is what
-    // bounds memory, and it need not be a multiple of the column size.
-    if (this.n === this.cap || this.n >= this.limit) this.grow();
-    this.count++;
-    return this.n++;
+  ) {
+    this.cap = Math.max(1, Math.min(1024, limit));
+    this.kind = new Uint8Array(this.cap);
+    this.time = new Float64Array(this.cap);
+    this.from = new Int32Array(this.cap);
+    this.to = new Int32Array(this.cap);
+    this.msgId = new Float64Array(this.cap);
+    this.sent = new Float64Array(this.cap);
+    this.flag = new Uint8Array(this.cap);
   }
 
-  private grow(): void {
-    if (this.n >= this.limit) {
-      // Forget the older half; the hash already covers it.
-      const keep = Math.floor(this.limit / 2);
-      const cut = this.n - keep;
-      for (const col of [this.kind, this.time, this.from, this.to, this.msgId, this.sent, this.flag]) col.copyWithin(0, cut, this.n);
-      this.ref.splice(0, cut);
-      this.n = keep;
-      this.cache = [];
-      return;
+  /** The physical index for a new event; at the limit it overwrites the oldest (the hash already covers it). */
+  private slot(): number {
+    this.count++;
+    if (this.n < this.cap) return (this.head + this.n++) % this.cap;
+    if (this.cap < this.limit) {
+      this.grow();
+      return this.n++;
     }
-    this.cap *= 2;
+    const p = this.head;
+    this.head = (this.head + 1) % this.cap;
+    return p;
+  }
+
+  /** Doubles the columns (up to the limit), laying the ring out from 0 again. */
+  private grow(): void {
+    const cap = Math.min(this.cap * 2, this.limit);
+    const order = (i: number) => (this.head + i) % this.cap;
     const re = <T extends Uint8Array | Float64Array | Int32Array>(old: T): T => {
-      const next = new (old.constructor as new (n: number) => T)(this.cap);
-      next.set(old);
+      const next = new (old.constructor as new (n: number) => T)(cap);
+      if (this.head === 0) next.set(old.subarray(0, this.n));
+      else for (let i = 0; i < this.n; i++) next[i] = old[order(i)]!;
       return next;
     };
     this.kind = re(this.kind);
@@ -100,6 +111,11 @@ export class Trace {
     this.msgId = re(this.msgId);
     this.sent = re(this.sent);
     this.flag = re(this.flag);
+    const ref = new Array<unknown>(cap);
+    for (let i = 0; i < this.n; i++) ref[i] = this.ref[order(i)];
+    this.ref = ref;
+    this.head = 0;
+    this.cap = cap;
   }
 
   /** Hot path: a message was sent (`from`/`to` are node indices). */
@@ -203,7 +219,12 @@ export class Trace {
 
   /** Events still held in memory (all of them unless the run exceeded the limit). */
   all(): readonly TraceEvent[] {
-    for (let i = this.cache.length; i < this.n; i++) this.cache.push(this.materialize(i));
+    const oldest = this.count - this.n;
+    if (this.cacheStart < oldest) {
+      this.cache.splice(0, Math.min(this.cache.length, oldest - this.cacheStart));
+      this.cacheStart = oldest;
+    }
+    for (let abs = this.cacheStart + this.cache.length; abs < this.count; abs++) this.cache.push(this.materialize((this.head + (abs - oldest)) % this.cap));
     return this.cache;
   }
 
