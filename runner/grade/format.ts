@@ -60,7 +60,8 @@ export function formatReport(r: GradeReport, s: Styler, opts: { allFailures?: bo
   const parts = r.exercises.map((e) => formatExercise(e, s, opts));
   const counts = { pass: 0, fail: 0, error: 0, "not-started": 0 } as Record<string, number>;
   for (const e of r.exercises) counts[e.status] = (counts[e.status] ?? 0) + 1;
-  const summary = `${r.exercises.length} exercise${r.exercises.length === 1 ? "" : "s"} against ${r.target}: ${counts["pass"]} passed, ${counts["fail"]} failed${counts["error"] ? `, ${counts["error"]} could not run` : ""}${counts["not-started"] ? `, ${counts["not-started"]} not started` : ""} (${(r.durationMs / 1000).toFixed(1)} s)`;
+  const what = r.target === "exercises" ? "your code (exercises/)" : r.target === "solutions" ? "the reference solutions" : r.target;
+  const summary = `${r.exercises.length} exercise${r.exercises.length === 1 ? "" : "s"} graded, ${what}: ${counts["pass"]} passed, ${counts["fail"]} failed${counts["error"] ? `, ${counts["error"]} could not run` : ""}${counts["not-started"] ? `, ${counts["not-started"]} not started` : ""} (${(r.durationMs / 1000).toFixed(1)} s)`;
   return [...parts, "", r.passed ? s.ok(summary) : summary].join("\n");
 }
 
