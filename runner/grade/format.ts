@@ -30,7 +30,12 @@ export function formatExercise(e: ExerciseResult, s: Styler, opts: { allFailures
     lines.push(s.dim(`  Open exercises/${e.id}/ and replace the todo(...) calls. \`npx faultline hint ${e.id}\` gives a hint.`));
     return lines.join("\n");
   }
-  for (const sc of e.scenarios) lines.push(`  ${sc.status === "pass" ? s.ok("✓") : s.bad(MARK[sc.status] ?? "✗")} ${sc.name}  ${s.dim(`${sc.runs} run${sc.runs === 1 ? "" : "s"}`)}`);
+  for (const sc of e.scenarios) {
+    lines.push(`  ${sc.status === "pass" ? s.ok("✓") : s.bad(MARK[sc.status] ?? "✗")} ${sc.name}  ${s.dim(`${sc.runs} run${sc.runs === 1 ? "" : "s"}`)}`);
+    // Figures a scenario reports about itself (detector QoS, how far a search went) — in words when it gives them.
+    const summary = sc.metrics?.["qos"] ?? sc.metrics?.["search"];
+    if (typeof summary === "string") lines.push(s.dim(`      ${summary}`));
+  }
   // A watchdog verdict is already printed as the exercise's error.
   const failures = e.scenarios.filter((x) => x.failure && x.failure.message !== e.error);
   for (const sc of opts.allFailures ? failures : failures.slice(0, 1)) lines.push("", formatFailure(sc, s));

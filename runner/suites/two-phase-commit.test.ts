@@ -152,7 +152,7 @@ ex.generative(
 const explored = new Map<string, ClusterExploreReport>();
 
 /** Explores every interleaving of a coordinator and two participants (both vote yes) up to a depth. */
-function exhaustive(faults: ClusterFaults, maxDepth: number): void {
+function exhaustive(lab: Lab, faults: ClusterFaults, maxDepth: number): void {
   const participants = ["p1", "p2"];
   const key = JSON.stringify([faults, maxDepth]);
   const report = explored.get(key) ?? exploreCluster({
@@ -175,6 +175,8 @@ function exhaustive(faults: ClusterFaults, maxDepth: number): void {
     ],
   });
   explored.set(key, report);
+  // The grade report says how far the search went, and whether it exhausted the space.
+  lab.metrics({ states: report.distinct, depth: report.depth, exhausted: report.exhausted, search: describeExploration(report) });
   const v = report.violation;
   expectThat(v === null, v ? v.details.split("|")[0]! : "", () => {
     const [, details] = v!.details.split("|");
@@ -188,10 +190,10 @@ function exhaustive(faults: ClusterFaults, maxDepth: number): void {
   });
 }
 
-ex.scripted("exhaustive search, coordinator + 2 participants: every order of the first 6 events, with any one crash, keeps decisions safe", { runs: 1 }, () => {
-  exhaustive({ crashes: 1, drop: false, duplicate: false }, 7);
+ex.scripted("exhaustive search, coordinator + 2 participants: every order of the first 6 events, with any one crash, keeps decisions safe", { runs: 1 }, (lab) => {
+  exhaustive(lab, { crashes: 1, drop: false, duplicate: false }, 7);
 });
 
-ex.scripted("exhaustive search, coordinator + 2 participants: every order of the first 4 events, with lost and duplicated messages, keeps decisions safe", { runs: 1 }, () => {
-  exhaustive({ crashes: 0, drop: true, duplicate: true }, 5);
+ex.scripted("exhaustive search, coordinator + 2 participants: every order of the first 4 events, with lost and duplicated messages, keeps decisions safe", { runs: 1 }, (lab) => {
+  exhaustive(lab, { crashes: 0, drop: true, duplicate: true }, 5);
 });
