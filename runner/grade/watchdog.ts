@@ -19,7 +19,6 @@
 // the run, and the grader reports the exercise as status "error" with the
 // verdict. The process, and a warm watch-mode Grader, stay usable.
 
-import { Session } from "node:inspector";
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { PoolOptions, PoolRunnerInitializer, PoolWorker, WorkerRequest } from "vitest/node";
@@ -51,7 +50,7 @@ export interface Verdict {
   message: string;
   /** The learner's file, relative to the project. */
   file: string | null;
-  /** file:line where the code was spinning, when the debugger could tell. */
+  /** file:line where the code was spinning (not known yet: see the closing note). */
   location: string | null;
   node: string | null;
   handler: string | null;
@@ -159,18 +158,8 @@ class WatchedWorker implements PoolWorker {
     // Only once the harness is up (it starts the heartbeat): before that, vitest's own start-up timeout applies.
     else if (p.text[SUBJECT_TEXT] && stalled > o.stallMs) kind = "stall";
     if (!kind) return;
-    const thread = this.thread;
-    const verdict = (this.verdict = this.describe(kind, Math.round(stalled)));
-    // Before ending the worker, ask the debugger where it is spinning (best effort, ≤ 1 s).
-    void this.dog.inspector
-      .locate(thread.threadId, verdict.file)
-      .then((line) => {
-        if (line && verdict.file) {
-          verdict.message = verdict.message.replace(`(${verdict.file})`, `(${line})`);
-          verdict.location = line;
-        }
-      })
-      .finally(() => void thread.terminate());
+    this.verdict = this.describe(kind, Math.round(stalled));
+    void this.thread.terminate();
   }
 
   private describe(kind: Verdict["kind"], afterMs: number, detail = ""): Verdict {
@@ -210,91 +199,8 @@ class WatchedWorker implements PoolWorker {
   }
 }
 
-/**
- * Finds the line a stuck worker is executing: the main thread's inspector
- * session attaches to every worker (NodeWorker domain); on a hang it pauses
- * the worker and evaluates `new Error().stack` on the paused frame, which
- * vitest's source maps turn into the learner's own file:line. Best effort:
- * if anything fails (no inspector, a permission refusal) the verdict names
- * the file without a line.
- */
-class WorkerInspector {
-  private session: Session | null = null;
-  private readonly sessions = new Map<number, string>();
-  private readonly waiting = new Map<string, (msg: { id?: number; method?: string; params?: unknown; result?: unknown }) => void>();
-  private nextId = 1;
-
-  start(): void {
-    if (this.session) return;
-    try {
-      const s = new Session();
-      s.connect();
-      s.on("NodeWorker.attachedToWorker", (m: { params: { sessionId: string; workerInfo: { workerId: string } } }) => {
-        this.sessions.set(Number(m.params.workerInfo.workerId), m.params.sessionId);
-      });
-      s.on("NodeWorker.detachedFromWorker", (m: { params: { sessionId: string } }) => {
-        for (const [k, v] of this.sessions) if (v === m.params.sessionId) this.sessions.delete(k);
-      });
-      s.on("NodeWorker.receivedMessageFromWorker", (m: { params: { sessionId: string; message: string } }) => {
-        const msg = JSON.parse(m.params.message) as { id?: number; method?: string };
-        const key = msg.id !== undefined ? `${m.params.sessionId}#${msg.id}` : `${m.params.sessionId}:${msg.method}`;
-        const w = this.waiting.get(key);
-        if (w) {
-          this.waiting.delete(key);
-          w(msg);
-        }
-      });
-      s.post("NodeWorker.enable", { waitForDebuggerOnStart: false });
-      this.session = s;
-    } catch {
-      this.session = null;
-    }
-  }
-
-  private send(sessionId: string, method: string, params: object = {}): Promise<{ result?: unknown }> {
-    const id = this.nextId++;
-    const reply = new Promise<{ result?: unknown }>((res) => this.waiting.set(`${sessionId}#${id}`, res));
-    this.session!.post("NodeWorker.sendMessageToWorker", { sessionId, message: JSON.stringify({ id, method, params }) });
-    return reply;
-  }
-
-  async locate(threadId: number, file: string | null): Promise<string | null> {
-    const sessionId = this.sessions.get(threadId);
-    if (!this.session || !sessionId || !file) return null;
-    const timeout = new Promise<null>((res) => setTimeout(() => res(null), 1000).unref());
-    const find = async (): Promise<string | null> => {
-      const paused = new Promise<{ params?: unknown }>((res) => this.waiting.set(`${sessionId}:Debugger.paused`, res));
-      await this.send(sessionId, "Debugger.enable");
-      await this.send(sessionId, "Debugger.pause");
-      const p = (await paused).params as { callFrames: { callFrameId: string }[] };
-      const frame = p.callFrames[0];
-      if (!frame) return null;
-      const r = (await this.send(sessionId, "Debugger.evaluateOnCallFrame", { callFrameId: frame.callFrameId, expression: "new Error().stack", silent: true })).result as { result?: { value?: unknown } };
-      const stack = String(r?.result?.value ?? "");
-      const m = new RegExp(`${escape(file)}:(\\d+)`).exec(stack);
-      return m ? `${file}:${m[1]}` : null;
-    };
-    try {
-      return await Promise.race([find(), timeout]);
-    } catch {
-      return null;
-    }
-  }
-
-  stop(): void {
-    this.session?.disconnect();
-    this.session = null;
-    this.sessions.clear();
-  }
-}
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /** Watches the pool's workers; one per Grader. */
 export class Watchdog {
-  readonly inspector = new WorkerInspector();
   private readonly live = new Set<WatchedWorker>();
   private readonly ended: WatchedWorker[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -307,7 +213,6 @@ export class Watchdog {
   }
 
   watch(w: WatchedWorker): void {
-    this.inspector.start();
     this.live.add(w);
     this.timer ??= setInterval(() => {
       const now = performance.now();

@@ -201,6 +201,11 @@ function shellQuote(s: string): string {
 export interface ScriptedOptions {
   /** Seeds to try (seed, seed+1, …); default 1. */
   runs?: number;
+  /**
+   * Exactly these seeds, whatever --seed and --runs say: for regression
+   * scenarios that pin a run a soak once found.
+   */
+  seeds?: readonly number[];
 }
 
 export interface GenerativeOptions<S> {
@@ -279,14 +284,15 @@ export class Exercise<T> {
       probeScenario(name);
       const replay = this.ctx.replay?.scenario === name ? this.ctx.replay : null;
       recordingStates = replay !== null;
-      const base = replay ? replay.seed : this.ctx.seed;
-      const runs = replay ? 1 : this.runsFor(opts.runs ?? 1);
+      const pinned = !replay && opts.seeds?.length ? opts.seeds : null;
+      const base = replay ? replay.seed : (pinned?.[0] ?? this.ctx.seed);
+      const runs = replay ? 1 : pinned ? pinned.length : this.runsFor(opts.runs ?? 1);
       const hashes = new Hasher();
       let lastHash = "";
       let lastTrace: TraceJson | null = null;
       let lastLab: RunLab | null = null;
       for (let i = 0; i < runs; i++) {
-        const seed = base + i;
+        const seed = pinned ? pinned[i]! : base + i;
         const out = runOnce(seed, null, (lab) => body(lab));
         if (!out.ok) {
           const failure = this.failureMeta(name, seed, out, null, null, null);

@@ -88,6 +88,12 @@ export class RaftWorld {
   private readonly digestAt = new Map<number, number>();
   /** Term of the entry committed at each index, as commit indices advance. */
   private readonly committedTerm: number[] = [];
+  /**
+   * The term in which each index was first seen committed (the committing
+   * node's current term). Leader Completeness binds only leaders of later
+   * terms: a stale node may still win an older term after a newer commit.
+   */
+  private readonly committedIn: number[] = [];
   private maxCommitted = 0;
   private readonly leaderOf = new Map<number, NodeId>();
   private readonly leaderLog = new Map<NodeId, { term: number; last: number; lastTerm: number }>();
@@ -207,7 +213,8 @@ export class RaftWorld {
           // Leader Completeness: a new leader holds every committed entry.
           for (let k = v.snapshotIndex + 1; k <= this.maxCommitted; k++) {
             const ct = this.committedTerm[k];
-            if (ct !== undefined && termAt(v, k) !== ct)
+            const inTerm = this.committedIn[k];
+            if (ct !== undefined && inTerm !== undefined && inTerm < v.term && termAt(v, k) !== ct)
               throw new Violation("Leader Completeness: a leader's log holds every entry committed in earlier terms", `${id} became leader of term ${v.term} with ${termAt(v, k) < 0 ? "no entry" : `an entry of term ${termAt(v, k)}`} at index ${k}, where an entry of term ${ct} was committed`, t);
           }
         } else if (known !== id) {
@@ -228,7 +235,10 @@ export class RaftWorld {
         for (let k = Math.max(from, v.snapshotIndex) + 1; k <= v.commitIndex; k++) {
           const term = termAt(v, k);
           const ct = this.committedTerm[k];
-          if (ct === undefined) this.committedTerm[k] = term;
+          if (ct === undefined) {
+            this.committedTerm[k] = term;
+            this.committedIn[k] = v.term;
+          }
           else if (ct !== term) throw new Violation("State Machine Safety: an entry, once committed, is the entry every node commits at that index", `${id} committed an entry of term ${term} at index ${k}, where an entry of term ${ct} was committed before`, t);
         }
         if (v.commitIndex > this.maxCommitted) this.maxCommitted = v.commitIndex;
