@@ -49,3 +49,23 @@ describe("hostile learner code", () => {
     expect(report.durationMs).toBeLessThan(10_000);
   });
 });
+
+describe("the heap cap", () => {
+  it("a worker that runs out of memory gets a verdict, and the same grader goes on grading", () => {
+    // A small cap and a long hang limit, so the allocation hits the cap first
+    // (on a fast machine it does so with the real limits too).
+    const script = `
+      const { Grader } = await import(${JSON.stringify(join(ROOT, "runner", "grade", "grade.ts"))});
+      const g = await Grader.open(undefined, { watchdog: { heapMb: 128, handlerMs: 30000 } });
+      const r = await g.run({ ids: ["echo"], target: ${JSON.stringify(join(ROOT, "runner", "grade", "fixtures", "hostile", "allocation"))} });
+      const s = await g.run({ ids: ["echo"], target: "solutions" });
+      await g.close();
+      console.log(JSON.stringify({ status: r.exercises[0].status, error: r.exercises[0].error, afterwards: s.exercises[0].status }));
+    `;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    const out = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as { status: string; error: string; afterwards: string };
+    expect(out.status).toBe("error");
+    expect(out.error).toMatch(/onMessage on n1 ran out of memory at t=\d+ ms \(.*allocation\/echo\/echo\.ts\): it allocated more than 128 MB/);
+    expect(out.afterwards).toBe("pass");
+  });
+});

@@ -92,11 +92,29 @@ class WatchedWorker implements PoolWorker {
     if (!this.thread) throw new Error("faultline: the worker thread was torn down or never started.");
     return this.thread;
   }
+  // A worker that runs out of memory emits "error" and then "exit". vitest
+  // stops listening for errors after the first one, so the "exit" it turns
+  // into a second error would have no listener and crash the whole grader.
+  // Once an error has been passed on, the exit that follows is not.
+  private errorPassedOn = false;
+  private readonly wrapped = new Map<(arg: any) => void, (arg: any) => void>();
   on(event: string, callback: (arg: any) => void): void {
-    this.worker.on(event, callback);
+    let w = callback;
+    if (event === "error")
+      w = (arg) => {
+        this.errorPassedOn = true;
+        callback(arg);
+      };
+    else if (event === "exit")
+      w = (arg) => {
+        if (!this.errorPassedOn) callback(arg);
+      };
+    this.wrapped.set(callback, w);
+    this.worker.on(event, w);
   }
   off(event: string, callback: (arg: any) => void): void {
-    this.worker.off(event, callback);
+    this.worker.off(event, this.wrapped.get(callback) ?? callback);
+    this.wrapped.delete(callback);
   }
   send(message: WorkerRequest): void {
     const files = (message as { context?: { files?: { filepath: string }[] } }).context?.files;
