@@ -213,7 +213,15 @@ function fastWalk(v: unknown, depth: number): boolean {
       n++;
       wBytes += k.length + 4;
       hStr(k);
-      if (!fastWalk(rec[k], depth + 1)) return false;
+      // Most fields are strings or numbers: take them here, without a call.
+      const x = rec[k];
+      if (typeof x === "string") {
+        wBytes += x.length + 2;
+        hStr(x);
+      } else if (typeof x === "number" && x - x === 0) {
+        wBytes += 8;
+        hNum(x);
+      } else if (!fastWalk(x, depth + 1)) return false;
     }
     hInt(0x7b ^ (n << 8));
   }

@@ -69,7 +69,11 @@ export class Trace {
   constructor(
     /** Node ids by index, for the hot-path records. */
     readonly nodes: readonly NodeId[] = [],
-    readonly limit = 200_000,
+    // 64 Ki events: twice the longest run any suite makes today (about 30k),
+    // and small enough that a message the trace still holds is gone before
+    // the garbage collector would promote it to the old generation — holding
+    // 200k made every message outlive two scavenges, at a measurable cost.
+    readonly limit = 65_536,
   ) {
     this.cap = Math.max(1, Math.min(1024, limit));
     this.kind = new Uint8Array(this.cap);
