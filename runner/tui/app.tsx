@@ -2,12 +2,13 @@
 // the lesson reader and the exercise screen. It owns the terminal while it
 // runs (alternate screen, so quitting leaves the shell as it was).
 
-import { render, Text, useApp, useStdout } from "ink";
+import { render, Text, useApp } from "ink";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { exercisesInOrder, findExercise, findLesson } from "../course/course.ts";
 import { courseMap, type MapItem } from "../course/map.ts";
 import { Home } from "./home.tsx";
 import type { Services } from "./services.ts";
+import { useSize } from "./lines.tsx";
 
 // The reader and the exercise screen (markdown-it, highlight.js) load after
 // the first frame, so the course map appears as fast as Ink allows.
@@ -18,19 +19,6 @@ const Watch = lazy(() => loadWatch().then((m) => ({ default: m.Watch })));
 
 export type Route = { screen: "home"; focus?: MapItem | null } | { screen: "lesson"; id: string } | { screen: "watch"; id: string };
 
-function useSize(): { width: number; height: number } {
-  const { stdout } = useStdout();
-  const read = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
-  const [size, setSize] = useState(read);
-  useEffect(() => {
-    const on = () => setSize(read());
-    stdout.on("resize", on);
-    return () => {
-      stdout.off("resize", on);
-    };
-  }, [stdout]);
-  return size;
-}
 
 export function App({ services, initial, notice }: { services: Services; initial: Route; notice?: string | null }) {
   const { exit } = useApp();

@@ -1,8 +1,8 @@
 // Shared pieces of every screen: a styled line (from the notebook layout),
 // the title bar, the key footer and a progress bar. Rendering only.
 
-import { Box, Text, useInput, type Key } from "ink";
-import { useRef, type ReactNode } from "react";
+import { Box, Text, useInput, useStdout, type Key } from "ink";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { lineWidth, osc8, textWidth, type Line, type Seg } from "../notebook/text.ts";
 
 export function StyledLine({ line, hyperlinks = false }: { line: Line; hyperlinks?: boolean }) {
@@ -137,4 +137,19 @@ export function useKeys(handler: (input: string, key: Key) => void): void {
     };
     drain();
   });
+}
+
+/** The terminal's size, kept up to date on resize. */
+export function useSize(): { width: number; height: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ width: stdout.columns || 80, height: stdout.rows || 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const on = () => setSize(read());
+    stdout.on("resize", on);
+    return () => {
+      stdout.off("resize", on);
+    };
+  }, [stdout]);
+  return size;
 }

@@ -4,14 +4,14 @@
 // in flight; filters by node and message type; jumps to the violation and to
 // each fault. The model is runner/grade/traceView.ts; this file only draws.
 
-import { Box, render, Text, useApp, useStdout } from "ink";
-import { useEffect, useState } from "react";
+import { Box, render, Text, useApp } from "ink";
+import { useState } from "react";
 import { describeEvent } from "../grade/html.ts";
 import { TraceView } from "../grade/traceView.ts";
 import type { TraceWithStates } from "../sim/snapshots.ts";
 import { renderDiagram } from "../sim/diagram.ts";
 import { textWidth } from "../notebook/layout.ts";
-import { Footer, TitleBar, useKeys, type KeyHint } from "./lines.tsx";
+import { Footer, TitleBar, useKeys, useSize, type KeyHint } from "./lines.tsx";
 
 export interface TraceViewerProps {
   trace: TraceWithStates;
@@ -159,17 +159,8 @@ const ALT_OFF = "\u001b[?1049l";
 
 function Sized(props: Omit<TraceViewerProps, "width" | "height" | "onQuit">) {
   const { exit } = useApp();
-  const { stdout } = useStdout();
-  const read = () => ({ width: stdout.columns || 80, height: (stdout.rows || 24) - 1 });
-  const [size, setSize] = useState(read);
-  useEffect(() => {
-    const on = () => setSize(read());
-    stdout.on("resize", on);
-    return () => {
-      stdout.off("resize", on);
-    };
-  }, [stdout]);
-  return <TraceViewer {...props} width={size.width} height={size.height} onQuit={exit} />;
+  const size = useSize();
+  return <TraceViewer {...props} width={size.width} height={size.height - 1} onQuit={exit} />;
 }
 
 /** Opens the viewer full-screen until the user quits. For `replay` on a terminal, and for the watch screen to call on a failure. */
