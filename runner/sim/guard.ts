@@ -119,15 +119,22 @@ export function guardActive(): boolean {
 export const enum ProbeSlot {
   /** Bumped on every entry into learner code: "still making progress". */
   Seq = 0,
-  /** 1 while learner code runs (handler, constructor, harness call). */
-  Inside = 1,
-  /** Index of the node in the owning simulation's node list. */
-  Node = 2,
-  /** Which handler (ProbeHandler). */
-  Handler = 3,
+  /**
+   * Where learner code runs, in one word so that entering a handler costs as
+   * few stores as possible (this is the hot path): bit 0 is 1 while learner
+   * code runs, bits 1–3 say which handler (ProbeHandler), the rest are the
+   * node's index in the owning simulation's node list. See probeState().
+   * Outside learner code it still names the handler that ran last.
+   */
+  State = 1,
 }
 
-/** Handler codes written to ProbeSlot.Handler. */
+/** The State word for learner code running in `handler` of node number `node`. */
+export function probeState(node: number, handler: ProbeHandler): number {
+  return 1 | (handler << 1) | (node << 4);
+}
+
+/** Handler codes, in bits 1–3 of the State word. */
 export const enum ProbeHandler {
   None = 0,
   OnStart = 1,
@@ -209,13 +216,14 @@ export function readProbe(buffer: SharedArrayBuffer): { seq: number; inside: boo
     text.push(String.fromCharCode(...p.text.subarray(base + 1, base + 1 + n)));
   }
   const nodes = text[ProbeText.Nodes]!.split(",");
-  const code = Atomics.load(p.i32, ProbeSlot.Handler) as ProbeHandler;
+  const state = Atomics.load(p.i32, ProbeSlot.State);
+  const code = ((state >>> 1) & 7) as ProbeHandler;
   const handler =
     code === ProbeHandler.OnStart ? "onStart" : code === ProbeHandler.OnMessage ? "onMessage" : code === ProbeHandler.OnTimer ? "onTimer" : code === ProbeHandler.Constructor ? "the constructor" : code === ProbeHandler.Call ? text[ProbeText.Method] || "a method" : null;
   return {
     seq: Atomics.load(p.i32, ProbeSlot.Seq),
-    inside: Atomics.load(p.i32, ProbeSlot.Inside) === 1,
-    node: nodes[Atomics.load(p.i32, ProbeSlot.Node)] ?? null,
+    inside: (state & 1) === 1,
+    node: code === ProbeHandler.None ? null : (nodes[state >>> 4] ?? null),
     handler,
     time: p.f64[0]!,
     text,

@@ -17,38 +17,37 @@ export class Hasher {
   }
 
   /**
-   * One trace event's numbers in one go (the hot path: every send, delivery
-   * and drop). Same mixing as int() on each, with the lanes kept in locals.
+   * One message event in one go (the hot path: every send, delivery and
+   * drop): `head` (its kind, and for a send who sent it to whom), the time,
+   * the message id, and for a send the content hash. A delivery or a drop
+   * leaves the content out: the send with the same id already fixed it.
+   * Same mixing as int() on each, with the lanes kept in locals.
    */
-  event(kind: number, t: number, content: number, who: number, id: number): void {
-    let a = this.a;
-    let b = this.b;
-    a = Math.imul(a ^ kind, 0x01000193);
-    b = Math.imul(b ^ kind, 0x5bd1e995);
+  event(head: number, t: number, id: number, content?: number): void {
+    let a = Math.imul(this.a ^ head, 0x01000193);
+    let b = Math.imul(this.b ^ head, 0x5bd1e995);
     b ^= b >>> 15;
     if ((t | 0) === t) {
       a = Math.imul(a ^ t, 0x01000193);
       b = Math.imul(b ^ t, 0x5bd1e995);
       b ^= b >>> 15;
     } else {
-      f64[0] = t;
-      const lo = u32[0]! ^ 0x7ff;
-      const hi = u32[1]!;
-      a = Math.imul(Math.imul(a ^ lo, 0x01000193) ^ hi, 0x01000193);
-      b = Math.imul(b ^ lo, 0x5bd1e995);
-      b ^= b >>> 15;
-      b = Math.imul(b ^ hi, 0x5bd1e995);
-      b ^= b >>> 15;
+      // Rare (times are whole milliseconds unless a clock drifts): out of
+      // line, so that this method stays small enough to be inlined.
+      this.a = a;
+      this.b = b;
+      this.num(t);
+      a = this.a;
+      b = this.b;
     }
-    a = Math.imul(a ^ content, 0x01000193);
-    b = Math.imul(b ^ content, 0x5bd1e995);
-    b ^= b >>> 15;
-    a = Math.imul(a ^ who, 0x01000193);
-    b = Math.imul(b ^ who, 0x5bd1e995);
-    b ^= b >>> 15;
     a = Math.imul(a ^ id, 0x01000193);
     b = Math.imul(b ^ id, 0x5bd1e995);
     b ^= b >>> 15;
+    if (content !== undefined) {
+      a = Math.imul(a ^ content, 0x01000193);
+      b = Math.imul(b ^ content, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
     this.a = a;
     this.b = b;
   }

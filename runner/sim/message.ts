@@ -26,23 +26,34 @@ let wH = 0;
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
+// Pure mixing steps (state in, state out), so the fast walk can keep the
+// hash in a local; the careful walk keeps it in wH.
+function mixInt(h: number, x: number): number {
+  return Math.imul(h ^ x, 0x01000193);
+}
+
+function mixStr(h: number, str: string): number {
+  h ^= str.length + 0x9e37;
+  for (let i = 0; i < str.length; i++) h = Math.imul(h ^ str.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function mixNum(h: number, x: number): number {
+  if ((x | 0) === x && (x !== 0 || 1 / x > 0)) return mixInt(h, x);
+  f64[0] = x;
+  return mixInt(mixInt(h, u32[0]! ^ 0x7ff), u32[1]!);
+}
+
 function hInt(x: number): void {
-  wH = Math.imul(wH ^ x, 0x01000193);
+  wH = mixInt(wH, x);
 }
 
 function hStr(str: string): void {
-  let h = wH ^ (str.length + 0x9e37);
-  for (let i = 0; i < str.length; i++) h = Math.imul(h ^ str.charCodeAt(i), 0x01000193);
-  wH = h;
+  wH = mixStr(wH, str);
 }
 
 function hNum(x: number): void {
-  if ((x | 0) === x && (x !== 0 || 1 / x > 0)) hInt(x);
-  else {
-    f64[0] = x;
-    hInt(u32[0]! ^ 0x7ff);
-    hInt(u32[1]!);
-  }
+  wH = mixNum(wH, x);
 }
 let wMax = 0;
 let wWhere: Where | (() => Where) = {};
@@ -138,9 +149,7 @@ function walk(v: unknown): void {
  * in bytes (strings counted by length).
  */
 export function checkValue(value: unknown, root: string, hasher: Hasher | null, maxBytes: number, where: Where | (() => Where) = {}, freeze = true): number {
-  wRoot = root;
   wMax = maxBytes;
-  wWhere = where;
   wFreeze = freeze;
   wBytes = 0;
   // Fast path first: no bookkeeping of paths. Only when it finds something
@@ -150,6 +159,13 @@ export function checkValue(value: unknown, root: string, hasher: Hasher | null, 
     if (hasher) hasher.int(wH);
     return wBytes;
   }
+  return carefulCheck(value, root, hasher, where);
+}
+
+/** The walk that names the offending path (out of line: only doubtful values get here). */
+function carefulCheck(value: unknown, root: string, hasher: Hasher | null, where: Where | (() => Where)): number {
+  wRoot = root;
+  wWhere = where;
   wH = 0x811c9dc5 | 0;
   wBytes = 0;
   // An earlier walk may have stopped half-way on an error that is not ours
@@ -172,21 +188,28 @@ export function lastContentHash(): number {
 
 const MAX_FAST_DEPTH = 64;
 
-/** Returns false at the first doubt (bad value, deep nesting that may be a cycle, oversize). */
+/**
+ * Returns false at the first doubt (bad value, deep nesting that may be a
+ * cycle, oversize). Keeps the hash and the size in locals and hands them over
+ * in wH/wBytes around each nested call: module variables are slower to touch
+ * than locals, and this runs for every message.
+ */
 function fastWalk(v: unknown, depth: number): boolean {
+  let h = wH;
+  let bytes = wBytes;
   switch (typeof v) {
     case "string":
-      wBytes += v.length + 2;
-      hStr(v);
+      wBytes = bytes + v.length + 2;
+      wH = mixStr(h, v);
       return true;
     case "number":
       if (v - v !== 0) return false; // NaN or ±Infinity
-      wBytes += 8;
-      hNum(v);
+      wBytes = bytes + 8;
+      wH = mixNum(h, v);
       return true;
     case "boolean":
-      wBytes += 5;
-      hInt(v ? 3 : 2);
+      wBytes = bytes + 5;
+      wH = mixInt(h, v ? 3 : 2);
       return true;
     case "object":
       break;
@@ -194,38 +217,62 @@ function fastWalk(v: unknown, depth: number): boolean {
       return false;
   }
   if (v === null) {
-    wBytes += 4;
-    hInt(1);
+    wBytes = bytes + 4;
+    wH = mixInt(h, 1);
     return true;
   }
   if (depth > MAX_FAST_DEPTH) return false;
   if (Array.isArray(v)) {
-    hInt(0x5b ^ (v.length << 8));
-    wBytes += 2 + v.length;
-    for (let i = 0; i < v.length; i++) if (!(i in v) || !fastWalk(v[i], depth + 1)) return false;
+    h = mixInt(h, 0x5b ^ (v.length << 8));
+    bytes += 2 + v.length;
+    for (let i = 0; i < v.length; i++) {
+      if (!(i in v)) return false;
+      const x = v[i];
+      if (typeof x === "string") {
+        bytes += x.length + 2;
+        h = mixStr(h, x);
+      } else if (typeof x === "number" && x - x === 0) {
+        bytes += 8;
+        h = mixNum(h, x);
+      } else {
+        wH = h;
+        wBytes = bytes;
+        if (!fastWalk(x, depth + 1)) return false;
+        h = wH;
+        bytes = wBytes;
+      }
+    }
   } else {
     const proto = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) return false;
     const rec = v as Record<string, unknown>;
     let n = 0;
-    wBytes += 2;
+    bytes += 2;
     for (const k in rec) {
       n++;
-      wBytes += k.length + 4;
-      hStr(k);
+      bytes += k.length + 4;
+      h = mixStr(h, k);
       // Most fields are strings or numbers: take them here, without a call.
       const x = rec[k];
       if (typeof x === "string") {
-        wBytes += x.length + 2;
-        hStr(x);
+        bytes += x.length + 2;
+        h = mixStr(h, x);
       } else if (typeof x === "number" && x - x === 0) {
-        wBytes += 8;
-        hNum(x);
-      } else if (!fastWalk(x, depth + 1)) return false;
+        bytes += 8;
+        h = mixNum(h, x);
+      } else {
+        wH = h;
+        wBytes = bytes;
+        if (!fastWalk(x, depth + 1)) return false;
+        h = wH;
+        bytes = wBytes;
+      }
     }
-    hInt(0x7b ^ (n << 8));
+    h = mixInt(h, 0x7b ^ (n << 8));
   }
-  if (wBytes > wMax) return false;
+  wH = h;
+  wBytes = bytes;
+  if (bytes > wMax) return false;
   // Freezing an already frozen object is harmless, and cheaper than asking first.
   if (wFreeze) Object.freeze(v);
   return true;

@@ -6,7 +6,7 @@ import { Clock } from "./clock.ts";
 import { SimDisk, type DiskOptions } from "./disk.ts";
 import { DeterminismError, HandlerError, RunError, SimError, formatTime, type Where } from "./errors.ts";
 import { EventQueue } from "./eventQueue.ts";
-import { guarded, probe, probeWrite, ProbeHandler, ProbeSlot, ProbeText } from "./guard.ts";
+import { guarded, probe, probeState, probeWrite, ProbeHandler, ProbeSlot, ProbeText } from "./guard.ts";
 import { Hasher } from "./hash.ts";
 import { checkValue, corrupt, DEFAULT_MAX_MESSAGE_BYTES, lastContentHash } from "./message.ts";
 import { parseSchedule, type FaultOp } from "./nemesis.ts";
@@ -86,6 +86,8 @@ class SimEvent {
 interface NodeRec {
   id: NodeId;
   index: number;
+  /** probeState(index, 0): or in the handler code (see handle()). */
+  probeBase: number;
   isClient: boolean;
   factory: NodeFactory;
   instance: Node<unknown> | null;
@@ -115,7 +117,9 @@ export class Simulation {
   private net: NetworkConfig;
   private readonly rule: MessageRule | undefined;
   private readonly partitions = new Partitions();
+  // Spent delivery events for reuse: a stack kept by hand (pool[0..poolSize)).
   private readonly pool: SimEvent[] = [];
+  private poolSize = 0;
   private readonly maxBytes: number;
   private readonly maxEventsPerRun: number;
   private readonly maxEventsPerInstant: number;
@@ -260,16 +264,15 @@ export class Simulation {
             instant = e.t;
             atInstant = 0;
           }
-          if (++atInstant > this.maxEventsPerInstant)
-            this.fail(new RunError(`More than ${this.maxEventsPerInstant} events happened at t=${formatTime(e.t)} without time moving on. Is a timer set with 0 ms re-arming itself, or two nodes bouncing messages with no delay? Give timers a positive delay.`, { time: e.t }));
-          if (--budget < 0) this.fail(new RunError(`More than ${this.maxEventsPerRun} events in one run: something is flooding the network or re-arming timers too fast.`, { time: e.t }));
+          if (++atInstant > this.maxEventsPerInstant) this.stuck(e.t);
+          if (--budget < 0) this.flooded(e.t);
           this.time = e.t;
           this.dispatch(e);
           // Deliveries are most events: recycle them rather than make garbage.
           if (e.kind === Kind.Deliver && !e.retained) {
             e.msg = null;
             e.name = "";
-            this.pool.push(e);
+            this.pool[this.poolSize++] = e;
           }
           this.eventCount++;
           if (this.eventListeners.length) for (const l of this.eventListeners) l();
@@ -278,6 +281,17 @@ export class Simulation {
     );
     this.time = t;
     return this;
+  }
+
+  // Cold paths live in methods of their own: the optimizing compiler inlines
+  // hot functions only up to a size budget, and error text counts against it.
+
+  private stuck(t: number): never {
+    this.fail(new RunError(`More than ${this.maxEventsPerInstant} events happened at t=${formatTime(t)} without time moving on. Is a timer set with 0 ms re-arming itself, or two nodes bouncing messages with no delay? Give timers a positive delay.`, { time: t }));
+  }
+
+  private flooded(t: number): never {
+    this.fail(new RunError(`More than ${this.maxEventsPerRun} events in one run: something is flooding the network or re-arming timers too fast.`, { time: t }));
   }
 
   /** Runs until `done()` is true (checked after each event) or `maxMs` passes. Returns whether it became true. */
@@ -393,6 +407,7 @@ export class Simulation {
     const rec: NodeRec = {
       id,
       index: this.recs.length,
+      probeBase: probeState(this.recs.length, ProbeHandler.None),
       isClient,
       factory,
       instance: null,
@@ -454,25 +469,26 @@ export class Simulation {
         return this.deliver(e);
       case Kind.Timer:
         return this.fireTimer(e);
-      case Kind.Start: {
-        const r = e.node!;
-        if (r.epoch !== e.epoch || !r.instance) return;
-        // Paused between restart and start: onStart is work like any other, so it waits for resume.
-        if (r.status === "paused") {
-          r.pending.push(e);
-          return;
-        }
-        this.trace.record({ t: this.time, k: "start", node: r.id });
-        const inst = r.instance;
-        if (inst.onStart) this.handle(r, "onStart", "", null);
-        return;
-      }
+      case Kind.Start:
+        return this.start(e);
       case Kind.Fault:
         return this.applyFault(e.op!);
       case Kind.Call:
         e.fn!();
         return;
     }
+  }
+
+  private start(e: SimEvent): void {
+    const r = e.node!;
+    if (r.epoch !== e.epoch || !r.instance) return;
+    // Paused between restart and start: onStart is work like any other, so it waits for resume.
+    if (r.status === "paused") {
+      r.pending.push(e);
+      return;
+    }
+    this.trace.record({ t: this.time, k: "start", node: r.id });
+    if (r.instance.onStart) this.handle(r, "onStart", "", null);
   }
 
   /** Publishes this simulation's node ids to the watchdog probe (see guard.ts). */
@@ -487,31 +503,27 @@ export class Simulation {
     const prevHandler = this.curHandler;
     this.curNode = r.id;
     this.curHandler = handler;
-    // Tell the watchdog where we are: a few stores, no allocation.
+    // Tell the watchdog where we are: three stores, no allocation.
     const pi = probe.i32;
-    const prevInside = pi[ProbeSlot.Inside]!;
+    const prevState = pi[ProbeSlot.State]!;
     pi[ProbeSlot.Seq]!++;
-    pi[ProbeSlot.Node] = r.index;
-    pi[ProbeSlot.Handler] = handler === "onMessage" ? ProbeHandler.OnMessage : handler === "onTimer" ? ProbeHandler.OnTimer : ProbeHandler.OnStart;
+    const state = r.probeBase | ((handler === "onMessage" ? ProbeHandler.OnMessage : handler === "onTimer" ? ProbeHandler.OnTimer : ProbeHandler.OnStart) << 1);
+    pi[ProbeSlot.State] = state;
     probe.f64[0] = this.time;
-    pi[ProbeSlot.Inside] = 1;
     let result: unknown;
     try {
       const inst = r.instance!;
       result = handler === "onMessage" ? inst.onMessage(from, msg) : handler === "onTimer" ? inst.onTimer!(from) : inst.onStart!();
     } catch (err) {
-      if (err instanceof SimError) this.fail(err);
-      this.fail(new HandlerError(err, { node: r.id, handler, time: this.time }));
+      this.threw(err, r, handler);
     } finally {
       this.curNode = prevNode;
       this.curHandler = prevHandler;
-      pi[ProbeSlot.Inside] = prevInside;
+      // Back to the caller's state; at the outermost level, keep saying which
+      // handler ran last (with the inside bit clear) for the watchdog's reports.
+      pi[ProbeSlot.State] = prevState & 1 ? prevState : state ^ 1;
     }
-    if (result !== undefined && result !== null && typeof (result as { then?: unknown }).then === "function") {
-      // As in invoke(): a rejected promise from an async handler is reported below, not left unhandled.
-      if (result instanceof Promise) result.catch(() => {});
-      this.fail(new DeterminismError(`${handler} returning a Promise (an async handler)`, "Handlers must be synchronous: remove async/await and react to messages and timers instead.", { node: r.id, handler, time: this.time }));
-    }
+    if (result !== undefined && result !== null && typeof (result as { then?: unknown }).then === "function") this.wasAsync(result, r, handler);
   }
 
   private invoke(r: NodeRec, handler: string, fn: () => unknown): unknown {
@@ -521,34 +533,38 @@ export class Simulation {
     this.curHandler = handler;
     if (probe.owner !== this) this.claimProbe();
     const pi = probe.i32;
-    const prev = [pi[ProbeSlot.Inside]!, pi[ProbeSlot.Node]!, pi[ProbeSlot.Handler]!] as const;
+    const prevState = pi[ProbeSlot.State]!;
     pi[ProbeSlot.Seq]!++;
-    pi[ProbeSlot.Node] = r.index;
-    if (handler === "the constructor") pi[ProbeSlot.Handler] = ProbeHandler.Constructor;
-    else {
-      pi[ProbeSlot.Handler] = ProbeHandler.Call;
-      probeWrite(ProbeText.Method, handler);
-    }
+    if (handler !== "the constructor") probeWrite(ProbeText.Method, handler);
+    const state = probeState(r.index, handler === "the constructor" ? ProbeHandler.Constructor : ProbeHandler.Call);
+    pi[ProbeSlot.State] = state;
     probe.f64[0] = this.time;
-    pi[ProbeSlot.Inside] = 1;
     let result: unknown;
     try {
       result = fn();
     } catch (err) {
-      if (err instanceof SimError) this.fail(err);
-      this.fail(new HandlerError(err, { node: r.id, handler, time: this.time }));
+      this.threw(err, r, handler);
     } finally {
       this.curNode = prevNode;
       this.curHandler = prevHandler;
-      [pi[ProbeSlot.Inside], pi[ProbeSlot.Node], pi[ProbeSlot.Handler]] = prev;
+      pi[ProbeSlot.State] = prevState & 1 ? prevState : state ^ 1;
     }
-    if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function" && handler !== "the constructor") {
-      // An async handler that throws returns a rejected promise: the error below
-      // reports it, so it must not also crash the process as an unhandled rejection.
-      if (result instanceof Promise) result.catch(() => {});
-      this.fail(new DeterminismError(`${handler} returning a Promise (an async handler)`, "Handlers must be synchronous: remove async/await and react to messages and timers instead.", { node: r.id, handler, time: this.time }));
-    }
+    if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function" && handler !== "the constructor") this.wasAsync(result, r, handler);
     return result;
+  }
+
+  /** Learner code threw: stop the run with an error that says where. */
+  private threw(err: unknown, r: NodeRec, handler: string): never {
+    if (err instanceof SimError) this.fail(err);
+    this.fail(new HandlerError(err, { node: r.id, handler, time: this.time }));
+  }
+
+  /** A handler returned a promise (it was async): refuse it. */
+  private wasAsync(result: unknown, r: NodeRec, handler: string): never {
+    // An async handler that throws returns a rejected promise: the error below
+    // reports it, so it must not also crash the process as an unhandled rejection.
+    if (result instanceof Promise) result.catch(() => {});
+    this.fail(new DeterminismError(`${handler} returning a Promise (an async handler)`, "Handlers must be synchronous: remove async/await and react to messages and timers instead.", { node: r.id, handler, time: this.time }));
   }
 
   /** Records the error in the trace and stops the run. */
@@ -562,11 +578,16 @@ export class Simulation {
 
   private send(r: NodeRec, to: NodeId, msg: unknown): void {
     if (r.status === "down") return; // a stale ctx of a crashed incarnation: its words go nowhere
-    const dest = this.byId.get(to);
-    if (!dest) {
-      const w = this.whereFn();
-      this.fail(new RunError(`${r.id} sent a message to "${to}", which is not in this cluster (${this.allIds.filter((x) => x !== r.id).join(", ")}). Check the id you reply to.`, w));
-    }
+    // Ids are usually the very strings the simulator handed out (ctx.peers, a
+    // handler's `from`): compare those by identity before hashing into the map.
+    let dest: NodeRec | undefined;
+    const recs = this.recs;
+    for (let i = 0; i < recs.length; i++)
+      if (recs[i]!.id === to) {
+        dest = recs[i];
+        break;
+      }
+    if (dest === undefined) dest = this.byId.get(to) ?? this.noSuchPeer(r, to);
     const bytes = checkValue(msg, "msg", null, this.maxBytes, this.whereFn);
     const hash = lastContentHash();
     const id = this.nextMsgId++;
@@ -574,20 +595,33 @@ export class Simulation {
     r.stats.bytesSent += bytes;
     this.trace.send(this.time, r.index, dest!.index, id, msg, hash);
 
-    const c = this.rule ? { ...this.net, ...this.rule(r.id, to, msg) } : this.net;
-    if (!this.partitions.isOpen(r.id, to)) return this.trace.drop(this.time, r.index, dest!.index, id, msg, this.time, "partition", hash);
-    if (c.drop > 0 && this.netRng.chance(c.drop)) return this.trace.drop(this.time, r.index, dest!.index, id, msg, this.time, "loss", hash);
+    const c = this.rule ? this.ruled(r, to, msg) : this.net;
+    if (!this.partitions.isOpen(r.id, to)) return this.trace.drop(this.time, r.index, dest!.index, id, msg, this.time, "partition");
+    if (c.drop > 0 && this.netRng.chance(c.drop)) return this.trace.drop(this.time, r.index, dest!.index, id, msg, this.time, "loss");
     this.enqueueDelivery(r, dest, id, msg, hash, c);
-    if (c.duplicate > 0 && this.netRng.chance(c.duplicate)) {
-      this.trace.record({ t: this.time, k: "duplicate", from: r.id, to, id, copy: 2 }, hash);
-      this.enqueueDelivery(r, dest, id, msg, hash, c);
-    }
+    if (c.duplicate > 0 && this.netRng.chance(c.duplicate)) this.duplicate(r, dest, id, msg, hash, c);
+  }
+
+  /** The network's conditions for this one message, where the scenario has a per-message rule. */
+  private ruled(r: NodeRec, to: NodeId, msg: unknown): NetworkConfig {
+    return { ...this.net, ...this.rule!(r.id, to, msg) };
+  }
+
+  /** The network delivers this message a second time. */
+  private duplicate(from: NodeRec, to: NodeRec, id: number, msg: unknown, hash: number, c: NetworkConfig): void {
+    this.trace.record({ t: this.time, k: "duplicate", from: from.id, to: to.id, id, copy: 2 }, hash);
+    this.enqueueDelivery(from, to, id, msg, hash, c);
+  }
+
+  private noSuchPeer(r: NodeRec, to: NodeId): never {
+    this.fail(new RunError(`${r.id} sent a message to "${to}", which is not in this cluster (${this.allIds.filter((x) => x !== r.id).join(", ")}). Check the id you reply to.`, this.whereFn()));
   }
 
   private enqueueDelivery(from: NodeRec, to: NodeRec, id: number, msg: unknown, hash: number, c: NetworkConfig): void {
-    let e = this.pool.pop();
-    if (e === undefined) e = new SimEvent(Kind.Deliver, to, from, id, msg, hash, this.time);
+    let e: SimEvent;
+    if (this.poolSize === 0) e = new SimEvent(Kind.Deliver, to, from, id, msg, hash, this.time);
     else {
+      e = this.pool[--this.poolSize]!;
       e.node = to;
       e.from = from;
       e.id = id;
@@ -596,15 +630,18 @@ export class Simulation {
       e.sentAt = this.time;
     }
     e.t = this.time + sampleDelay(c, this.netRng);
-    if (c.corrupt > 0 && this.netRng.chance(c.corrupt)) {
-      e.msg = corrupt(msg, (n) => Math.floor(this.netRng.next() * n));
-      e.name = "corrupted";
-    }
+    if (c.corrupt > 0 && this.netRng.chance(c.corrupt)) this.damage(e);
     this.queue.push(e);
   }
 
+  /** Opt-in message corruption: the message arrives with one leaf changed. */
+  private damage(e: SimEvent): void {
+    e.msg = corrupt(e.msg, (n) => Math.floor(this.netRng.next() * n));
+    e.name = "corrupted";
+  }
+
   private recordDrop(from: NodeRec, to: NodeRec, id: number, msg: unknown, hash: number, sentAt: number, why: DropReason): void {
-    this.trace.drop(this.time, from.index, to.index, id, msg, sentAt, why, hash);
+    this.trace.drop(this.time, from.index, to.index, id, msg, sentAt, why);
   }
 
   private deliver(e: SimEvent): void {
@@ -618,7 +655,7 @@ export class Simulation {
       return;
     }
     to.stats.received++;
-    this.trace.deliver(this.time, from.index, to.index, e.id, e.msg, e.sentAt, e.hash, e.name === "corrupted");
+    this.trace.deliver(this.time, from.index, to.index, e.id, e.msg, e.sentAt, e.name === "corrupted");
     this.handle(to, "onMessage", from.id, e.msg);
   }
 

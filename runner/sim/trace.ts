@@ -40,6 +40,11 @@ export interface TraceJson {
 
 const DROP_REASONS: readonly DropReason[] = ["loss", "partition", "down", "corrupted"];
 
+/** Sender and receiver indices in one number (fits the hash's head word for up to 4096 nodes). */
+function who(from: number, to: number): number {
+  return (from << 12) | to;
+}
+
 /**
  * Columns of typed arrays rather than one object per event: sends, deliveries
  * and drops are most of a run and are recorded on the hot path; events are
@@ -88,13 +93,14 @@ export class Trace {
   /** The physical index for a new event; at the limit it overwrites the oldest (the hash already covers it). */
   private slot(): number {
     this.count++;
-    if (this.n < this.cap) return (this.head + this.n++) % this.cap;
+    // Until the ring is full, head is 0 (grow() lays it out from 0 again).
+    if (this.n < this.cap) return this.n++;
     if (this.cap < this.limit) {
       this.grow();
       return this.n++;
     }
     const p = this.head;
-    this.head = (this.head + 1) % this.cap;
+    this.head = p + 1 === this.cap ? 0 : p + 1;
     return p;
   }
 
@@ -124,7 +130,7 @@ export class Trace {
 
   /** Hot path: a message was sent (`from`/`to` are node indices). */
   send(t: number, from: number, to: number, id: number, msg: unknown, contentHash: number): void {
-    this.hasher.event(2, t, contentHash, from * 4096 + to, id);
+    this.hasher.event(2 | (who(from, to) << 4), t, id, contentHash);
     const i = this.slot();
     this.kind[i] = 2;
     this.time[i] = t;
@@ -135,8 +141,9 @@ export class Trace {
   }
 
   /** Hot path: a message arrived. */
-  deliver(t: number, from: number, to: number, id: number, msg: unknown, sentAt: number, contentHash: number, corrupted: boolean): void {
-    this.hasher.event(corrupted ? 15 : 3, t, contentHash, from * 4096 + to, id);
+  deliver(t: number, from: number, to: number, id: number, msg: unknown, sentAt: number, corrupted: boolean): void {
+    // The send with this id already hashed who and what; a corrupted copy says so in its kind.
+    this.hasher.event(corrupted ? 15 : 3, t, id);
     const i = this.slot();
     this.kind[i] = 3;
     this.time[i] = t;
@@ -149,9 +156,9 @@ export class Trace {
   }
 
   /** Hot path: a message was lost. */
-  drop(t: number, from: number, to: number, id: number, msg: unknown, sentAt: number, why: DropReason, contentHash: number): void {
+  drop(t: number, from: number, to: number, id: number, msg: unknown, sentAt: number, why: DropReason): void {
     const w = DROP_REASONS.indexOf(why);
-    this.hasher.event(4, t, contentHash ^ (w << 24), from * 4096 + to, id);
+    this.hasher.event(4 | (w << 4), t, id);
     const i = this.slot();
     this.kind[i] = 4;
     this.time[i] = t;
