@@ -11,6 +11,7 @@ import type { TraceJson } from "../sim/index.ts";
 import type { GradeContext, ReplayRequest, ScenarioMeta, ScenarioStatus } from "../suites/harness/context.ts";
 import { resolveTarget } from "../suites/harness/target.ts";
 import { importGate } from "./importGate.ts";
+import { LoopMarks, loopMarks } from "./loopMarks.ts";
 import { learnerFiles, typeErrors } from "./typecheck.ts";
 import { DEFAULT_WATCHDOG, Watchdog, type Verdict, type WatchdogOptions } from "./watchdog.ts";
 
@@ -109,14 +110,15 @@ export class Grader {
     private readonly watchdog: Watchdog,
   ) {}
 
-  /** The target of the current run: the import gate applies to files under it. */
+  /** The target of the current run: the import gate and the loop marks apply to files under it. */
   private gateTarget = "";
 
   static async open(root: string = ROOT, opts: { workers?: number; watchdog?: Partial<WatchdogOptions>; hardened?: boolean } = {}): Promise<Grader> {
     let grader: Grader | null = null;
     const collector = new Collector();
     // Learner code that never returns is stopped by the watchdog, not by vitest (see watchdog.ts).
-    const watchdog = new Watchdog({ ...DEFAULT_WATCHDOG, ...opts.watchdog });
+    const marks = new LoopMarks(root);
+    const watchdog = new Watchdog({ ...DEFAULT_WATCHDOG, ...opts.watchdog }, (mark) => marks.place(mark));
     const vitest = await createVitest(
       "test",
       {
@@ -135,7 +137,7 @@ export class Grader {
       },
       {
         resolve: { alias: { "faultline/sim": join(root, "runner", "sim", "index.ts") } },
-        plugins: opts.hardened ? [importGate(root, () => grader?.gateTarget ?? "")] : [],
+        plugins: [loopMarks(marks, () => grader?.gateTarget ?? ""), ...(opts.hardened ? [importGate(root, () => grader?.gateTarget ?? "")] : [])],
         logLevel: "silent",
         // In the sandbox vite may not look above the project for a workspace root.
         server: { watch: null, ...(opts.hardened ? { fs: { allow: [root] } } : {}) },
@@ -269,7 +271,7 @@ function withVerdict(r: ExerciseResult, v: Verdict): ExerciseResult {
     runs: 0,
     seed: 0,
     traceHash: "",
-    failure: { seed: 0, message: v.message, property: null, schedule: null, minimizedSchedule: null, path: null, replay: "", traceFile: null, diagram: "", location: v.file },
+    failure: { seed: 0, message: v.message, property: null, schedule: null, minimizedSchedule: null, path: null, replay: "", traceFile: null, diagram: "", location: v.location ?? v.file },
   };
   return { ...r, status: "error", error: v.message, scenarios: [...done.filter((s) => s.name !== name), hung] };
 }

@@ -50,7 +50,7 @@ export interface Verdict {
   message: string;
   /** The learner's file, relative to the project. */
   file: string | null;
-  /** file:line where the code was spinning (not known yet: see the closing note). */
+  /** file:line of the loop learner code was last seen going round, when a loop mark says. */
   location: string | null;
   node: string | null;
   handler: string | null;
@@ -191,29 +191,36 @@ class WatchedWorker implements PoolWorker {
     const inFile = file ? ` (${file})` : "";
     const where = p.handler && p.node ? `${p.handler} on ${p.node}` : null;
     const at = `at t=${formatTime(p.time)}`;
+    // Only for a verdict about learner code that was still running: a mark is where it went round last.
+    const loop = kind === "hang" || kind === "load-hang" || kind === "memory" ? this.dog.loopPlace(p.loop) : null;
     let message: string;
     switch (kind) {
       case "hang":
-        message = where
-          ? `${where} did not return within ${seconds(o.handlerMs)} ${at}${inFile}. Look for a loop that never ends (a while whose condition never changes, a for that never reaches its bound) or recursion that never reaches its base case.`
-          : `Your code did not return within ${seconds(o.handlerMs)}${inFile}. Look for a loop that never ends.`;
+        if (loop)
+          message = `${where ?? "Your code"} did not return within ${seconds(o.handlerMs)}${where ? ` ${at}` : ""}: it was still going round the loop at ${loop}. Look at why that loop never ends: a condition that never changes, or a bound that is never reached.`;
+        else
+          message = where
+            ? `${where} did not return within ${seconds(o.handlerMs)} ${at}${inFile}. Look for a loop that never ends (a while whose condition never changes, a for that never reaches its bound) or recursion that never reaches its base case.`
+            : `Your code did not return within ${seconds(o.handlerMs)}${inFile}. Look for a loop that never ends.`;
         break;
       case "load-hang":
-        message = `Loading ${file ?? "your file"} did not finish within ${seconds(o.loadMs)}: code at the top level of the module (outside any function) runs forever. Move work into handlers, and look for a loop that never ends.`;
+        message = loop
+          ? `Loading ${file ?? "your file"} did not finish within ${seconds(o.loadMs)}: code at the top level of the module (outside any function) was still going round the loop at ${loop}. Move work into handlers, and make that loop end.`
+          : `Loading ${file ?? "your file"} did not finish within ${seconds(o.loadMs)}: code at the top level of the module (outside any function) runs forever. Move work into handlers, and look for a loop that never ends.`;
         break;
       case "stall":
         message = `Scenario "${scenario ?? "?"}" made no progress for ${seconds(o.stallMs)} outside your handlers (last seen: ${where ?? "no handler"} ${at}${inFile}). This is probably a bug in the suite or a checker overwhelmed by the run's history; please report it.`;
         break;
       case "memory":
         message = where
-          ? `${where} ran out of memory ${at}${inFile}: it allocated more than ${o.heapMb} MB. Look for a collection that grows on every message or timer and is never trimmed, or a loop that keeps allocating.`
+          ? `${where} ran out of memory ${at}${inFile}: it allocated more than ${o.heapMb} MB${loop ? `, going round the loop at ${loop}` : ""}. Look for a collection that grows on every message or timer and is never trimmed, or a loop that keeps allocating.`
           : `Your code ran out of memory (more than ${o.heapMb} MB)${inFile}. Look for a collection that grows without bound, or a loop that keeps allocating.`;
         break;
       case "crash":
         message = `The worker running ${exercise ?? "the suite"} stopped unexpectedly${where ? ` in ${where} ${at}` : ""}${inFile}: ${detail}`;
         break;
     }
-    return { exercise, scenario, kind, message, file, location: null, node: p.node, handler: p.handler, time: p.handler ? p.time : null, afterMs };
+    return { exercise, scenario, kind, message, file, location: loop, node: p.node, handler: p.handler, time: p.handler ? p.time : null, afterMs };
   }
 }
 
@@ -223,7 +230,11 @@ export class Watchdog {
   private readonly ended: WatchedWorker[] = [];
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(readonly options: WatchdogOptions = DEFAULT_WATCHDOG) {}
+  constructor(
+    readonly options: WatchdogOptions = DEFAULT_WATCHDOG,
+    /** Turns the probe's last loop mark into file:line (see loopMarks.ts); none: hang verdicts name the file only. */
+    readonly loopPlace: (mark: number) => string | null = () => null,
+  ) {}
 
   /** The vitest pool to pass as `pool`. */
   pool(): PoolRunnerInitializer {

@@ -127,6 +127,12 @@ export const enum ProbeSlot {
    * Outside learner code it still names the handler that ran last.
    */
   State = 1,
+  /**
+   * The last loop learner code went round, as the grader's loop marks store
+   * it (runner/grade/loopMarks.ts): file number and line. Cleared on entry
+   * to learner code, so a hang verdict never names a loop from before.
+   */
+  Loop = 2,
 }
 
 /** The State word for learner code running in `handler` of node number `node`. */
@@ -207,7 +213,7 @@ export function probeWrite(slot: ProbeText, s: string): void {
 }
 
 /** Reads what the probe in `buffer` says (for the grader's main thread). */
-export function readProbe(buffer: SharedArrayBuffer): { seq: number; inside: boolean; node: string | null; handler: string | null; time: number; text: string[] } {
+export function readProbe(buffer: SharedArrayBuffer): { seq: number; inside: boolean; node: string | null; handler: string | null; time: number; loop: number; text: string[] } {
   const p = makeProbe(buffer, true);
   const text: string[] = [];
   for (let s = 0; s < TEXT_SLOTS; s++) {
@@ -226,6 +232,7 @@ export function readProbe(buffer: SharedArrayBuffer): { seq: number; inside: boo
     node: code === ProbeHandler.None ? null : (nodes[state >>> 4] ?? null),
     handler,
     time: p.f64[0]!,
+    loop: Atomics.load(p.i32, ProbeSlot.Loop),
     text,
   };
 }

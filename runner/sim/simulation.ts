@@ -503,12 +503,13 @@ export class Simulation {
     const prevHandler = this.curHandler;
     this.curNode = r.id;
     this.curHandler = handler;
-    // Tell the watchdog where we are: three stores, no allocation.
+    // Tell the watchdog where we are: a few stores, no allocation.
     const pi = probe.i32;
     const prevState = pi[ProbeSlot.State]!;
     pi[ProbeSlot.Seq]!++;
     const state = r.probeBase | ((handler === "onMessage" ? ProbeHandler.OnMessage : handler === "onTimer" ? ProbeHandler.OnTimer : ProbeHandler.OnStart) << 1);
     pi[ProbeSlot.State] = state;
+    pi[ProbeSlot.Loop] = 0;
     probe.f64[0] = this.time;
     let result: unknown;
     try {
@@ -538,6 +539,7 @@ export class Simulation {
     if (handler !== "the constructor") probeWrite(ProbeText.Method, handler);
     const state = probeState(r.index, handler === "the constructor" ? ProbeHandler.Constructor : ProbeHandler.Call);
     pi[ProbeSlot.State] = state;
+    pi[ProbeSlot.Loop] = 0;
     probe.f64[0] = this.time;
     let result: unknown;
     try {

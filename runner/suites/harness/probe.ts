@@ -7,9 +7,9 @@
 // be transformed), so the grader can tell waiting from spinning.
 
 import { workerData } from "node:worker_threads";
-import { attachProbe, probe, probeWrite, ProbeText } from "../../sim/guard.ts";
+import { attachProbe, probe, probeWrite, ProbeSlot, ProbeText } from "../../sim/guard.ts";
 
-/** Int32 slots the harness owns (the simulator uses 0..3). */
+/** Int32 slots the harness owns (the simulator uses 0..2). */
 export const HEARTBEAT_SLOT = 8;
 export const RUNS_SLOT = 9;
 /** The phase text slot: "loading" while the learner's module is imported, "running" after. */
@@ -18,12 +18,20 @@ export const PHASE_TEXT = ProbeText.Harness0;
 export const SUBJECT_TEXT = ProbeText.Harness1;
 export const SCENARIO_TEXT = ProbeText.Harness2;
 
+/** The function the grader's loop marks call (runner/grade/loopMarks.ts); defined below. */
+export const LOOP_MARK_GLOBAL = "__faultlineLoop";
+
 let attached = false;
 
 /** Attaches to the grader's probe if there is one (idempotent). */
 export function attachGraderProbe(): void {
   if (attached) return;
   attached = true;
+  // What the grader's loop marks call at the top of every loop body in
+  // learner code: remember which loop ran last, for a hang verdict's line.
+  (globalThis as Record<string, unknown>)[LOOP_MARK_GLOBAL] = (mark: number): void => {
+    probe.i32[ProbeSlot.Loop] = mark;
+  };
   const buffer = (workerData as { faultlineProbe?: unknown } | null)?.faultlineProbe;
   if (!(buffer instanceof SharedArrayBuffer)) return;
   attachProbe(buffer);
