@@ -43,12 +43,18 @@ export function formatExercise(e: ExerciseResult, s: Styler, opts: { allFailures
   return lines.join("\n");
 }
 
+/** "seed N · file:line": the seed only when there is a run to replay (not for a hang the watchdog stopped). */
+export function failurePlace(f: NonNullable<ScenarioResult["failure"]>): string {
+  return [f.replay ? `seed ${f.seed}` : null, f.location].filter(Boolean).join(" · ");
+}
+
 export function formatFailure(sc: ScenarioResult, s: Styler): string {
   const f = sc.failure!;
   const out: string[] = [];
   out.push(`  ${s.bad("failed:")} ${sc.name}`);
   out.push(`  ${f.message}`);
-  out.push(s.dim(`  seed ${f.seed}${f.location ? ` · ${f.location}` : ""}`));
+  const place = failurePlace(f);
+  if (place) out.push(s.dim(`  ${place}`));
   if (f.minimizedSchedule) {
     const sched = f.minimizedSchedule as FaultOp[];
     out.push(`  fault schedule (shrunk from ${(f.schedule as FaultOp[] | null)?.length ?? "?"} to ${sched.length} operation${sched.length === 1 ? "" : "s"}):`);

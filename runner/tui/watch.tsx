@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { Exercise } from "../course/course.ts";
 import type { ItemStatus } from "../course/map.ts";
 import type { WatchState } from "../course/watch.ts";
+import { failurePlace } from "../grade/format.ts";
 import type { ExerciseResult, ScenarioResult } from "../grade/grade.ts";
 import { highlightLines, scopeColor } from "../notebook/highlight.ts";
 import { lineWidth, wrap, type Line, type Seg } from "../notebook/layout.ts";
@@ -83,7 +84,8 @@ export function verdictLines(ex: ExerciseResult | null, state: Pick<WatchState, 
   out.push([]);
   out.push(...wrap([{ text: "first failure: ", style: { color: "red", bold: true } }, { text: sc.name, style: { bold: true } }], width, [], [{ text: "  " }]));
   out.push(...wrap([{ text: f.message }], width, [{ text: "  " }]));
-  out.push(...wrap([{ text: `seed ${f.seed}${f.location ? ` · ${f.location}` : ""}`, style: { dim: true } }], width, [{ text: "  " }]));
+  const place = failurePlace(f);
+  if (place) out.push(...wrap([{ text: place, style: { dim: true } }], width, [{ text: "  " }]));
   if (f.replay) out.push(...wrap([{ text: "replay: ", style: { bold: true } }, { text: f.replay, style: { color: "cyan" } }], width, [{ text: "  " }], [{ text: "    " }]));
   if (f.minimizedSchedule) {
     const sched = f.minimizedSchedule as FaultOp[];
