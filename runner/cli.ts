@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { exercisesInOrder, findExercise, findLesson, loadCourse, type Course } from "./course/course.ts";
 import { displayStatus, exerciseProgressOf, loadProgress, recordGrade, updateProgress } from "./course/progress.ts";
 import { resetExercise, undoReset } from "./course/reset.ts";
+import { CarryError, carryForward, type Carried } from "./course/carry.ts";
 import { formatReport, formatStatus, indent } from "./grade/format.ts";
 import type { GradeOptions, GradeReport } from "./grade/grade.ts";
 import { colorEnabled, makeStyler } from "./grade/style.ts";
@@ -381,6 +382,33 @@ const commands: Record<string, Command> = {
       }
       const backup = resetExercise(ROOT, e);
       out(backup ? `Your files were saved in ${backup}; exercises/${id}/ holds the stub again. \`faultline reset --undo ${id}\` brings your work back.` : `exercises/${id}/ holds the stub again.`);
+      return 0;
+    },
+  },
+
+  carry: {
+    usage: "faultline carry <id>",
+    summary: "start a later stage (e.g. raft-log) from your files of the stage before it, after backing up its own",
+    async run({ positionals }) {
+      const [id] = positionals;
+      if (!id) throw new UsageError("Which stage? e.g. `faultline carry raft-log` copies your raft-election/raft.ts into raft-log/.");
+      const c = course();
+      checkIds(c, [id]);
+      const e = findExercise(c, id)!;
+      let done: Carried;
+      try {
+        done = carryForward(ROOT, c, e);
+      } catch (err) {
+        if (err instanceof CarryError) {
+          out(err.message);
+          return 1;
+        }
+        throw err;
+      }
+      for (const f of done.files) out(`Copied exercises/${done.from}/${f} to exercises/${id}/${f}.`);
+      if (done.backup) out(s.dim(`What was there is saved in ${done.backup}; \`faultline reset --undo ${id}\` brings it back.`));
+      if (!exerciseProgressOf(loadProgress(ROOT).progress, done.from).passedAt) out(s.dim(`(${done.from} has not passed yet here: \`faultline grade ${done.from}\` tells you where it stands.)`));
+      out(`Next: \`faultline watch ${id}\`.`);
       return 0;
     },
   },

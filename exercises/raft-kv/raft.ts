@@ -1,6 +1,7 @@
 // Exercise raft-kv — your Raft, underneath the key-value service in kv.ts. Lesson: lessons/08-raft.md.
 //
-// Copy your passing raft.ts of raft-snapshot over this file: kv.ts builds on it.
+// Copy your passing raft.ts of raft-snapshot over this file (`npx faultline carry raft-kv`,
+// or c in watch mode, keeps a backup): kv.ts builds on it.
 // The raft-kv suite also re-runs every Raft stage's scenarios against it:
 //
 //   Part A  raft-election   terms, votes, leaders, heartbeats      (§5.1, §5.2)

@@ -1,6 +1,7 @@
 // Exercise raft-log — the Raft worksheet, stage 2. Lesson: lessons/08-raft.md.
 //
-// Start from your passing raft.ts of the previous stage (copy it over this file).
+// Start from your passing raft.ts of the previous stage: `npx faultline carry raft-log`
+// copies it over this file (keeping a backup), or press c in watch mode.
 // This folder grades stage 2; its suite also re-runs every
 // earlier stage's scenarios:
 //

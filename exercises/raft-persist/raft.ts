@@ -1,6 +1,7 @@
 // Exercise raft-persist — the Raft worksheet, stage 3. Lesson: lessons/08-raft.md.
 //
-// Start from your passing raft.ts of the previous stage (copy it over this file).
+// Start from your passing raft.ts of the previous stage: `npx faultline carry raft-persist`
+// copies it over this file (keeping a backup), or press c in watch mode.
 // This folder grades stage 3; its suite also re-runs every
 // earlier stage's scenarios:
 //

@@ -1,6 +1,7 @@
 // Exercise raft-snapshot — the Raft worksheet, stage 4. Lesson: lessons/08-raft.md.
 //
-// Start from your passing raft.ts of the previous stage (copy it over this file).
+// Start from your passing raft.ts of the previous stage: `npx faultline carry raft-snapshot`
+// copies it over this file (keeping a backup), or press c in watch mode.
 // This folder grades stage 4; its suite also re-runs every
 // earlier stage's scenarios:
 //

@@ -20,6 +20,12 @@ export const exerciseSchema = z
     files: z.array(z.string().min(1)).min(1),
     /** Progressive hints, gentlest first. */
     hints: z.array(z.string().min(1)).min(1),
+    /**
+     * The exercise this one is the next stage of (the Raft track grows one
+     * file): its files start from the learner's files of that stage
+     * (`faultline carry <id>` copies them over).
+     */
+    continues: id.optional(),
   })
   .strict();
 
@@ -79,6 +85,14 @@ export function validateCourse(data: unknown, root: string): Course {
       for (const f of e.files) if (!existsSync(join(root, dir, e.id, f))) problems.push(`exercise ${e.id}: ${dir}/${e.id}/${f} does not exist`);
     if (!existsSync(join(root, "runner", "suites", `${e.id}.test.ts`))) problems.push(`exercise ${e.id}: runner/suites/${e.id}.test.ts does not exist`);
     if (!existsSync(join(root, "runner", "mutants", `${e.id}.ts`))) problems.push(`exercise ${e.id}: runner/mutants/${e.id}.ts does not exist`);
+  }
+  const order = c.lessons.flatMap((l) => l.exercises);
+  for (const e of c.exercises) {
+    if (!e.continues) continue;
+    const prev = c.exercises.find((x) => x.id === e.continues);
+    if (!prev) problems.push(`exercise ${e.id} continues ${e.continues}, which is not in "exercises"`);
+    else if (order.indexOf(prev.id) >= order.indexOf(e.id)) problems.push(`exercise ${e.id} continues ${e.continues}, which does not come before it`);
+    else if (!prev.files.some((f) => e.files.includes(f))) problems.push(`exercise ${e.id} continues ${e.continues}, but they share no file`);
   }
   if (problems.length) throw new CourseError(`course.json does not match the files:\n- ${problems.join("\n- ")}`);
   return c;

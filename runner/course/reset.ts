@@ -15,7 +15,8 @@ function stamp(d: Date): string {
   return d.toISOString().replace(/[:.]/g, "-");
 }
 
-function backup(root: string, e: Exercise, now: Date): string | null {
+/** Copies the learner's present files of `e` to a new timestamped folder; returns it (relative), or null when there was nothing to keep. */
+export function backup(root: string, e: Exercise, now: Date): string | null {
   const present = e.files.filter((f) => existsSync(join(root, "exercises", e.id, f)));
   if (present.length === 0) return null;
   let dir = join(backupRoot(root, e.id), stamp(now));
@@ -28,7 +29,7 @@ function backup(root: string, e: Exercise, now: Date): string | null {
 }
 
 /** The stub as it was first shipped: from git when available, else the file as it is. */
-function stubSource(root: string, e: Exercise, f: string): Buffer {
+export function stubSource(root: string, e: Exercise, f: string): Buffer {
   try {
     return execFileSync("git", ["show", `HEAD:exercises/${e.id}/${f}`], { cwd: root, stdio: ["ignore", "pipe", "ignore"] });
   } catch {
@@ -60,7 +61,7 @@ export function undoReset(root: string, e: Exercise, now = new Date()): string |
   return relative(root, from);
 }
 
-function writeAtomic(file: string, data: Buffer): void {
+export function writeAtomic(file: string, data: Buffer): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, data);
   renameSync(tmp, file);

@@ -8,6 +8,7 @@ import type { Services } from "../tui/services.ts";
 import type { Course } from "./course.ts";
 import { exerciseProgressOf, loadProgress, updateProgress } from "./progress.ts";
 import { resetExercise } from "./reset.ts";
+import { carryForward } from "./carry.ts";
 import { WatchSession } from "./watch.ts";
 
 export function realServices(root: string, course: Course, opts: { hyperlinks: boolean; onWarning?: (w: string) => void }): Services {
@@ -53,6 +54,7 @@ export function realServices(root: string, course: Course, opts: { hyperlinks: b
     hintsShown: (exercise) => exercise.hints.slice(0, exerciseProgressOf(progress(), exercise.id).hintsShown),
     watch: (exercise) => new WatchSession({ root, exercise }),
     reset: (exercise) => resetExercise(root, exercise),
+    carry: (exercise) => carryForward(root, course, exercise),
     solution: (exercise) => exercise.files.map((file) => ({ file, code: readFileSync(join(root, "solutions", exercise.id, file), "utf8") })),
     readTrace: (traceFile) => {
       try {

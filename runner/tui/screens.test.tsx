@@ -291,6 +291,47 @@ describe("watch screen", () => {
   });
 });
 
+describe("watch screen, a later stage of a worksheet", () => {
+  test("offers to carry the learner's file from the stage before, and asks first", async () => {
+    const staged: Course = {
+      ...course,
+      exercises: [...course.exercises, { id: "echo-2", title: "Echo, stage 2", lesson: "00-the-lab", summary: "more echo", files: ["echo.ts"], hints: ["h"], continues: "echo" }],
+      lessons: course.lessons.map((l) => (l.id === "00-the-lab" ? { ...l, exercises: ["echo", "echo-2"] } : l)),
+    };
+    const { services, watch } = fakeServices();
+    const carried: string[] = [];
+    const withCarry: Services = { ...services, course: staged, carry: (e) => (carried.push(e.id), { from: "echo", files: ["echo.ts"], backup: ".faultline/backups/echo-2/y" }) };
+    const { lastFrame, stdin, unmount } = render(<App services={withCarry} initial={{ screen: "watch", id: "echo-2" }} />);
+    await ready(stdin);
+    await until(() => watch.started, "the watch session to start");
+    watch.emit({ phase: "idle", report: report("not-started"), latencyMs: 200, trigger: "start", gradedAt: new Date() });
+    await frame(lastFrame, /This stage starts from your echo\/echo\.ts: press c to copy it here/);
+    await frame(lastFrame, /c carry/);
+    stdin.write("c");
+    await frame(lastFrame, /Copy your files from echo over exercises\/echo-2\/\? .*y\/n/);
+    stdin.write("n");
+    await frame(lastFrame, /Nothing copied/);
+    expect(carried).toEqual([]);
+    stdin.write("c");
+    await frame(lastFrame, /y\/n/);
+    stdin.write("y");
+    await frame(lastFrame, /Copied echo\.ts from echo\. Undo: faultline reset --undo echo-2/);
+    expect(carried).toEqual(["echo-2"]);
+    unmount();
+  });
+
+  test("no carry key for an exercise that continues nothing", async () => {
+    const { services, watch } = fakeServices();
+    const { lastFrame, stdin, unmount } = render(<App services={{ ...services, carry: () => ({ from: "x", files: [], backup: null }) }} initial={{ screen: "watch", id: "echo" }} />);
+    await ready(stdin);
+    await until(() => watch.started, "the watch session to start");
+    watch.emit({ phase: "idle", report: report("not-started"), latencyMs: 200, trigger: "start", gradedAt: new Date() });
+    await frame(lastFrame, /not started|h hint/);
+    expect(lastFrame()).not.toMatch(/c carry|press c/);
+    unmount();
+  });
+});
+
 describe("App", () => {
   test("home → lesson → back, marking the lesson opened", async () => {
     const { services, calls } = fakeServices();

@@ -1,6 +1,7 @@
 // What the screens may ask of the rest of faultline. The CLI passes real
 // implementations (runner/course/services.ts); component tests pass fakes.
 
+import type { Carried } from "../course/carry.ts";
 import type { Course, Exercise, Lesson } from "../course/course.ts";
 import type { Progress } from "../course/progress.ts";
 import type { WatchState } from "../course/watch.ts";
@@ -34,6 +35,8 @@ export interface Services {
   watch(exercise: Exercise): WatchHandle;
   /** Restores the stub; returns the backup folder (relative) or null. */
   reset(exercise: Exercise): string | null;
+  /** Copies the learner's files of the stage `exercise` continues; throws CarryError when there is nothing to carry. */
+  carry?(exercise: Exercise): Carried;
   solution(exercise: Exercise): { file: string; code: string }[];
   /** A failure's saved trace (path relative to the root), for the trace viewer; null when unreadable. */
   readTrace?(traceFile: string): TraceJson | null;

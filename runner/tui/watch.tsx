@@ -5,6 +5,7 @@
 
 import { Box } from "ink";
 import { useEffect, useMemo, useState } from "react";
+import { carrySource } from "../course/carry.ts";
 import type { Exercise } from "../course/course.ts";
 import type { ItemStatus } from "../course/map.ts";
 import type { WatchState } from "../course/watch.ts";
@@ -30,7 +31,7 @@ export interface WatchProps {
   onProgress?(): void;
 }
 
-type Overlay = { kind: "list"; sel: number } | { kind: "solution" } | { kind: "confirm-reset" } | { kind: "trace"; trace: TraceJson; scenario: ScenarioResult } | null;
+type Overlay = { kind: "list"; sel: number } | { kind: "solution" } | { kind: "confirm-reset" } | { kind: "confirm-carry" } | { kind: "trace"; trace: TraceJson; scenario: ScenarioResult } | null;
 
 const STATUS_STYLE: Record<string, Seg> = {
   pass: { text: "✓ pass", style: { color: "green", bold: true } },
@@ -119,7 +120,7 @@ function codeBlock(code: string, width: number): Line[] {
   });
 }
 
-export function watchKeys(passed: boolean, hasTrace = false): KeyHint[] {
+export function watchKeys(passed: boolean, hasTrace = false, carries = false): KeyHint[] {
   return [
     { key: "h", label: "hint" },
     ...(hasTrace ? [{ key: "t", label: "trace" }] : []),
@@ -128,6 +129,7 @@ export function watchKeys(passed: boolean, hasTrace = false): KeyHint[] {
     { key: "r", label: "rerun" },
     ...(passed ? [{ key: "s", label: "solution" }] : []),
     { key: "x", label: "reset" },
+    ...(carries ? [{ key: "c", label: "carry" }] : []),
     { key: "jk", label: "scroll" },
     { key: "q", label: "quit" },
   ];
@@ -161,6 +163,8 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
   const solution = useMemo(() => (overlay?.kind === "solution" ? services.solution(exercise) : []), [overlay?.kind, exercise, services]);
 
   const failing = ex?.scenarios.find((x) => x.failure?.traceFile) ?? null;
+  // A later stage of a worksheet (raft-log after raft-election): c copies the learner's file of the stage before.
+  const carries = Boolean(exercise.continues && services.carry);
 
   useKeys((input, key) => {
     if (overlay?.kind === "trace") return; // the trace viewer has the keys
@@ -173,6 +177,19 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
           setMessage(`Could not reset: ${(e as Error).message}`);
         }
       } else setMessage("Reset cancelled.");
+      setOverlay(null);
+      return;
+    }
+    if (overlay?.kind === "confirm-carry") {
+      if (input === "y") {
+        try {
+          const done = services.carry!(exercise);
+          // Short enough for one line at 80 columns: the undo first, the backup folder is in `reset --undo`'s message.
+          setMessage(`Copied ${done.files.join(", ")} from ${done.from}.${done.backup ? ` Undo: faultline reset --undo ${exercise.id}` : ""}`);
+        } catch (e) {
+          setMessage((e as Error).message);
+        }
+      } else setMessage("Nothing copied.");
       setOverlay(null);
       return;
     }
@@ -216,6 +233,7 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
         setScroll(0);
       }
     } else if (input === "x") setOverlay({ kind: "confirm-reset" });
+    else if (input === "c" && carries) setOverlay({ kind: "confirm-carry" });
     else if (key.downArrow || input === "j") setScroll((s) => s + 1);
     else if (key.upArrow || input === "k") setScroll((s) => Math.max(0, s - 1));
     else if (key.pageDown || input === " ") setScroll((s) => s + 10);
@@ -267,6 +285,8 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
     }
   } else {
     body = verdictLines(ex, state, W, exercise.id);
+    if (carries && ex?.status === "not-started")
+      body.push([], ...wrap([{ text: "This stage starts from your ", style: { color: "cyan" } }, { text: carrySource(services.course, exercise).files.map((f) => `${exercise.continues}/${f}`).join(", "), style: { color: "cyan", bold: true } }, { text: ": press c to copy it here (what is here now is backed up).", style: { color: "cyan" } }], W));
     if (hints.length) {
       body.push([]);
       hints.forEach((h, i) => body.push(...wrap([{ text: `hint ${i + 1}/${exercise.hints.length} `, style: { color: "cyan", bold: true } }, { text: h }], W, [], [{ text: "  " }])));
@@ -281,12 +301,14 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
   const statusLine: Line =
     overlay?.kind === "confirm-reset"
       ? [{ text: ` Reset ${exercise.id} to the stub? Your files are backed up first. y/n `, style: { inverse: true, color: "yellow", bold: true } }]
-      : message
+      : overlay?.kind === "confirm-carry"
+        ? [{ text: ` Copy your files from ${exercise.continues} over exercises/${exercise.id}/? What is here is backed up first. y/n `, style: { inverse: true, color: "yellow", bold: true } }]
+        : message
         ? [{ text: ` ${message}`, style: { color: "yellow" } }]
         : [{ text: maxScroll > 0 ? ` ${top + 1}–${Math.min(body.length, top + bodyH)} of ${body.length} lines · j/k scroll` : "", style: { dim: true } }];
 
   return (
-    <Screen title={` ${exercise.id} — ${exercise.title}`} right={`lesson ${exercise.lesson} `} width={width} keys={watchKeys(everPassed, Boolean(failing))}>
+    <Screen title={` ${exercise.id} — ${exercise.title}`} right={`lesson ${exercise.lesson} `} width={width} keys={watchKeys(everPassed, Boolean(failing), carries)}>
       <Box flexDirection="column" height={head.length + bodyH}>
         <Lines lines={head.map((l) => [{ text: " " }, ...l])} hyperlinks={services.hyperlinks} />
         <Lines lines={padLines(shown, bodyH)} />
