@@ -188,28 +188,15 @@ export function lastContentHash(): number {
 
 const MAX_FAST_DEPTH = 64;
 
-/**
- * Returns false at the first doubt (bad value, deep nesting that may be a
- * cycle, oversize). Keeps the hash and the size in locals and hands them over
- * in wH/wBytes around each nested call: module variables are slower to touch
- * than locals, and this runs for every message.
- */
+/** Returns false at the first doubt (bad value, deep nesting that may be a cycle, oversize). */
 function fastWalk(v: unknown, depth: number): boolean {
-  let h = wH;
-  let bytes = wBytes;
   switch (typeof v) {
     case "string":
-      wBytes = bytes + v.length + 2;
-      wH = mixStr(h, v);
-      return true;
     case "number":
-      if (v - v !== 0) return false; // NaN or ±Infinity
-      wBytes = bytes + 8;
-      wH = mixNum(h, v);
-      return true;
+      return member(v, depth);
     case "boolean":
-      wBytes = bytes + 5;
-      wH = mixInt(h, v ? 3 : 2);
+      wBytes += 5;
+      wH = mixInt(wH, v ? 3 : 2);
       return true;
     case "object":
       break;
@@ -217,65 +204,49 @@ function fastWalk(v: unknown, depth: number): boolean {
       return false;
   }
   if (v === null) {
-    wBytes = bytes + 4;
-    wH = mixInt(h, 1);
+    wBytes += 4;
+    wH = mixInt(wH, 1);
     return true;
   }
   if (depth > MAX_FAST_DEPTH) return false;
   if (Array.isArray(v)) {
-    h = mixInt(h, 0x5b ^ (v.length << 8));
-    bytes += 2 + v.length;
-    for (let i = 0; i < v.length; i++) {
-      if (!(i in v)) return false;
-      const x = v[i];
-      if (typeof x === "string") {
-        bytes += x.length + 2;
-        h = mixStr(h, x);
-      } else if (typeof x === "number" && x - x === 0) {
-        bytes += 8;
-        h = mixNum(h, x);
-      } else {
-        wH = h;
-        wBytes = bytes;
-        if (!fastWalk(x, depth + 1)) return false;
-        h = wH;
-        bytes = wBytes;
-      }
-    }
+    wH = mixInt(wH, 0x5b ^ (v.length << 8));
+    wBytes += 2 + v.length;
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !member(v[i], depth)) return false;
   } else {
     const proto = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) return false;
     const rec = v as Record<string, unknown>;
     let n = 0;
-    bytes += 2;
+    wBytes += 2;
     for (const k in rec) {
       n++;
-      bytes += k.length + 4;
-      h = mixStr(h, k);
-      // Most fields are strings or numbers: take them here, without a call.
-      const x = rec[k];
-      if (typeof x === "string") {
-        bytes += x.length + 2;
-        h = mixStr(h, x);
-      } else if (typeof x === "number" && x - x === 0) {
-        bytes += 8;
-        h = mixNum(h, x);
-      } else {
-        wH = h;
-        wBytes = bytes;
-        if (!fastWalk(x, depth + 1)) return false;
-        h = wH;
-        bytes = wBytes;
-      }
+      wBytes += k.length + 4;
+      wH = mixStr(wH, k);
+      if (!member(rec[k], depth)) return false;
     }
-    h = mixInt(h, 0x7b ^ (n << 8));
+    wH = mixInt(wH, 0x7b ^ (n << 8));
   }
-  wH = h;
-  wBytes = bytes;
-  if (bytes > wMax) return false;
+  if (wBytes > wMax) return false;
   // Freezing an already frozen object is harmless, and cheaper than asking first.
   if (wFreeze) Object.freeze(v);
   return true;
+}
+
+/** An element or field: strings and finite numbers (most of them) right here, anything else by a nested walk. */
+function member(x: unknown, depth: number): boolean {
+  if (typeof x === "string") {
+    wBytes += x.length + 2;
+    wH = mixStr(wH, x);
+    return true;
+  }
+  if (typeof x === "number") {
+    if (x - x !== 0) return false; // NaN or ±Infinity
+    wBytes += 8;
+    wH = mixNum(wH, x);
+    return true;
+  }
+  return fastWalk(x, depth + 1);
 }
 
 /** A deep, unfrozen copy of checked data (used for disk reads, so learners may mutate what they read). */

@@ -86,7 +86,7 @@ class SimEvent {
 interface NodeRec {
   id: NodeId;
   index: number;
-  /** probeState(index, 0): or in the handler code (see handle()). */
+  /** probeState(index, None): the running handler's code is or-ed in on entry (see handle()). */
   probeBase: number;
   isClient: boolean;
   factory: NodeFactory;
