@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { exercisesInOrder, findExercise, findLesson, loadCourse, type Course } from "./course/course.ts";
+import { exercisesInOrder, findExercise, findLesson, loadCourse, type Course, type Exercise } from "./course/course.ts";
 import { displayStatus, exerciseProgressOf, loadProgress, recordGrade, updateProgress } from "./course/progress.ts";
 import { resetExercise, undoReset } from "./course/reset.ts";
 import { CarryError, carryForward, type Carried } from "./course/carry.ts";
@@ -45,6 +45,15 @@ function checkIds(c: Course, ids: readonly string[]): void {
   for (const id of ids) {
     if (!findExercise(c, id)) throw new UsageError(`There is no exercise "${id}". Exercises: ${exercisesInOrder(c).map((e) => e.id).join(", ")}.`);
   }
+}
+
+/** The one exercise a command names (its first argument); `example` is what to say when it names none. */
+function namedExercise(positionals: readonly string[], example: string): { c: Course; id: string; e: Exercise } {
+  const [id] = positionals;
+  if (!id) throw new UsageError(example);
+  const c = course();
+  checkIds(c, [id]);
+  return { c, id, e: findExercise(c, id)! };
 }
 
 function intOption(v: unknown, name: string): number | undefined {
@@ -348,11 +357,7 @@ const commands: Record<string, Command> = {
     usage: "faultline hint <id>",
     summary: "the next hint (progressive)",
     async run({ positionals }) {
-      const [id] = positionals;
-      if (!id) throw new UsageError("Which exercise? e.g. `faultline hint echo`.");
-      const c = course();
-      checkIds(c, [id]);
-      const e = findExercise(c, id)!;
+      const { id, e } = namedExercise(positionals, "Which exercise? e.g. `faultline hint echo`.");
       let shown = 0;
       updateProgress(ROOT, (p) => {
         const ep = exerciseProgressOf(p, id);
@@ -370,11 +375,7 @@ const commands: Record<string, Command> = {
     summary: "restore the stub, after backing up your file (--undo restores the backup)",
     options: { undo: { type: "boolean" } },
     async run({ values, positionals }) {
-      const [id] = positionals;
-      if (!id) throw new UsageError("Which exercise? e.g. `faultline reset echo`.");
-      const c = course();
-      checkIds(c, [id]);
-      const e = findExercise(c, id)!;
+      const { id, e } = namedExercise(positionals, "Which exercise? e.g. `faultline reset echo`.");
       if (values["undo"]) {
         const restored = undoReset(ROOT, e);
         out(restored ? `Restored your ${id} files from ${restored}.` : `There is no backup of ${id} to restore.`);
@@ -390,11 +391,7 @@ const commands: Record<string, Command> = {
     usage: "faultline carry <id>",
     summary: "start a later stage (e.g. raft-log) from your files of the stage before it, after backing up its own",
     async run({ positionals }) {
-      const [id] = positionals;
-      if (!id) throw new UsageError("Which stage? e.g. `faultline carry raft-log` copies your raft-election/raft.ts into raft-log/.");
-      const c = course();
-      checkIds(c, [id]);
-      const e = findExercise(c, id)!;
+      const { c, id, e } = namedExercise(positionals, "Which stage? e.g. `faultline carry raft-log` copies your raft-election/raft.ts into raft-log/.");
       let done: Carried;
       try {
         done = carryForward(ROOT, c, e);
@@ -417,16 +414,13 @@ const commands: Record<string, Command> = {
     usage: "faultline solution <id>",
     summary: "show the reference solution once the exercise passes",
     async run({ positionals }) {
-      const [id] = positionals;
-      if (!id) throw new UsageError("Which exercise? e.g. `faultline solution echo`.");
-      const c = course();
-      checkIds(c, [id]);
+      const { id, e } = namedExercise(positionals, "Which exercise? e.g. `faultline solution echo`.");
       const p = exerciseProgressOf(loadProgress(ROOT).progress, id);
       if (!p.passedAt) {
         out(`The reference solution opens once your ${id} passes: \`faultline grade ${id}\`. Until then, \`faultline hint ${id}\` helps.`);
         return 1;
       }
-      for (const f of findExercise(c, id)!.files) {
+      for (const f of e.files) {
         out(s.bold(`solutions/${id}/${f}`));
         out(readFileSync(`${ROOT}/solutions/${id}/${f}`, "utf8"));
       }
