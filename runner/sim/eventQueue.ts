@@ -35,9 +35,14 @@ export class EventQueue<E extends Queued> {
   }
 
   pop(): E | undefined {
+    return this.popUntil(Infinity);
+  }
+
+  /** Removes and returns the first entry if it is due at or before `t`; otherwise leaves the queue as it is. */
+  popUntil(t: number): E | undefined {
     const h = this.heap;
     const top = h[0];
-    if (top === undefined) return undefined;
+    if (top === undefined || top.t > t) return undefined;
     const last = h.pop()!;
     const n = h.length;
     if (n > 0) {

@@ -99,7 +99,10 @@ interface NodeRec {
   clock: Clock;
   rng: Stream;
   ctx: Ctx<unknown>;
-  stats: NodeStats;
+  // NodeStats, kept as fields of the record: one load less on every send and delivery.
+  sent: number;
+  bytesSent: number;
+  received: number;
 }
 
 export class Simulation {
@@ -211,7 +214,8 @@ export class Simulation {
   }
 
   stats(id: NodeId): Readonly<NodeStats> {
-    return this.rec(id).stats;
+    const r = this.rec(id);
+    return { sent: r.sent, bytesSent: r.bytesSent, received: r.received };
   }
 
   outputsOf<Out = unknown>(id: NodeId): OutputRecord<Out>[] {
@@ -257,9 +261,8 @@ export class Simulation {
         let instant = this.time;
         let atInstant = 0;
         for (;;) {
-          const e = this.queue.peek();
-          if (e === undefined || e.t > t) break;
-          this.queue.pop();
+          const e = this.queue.popUntil(t);
+          if (e === undefined) break;
           if (e.t !== instant) {
             instant = e.t;
             atInstant = 0;
@@ -419,7 +422,9 @@ export class Simulation {
       clock: new Clock(),
       rng: new Stream(this.seed, `node:${id}`),
       ctx: null as unknown as Ctx<unknown>,
-      stats: { sent: 0, bytesSent: 0, received: 0 },
+      sent: 0,
+      bytesSent: 0,
+      received: 0,
     };
     rec.ctx = Object.freeze({
       id,
@@ -593,8 +598,8 @@ export class Simulation {
     const bytes = checkValue(msg, "msg", null, this.maxBytes, this.whereFn);
     const hash = lastContentHash();
     const id = this.nextMsgId++;
-    r.stats.sent++;
-    r.stats.bytesSent += bytes;
+    r.sent++;
+    r.bytesSent += bytes;
     this.trace.send(this.time, r.index, dest!.index, id, msg, hash);
 
     const c = this.rule ? this.ruled(r, to, msg) : this.net;
@@ -656,7 +661,7 @@ export class Simulation {
       to.pending.push(e);
       return;
     }
-    to.stats.received++;
+    to.received++;
     this.trace.deliver(this.time, from.index, to.index, e.id, e.msg, e.sentAt, e.name === "corrupted");
     this.handle(to, "onMessage", from.id, e.msg);
   }
