@@ -129,11 +129,18 @@ export class Simulation {
   private readonly scratch = new Hasher();
   private nextMsgId = 1;
   private nextToken = 1;
-  // Which handler is running, kept as plain fields (not an object per call)
-  // because this is the hot path; where() builds the Where only when needed.
-  private curNode: NodeId | null = null;
-  private curHandler = "";
-  private readonly whereFn = (): Where => (this.curNode !== null ? { node: this.curNode, handler: this.curHandler, time: this.time } : { time: this.time });
+  // Which handler is running is what handle() and invoke() tell the watchdog
+  // probe (one word: see ProbeSlot.State); where() reads it back only when an
+  // error needs it, so the hot path writes it once. A harness call's method
+  // name is kept here.
+  private curMethod = "";
+  private readonly whereFn = (): Where => {
+    const state = probe.i32[ProbeSlot.State]!;
+    if ((state & 1) === 0 || probe.owner !== this) return { time: this.time };
+    const code = ((state >>> 1) & 7) as ProbeHandler;
+    const handler = code === ProbeHandler.OnMessage ? "onMessage" : code === ProbeHandler.OnTimer ? "onTimer" : code === ProbeHandler.OnStart ? "onStart" : code === ProbeHandler.Constructor ? "the constructor" : this.curMethod;
+    return { node: this.allIds[state >>> 4], handler, time: this.time };
+  };
   private failure: SimError | null = null;
   private outputListeners: ((o: OutputRecord) => void)[] = [];
   private eventListeners: (() => void)[] = [];
@@ -406,7 +413,10 @@ export class Simulation {
   private addNode(id: NodeId, isClient: boolean, factory: NodeFactory, diskOpts: DiskOptions): void {
     const sim = this;
     const peers = Object.freeze(isClient ? [...this.serverIds] : this.serverIds.filter((p) => p !== id));
-    const where = (): Where => (sim.curNode !== null ? sim.whereFn() : { node: id, time: sim.time });
+    const where = (): Where => {
+      const w = sim.whereFn();
+      return w.node !== undefined ? w : { node: id, time: sim.time };
+    };
     const rec: NodeRec = {
       id,
       index: this.recs.length,
@@ -458,7 +468,9 @@ export class Simulation {
       // A restart is one step: the new instance runs onStart before anything
       // else can reach it (a message due at this very instant included).
       this.trace.record({ t: this.time, k: "start", node: r.id });
-      // (Guarded here too: a harness may restart a node between runs.)
+      // (Guarded here too: a harness may restart a node between runs, perhaps
+      // after another simulation ran, so the probe must be this one's again.)
+      if (probe.owner !== this) this.claimProbe();
       if (r.instance!.onStart) guarded(this.whereFn, () => this.handle(r, "onStart", "", null));
       return;
     }
@@ -504,11 +516,7 @@ export class Simulation {
 
   /** Runs a node's handler directly (no closure: this runs for every event). */
   private handle(r: NodeRec, handler: "onStart" | "onMessage" | "onTimer", from: string, msg: unknown): void {
-    const prevNode = this.curNode;
-    const prevHandler = this.curHandler;
-    this.curNode = r.id;
-    this.curHandler = handler;
-    // Tell the watchdog where we are: a few stores, no allocation.
+    // Tell the watchdog (and where()) where we are: a few stores, no allocation.
     const pi = probe.i32;
     const prevState = pi[ProbeSlot.State]!;
     pi[ProbeSlot.Seq]!++;
@@ -523,8 +531,6 @@ export class Simulation {
     } catch (err) {
       this.threw(err, r, handler);
     } finally {
-      this.curNode = prevNode;
-      this.curHandler = prevHandler;
       // Back to the caller's state; at the outermost level, keep saying which
       // handler ran last (with the inside bit clear) for the watchdog's reports.
       pi[ProbeSlot.State] = prevState & 1 ? prevState : state ^ 1;
@@ -533,11 +539,9 @@ export class Simulation {
   }
 
   private invoke(r: NodeRec, handler: string, fn: () => unknown): unknown {
-    const prevNode = this.curNode;
-    const prevHandler = this.curHandler;
-    this.curNode = r.id;
-    this.curHandler = handler;
     if (probe.owner !== this) this.claimProbe();
+    const prevMethod = this.curMethod;
+    this.curMethod = handler;
     const pi = probe.i32;
     const prevState = pi[ProbeSlot.State]!;
     pi[ProbeSlot.Seq]!++;
@@ -552,8 +556,7 @@ export class Simulation {
     } catch (err) {
       this.threw(err, r, handler);
     } finally {
-      this.curNode = prevNode;
-      this.curHandler = prevHandler;
+      this.curMethod = prevMethod;
       pi[ProbeSlot.State] = prevState & 1 ? prevState : state ^ 1;
     }
     if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function" && handler !== "the constructor") this.wasAsync(result, r, handler);
