@@ -6,7 +6,8 @@
 //
 // Limits, by design: state a node keeps in closure variables (`let term = 0`
 // inside the factory) or in #private fields is invisible — only what the
-// instance object itself holds shows. Functions, and objects that carry
+// instance object itself holds shows — unless the suite names a view of its
+// own (an `inspect` function, e.g. Raft's inspect(): term, role, log). Functions, and objects that carry
 // functions (the ctx, services), are left out; Maps become objects, Sets
 // arrays; nesting is cut at depth 6 and a node's snapshot at 8 KB.
 
@@ -77,8 +78,33 @@ export function snapshotNode(instance: object): Record<string, unknown> {
     const s = jsonSafe(v, 1);
     if (s !== undefined) out[k] = s;
   }
-  const text = JSON.stringify(out);
-  return text.length <= MAX_CHARS ? out : { note: `state is ${text.length} characters; cut`, head: text.slice(0, MAX_CHARS) };
+  return capped(out);
+}
+
+function capped(state: Record<string, unknown>): Record<string, unknown> {
+  const text = JSON.stringify(state);
+  return text.length <= MAX_CHARS ? state : { note: `state is ${text.length} characters; cut`, head: text.slice(0, MAX_CHARS) };
+}
+
+/**
+ * A suite's own view of a node's state (for nodes that keep it in closures),
+ * or undefined for nodes it has no view of. It must only read: it runs after
+ * events, in replays only, and must not change the run.
+ */
+export type NodeInspector = (node: NodeId, instance: unknown) => unknown;
+
+/** What the trace viewer shows for a live node: the suite's view when it has one, else the instance's own fields. */
+function stateOf(id: NodeId, inst: object, inspect: NodeInspector | undefined): Record<string, unknown> {
+  if (!inspect) return snapshotNode(inst);
+  let view: unknown;
+  try {
+    view = inspect(id, inst);
+  } catch (e) {
+    return { note: `the suite's view of this node failed: ${(e as Error).message}` };
+  }
+  if (view === undefined) return snapshotNode(inst);
+  const safe = jsonSafe(view, 1);
+  return capped(safe !== null && typeof safe === "object" && !Array.isArray(safe) ? (safe as Record<string, unknown>) : { value: safe });
 }
 
 export interface StateRecorder {
@@ -87,8 +113,8 @@ export interface StateRecorder {
   readonly all: readonly NodeStateSnapshot[];
 }
 
-/** Starts recording node states of `sim` from now on (call before running it). */
-export function recordNodeStates(sim: Simulation): StateRecorder {
+/** Starts recording node states of `sim` from now on (call before running it); `inspect` as NodeInspector says. */
+export function recordNodeStates(sim: Simulation, inspect?: NodeInspector): StateRecorder {
   const all: NodeStateSnapshot[] = [];
   const last = new Map<NodeId, string>();
   const ids = [...sim.trace.nodes];
@@ -96,7 +122,7 @@ export function recordNodeStates(sim: Simulation): StateRecorder {
     const at = sim.trace.total;
     for (const id of ids) {
       const inst = sim.node(id) as object | undefined;
-      const state = inst ? snapshotNode(inst) : null;
+      const state = inst ? stateOf(id, inst, inspect) : null;
       const timers = sim.timersOf(id);
       const key = JSON.stringify([state, timers]);
       if (last.get(id) === key) continue;

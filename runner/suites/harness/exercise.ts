@@ -35,7 +35,7 @@ import {
   type SimOptions,
   type TraceJson,
 } from "../../sim/index.ts";
-import { recordNodeStates, type StateRecorder, type TraceWithStates } from "../../sim/snapshots.ts";
+import { recordNodeStates, type NodeInspector, type StateRecorder, type TraceWithStates } from "../../sim/snapshots.ts";
 import type { FailureMeta, GradeContext, ScenarioMeta } from "./context.ts";
 import { attachGraderProbe, probePhase, probeRun, probeScenario, probeSubject } from "./probe.ts";
 import { hardenWorker } from "./sandbox.ts";
@@ -70,8 +70,12 @@ export interface Lab {
   readonly seed: number;
   /** n nodes of the implementation under test, seeded with this run's seed. */
   cluster(opts: Omit<ClusterOptions, "seed">): Cluster;
-  /** A simulation with an explicit node table (for exercises with mixed roles). */
-  simulation(opts: Omit<SimOptions, "seed">): Simulation;
+  /**
+   * A simulation with an explicit node table (for exercises with mixed roles).
+   * `inspect`: how the trace viewer shows a node whose state lives in closures
+   * (see NodeInspector; replays only).
+   */
+  simulation(opts: Omit<SimOptions, "seed"> & { inspect?: NodeInspector }): Simulation;
   /**
    * Figures worth reporting about this run (e.g. a failure detector's QoS);
    * the grader's JSON carries the last run's figures as the scenario's `metrics`.
@@ -107,10 +111,10 @@ class RunLab implements Lab {
     if (this.recordStates) this.recorders.set(c, recordNodeStates(c));
     return c;
   }
-  simulation(opts: Omit<SimOptions, "seed">): Simulation {
+  simulation({ inspect, ...opts }: Omit<SimOptions, "seed"> & { inspect?: NodeInspector }): Simulation {
     const s = new Simulation({ ...opts, seed: this.seed });
     this.sims.push(s);
-    if (this.recordStates) this.recorders.set(s, recordNodeStates(s));
+    if (this.recordStates) this.recorders.set(s, recordNodeStates(s, inspect));
     return s;
   }
   hash(): string {

@@ -117,6 +117,8 @@ export class RaftWorld {
     this.raftOf = opts.raftOf ?? ((x) => x as RaftNode);
     const factory = opts.wrap ? opts.wrap(create) : create;
     this.sim = lab.simulation({
+      // The trace viewer shows each server's Raft state (term, role, log…), which lives in closures.
+      inspect: (id: NodeId, inst: unknown) => (this.ids.includes(id) ? this.raftOf(inst).inspect() : undefined),
       nodes: Object.fromEntries(this.ids.map((id) => [id, factory])),
       clients: opts.clients,
       schedule: opts.schedule,
