@@ -182,7 +182,8 @@ const commands: Record<string, Command> = {
         exercises: l.exercises.map((id) => {
           const e = findExercise(c, id)!;
           const p = exerciseProgressOf(progress, id);
-          return { id, title: e.title, summary: e.summary, status: displayStatus(p), lastResult: p.lastGradedAt ? p.status : null, attempts: p.attempts };
+          // `continues`: the stage this one starts from (faultline carry), for tools that group a worksheet's stages.
+          return { id, title: e.title, summary: e.summary, status: displayStatus(p), lastResult: p.lastGradedAt ? p.status : null, attempts: p.attempts, ...(e.continues ? { continues: e.continues } : {}) };
         }),
       }));
       if (values["json"]) {
