@@ -24,7 +24,7 @@ export function carrySource(c: Course, e: Exercise): { from: Exercise; files: st
   const from = e.continues ? c.exercises.find((x) => x.id === e.continues) : undefined;
   if (!from) {
     const later = c.exercises.find((x) => x.continues === e.id);
-    throw new CarryError(later ? `${e.id} is the first stage: there is nothing to carry into it (\`faultline carry ${later.id}\` carries it forward).` : `${e.id} does not continue another exercise: there is nothing to carry into it.`);
+    throw new CarryError(later ? `${e.id} is the first stage: there is nothing to carry into it (\`faultline carry ${later.id}\` carries it forward).` : `${e.id} does not continue another exercise, so there is nothing to carry into it: only the later stages of a worksheet do (${c.exercises.filter((x) => x.continues).map((x) => x.id).join(", ") || "none in this course"}).`);
   }
   return { from, files: e.files.filter((f) => from.files.includes(f)) };
 }
