@@ -131,42 +131,33 @@ export class Trace {
   /** Hot path: a message was sent (`from`/`to` are node indices). */
   send(t: number, from: number, to: number, id: number, msg: unknown, contentHash: number): void {
     this.hasher.event(2 | (who(from, to) << 4), t, id, contentHash);
-    const i = this.slot();
-    this.kind[i] = 2;
-    this.time[i] = t;
-    this.from[i] = from;
-    this.to[i] = to;
-    this.msgId[i] = id;
-    this.ref[i] = msg;
+    this.message(2, t, from, to, id, msg, t, 0);
   }
 
   /** Hot path: a message arrived. */
   deliver(t: number, from: number, to: number, id: number, msg: unknown, sentAt: number, corrupted: boolean): void {
     // The send with this id already hashed who and what; a corrupted copy says so in its kind.
     this.hasher.event(corrupted ? 15 : 3, t, id);
-    const i = this.slot();
-    this.kind[i] = 3;
-    this.time[i] = t;
-    this.from[i] = from;
-    this.to[i] = to;
-    this.msgId[i] = id;
-    this.sent[i] = sentAt;
-    this.flag[i] = corrupted ? 1 : 0;
-    this.ref[i] = msg;
+    this.message(3, t, from, to, id, msg, sentAt, corrupted ? 1 : 0);
   }
 
   /** Hot path: a message was lost. */
   drop(t: number, from: number, to: number, id: number, msg: unknown, sentAt: number, why: DropReason): void {
     const w = DROP_REASONS.indexOf(why);
     this.hasher.event(4 | (w << 4), t, id);
+    this.message(4, t, from, to, id, msg, sentAt, w);
+  }
+
+  /** One row for a send (kind 2), delivery (3) or drop (4); `flag`: corrupted, or why it was dropped. */
+  private message(kind: number, t: number, from: number, to: number, id: number, msg: unknown, sentAt: number, flag: number): void {
     const i = this.slot();
-    this.kind[i] = 4;
+    this.kind[i] = kind;
     this.time[i] = t;
     this.from[i] = from;
     this.to[i] = to;
     this.msgId[i] = id;
     this.sent[i] = sentAt;
-    this.flag[i] = w;
+    this.flag[i] = flag;
     this.ref[i] = msg;
   }
 
