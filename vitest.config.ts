@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { alias: { "faultline/sim": fileURLToPath(new URL("./runner/sim/index.ts", import.meta.url)) } },
+  resolve: { alias: { "faultline/sim": fileURLToPath(new URL("./runner/sim/learner.ts", import.meta.url)), "faultline/lab": fileURLToPath(new URL("./runner/sim/index.ts", import.meta.url)) } },
   test: {
     include: ["runner/**/*.test.ts", "runner/**/*.test.tsx"],
     exclude: ["runner/suites/**", "node_modules/**", ".faultline/**"],

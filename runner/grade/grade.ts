@@ -9,9 +9,9 @@ import type { Reporter, TestModule, Vitest } from "vitest/node";
 import { createVitest } from "vitest/node";
 import type { TraceJson } from "../sim/index.ts";
 import type { GradeContext, ReplayRequest, ScenarioMeta, ScenarioStatus } from "../suites/harness/context.ts";
-import { resolveTarget } from "../suites/harness/target.ts";
-import { importGate } from "./importGate.ts";
-import { LoopMarks, loopMarks } from "./loopMarks.ts";
+import { LOAD_ERROR_MARK, resolveTarget } from "../suites/harness/target.ts";
+import { bundleLearnerFiles, type LearnerBundle } from "../learner/bundle.ts";
+import { LoopMarks } from "../learner/loopMarks.ts";
 import { learnerFiles, typeErrors } from "./typecheck.ts";
 import { DEFAULT_WATCHDOG, Watchdog, type Verdict, type WatchdogOptions } from "./watchdog.ts";
 
@@ -80,8 +80,8 @@ export interface GradeOptions {
   typecheck?: boolean;
   /** Grade untrusted code in a child process under Node's permission model (sandbox.ts). */
   sandbox?: boolean;
-  /** Inside the sandbox: gate the learner's imports and harden the workers. */
-  hardened?: boolean;
+  /** The learner's files, already compiled (the sandbox's parent compiles them: its child may not start esbuild). */
+  bundles?: Record<string, LearnerBundle>;
 }
 
 export function suiteFile(root: string, id: string): string {
@@ -108,13 +108,10 @@ export class Grader {
     private readonly vitest: Vitest,
     private readonly collector: Collector,
     private readonly watchdog: Watchdog,
+    private readonly marks: LoopMarks,
   ) {}
 
-  /** The target of the current run: the import gate and the loop marks apply to files under it. */
-  private gateTarget = "";
-
-  static async open(root: string = ROOT, opts: { workers?: number; watchdog?: Partial<WatchdogOptions>; hardened?: boolean } = {}): Promise<Grader> {
-    let grader: Grader | null = null;
+  static async open(root: string = ROOT, opts: { workers?: number; watchdog?: Partial<WatchdogOptions>; sandboxed?: boolean } = {}): Promise<Grader> {
     const collector = new Collector();
     // Learner code that never returns is stopped by the watchdog, not by vitest (see watchdog.ts).
     const marks = new LoopMarks(root);
@@ -136,16 +133,20 @@ export class Grader {
         maxWorkers: opts.workers ?? 2,
       },
       {
-        resolve: { alias: { "faultline/sim": join(root, "runner", "sim", "index.ts") } },
-        plugins: [loopMarks(marks, () => grader?.gateTarget ?? ""), ...(opts.hardened ? [importGate(root, () => grader?.gateTarget ?? "")] : [])],
+        // vite compiles only the suites and the lab: learner files never go
+        // through it (runner/learner/bundle.ts compiles them for compartments).
         logLevel: "silent",
         // In the sandbox vite may not look above the project for a workspace root.
-        server: { watch: null, ...(opts.hardened ? { fs: { allow: [root] } } : {}) },
+        server: { watch: null, ...(opts.sandboxed ? { fs: { allow: [root] } } : {}) },
       },
       { stdout: process.stderr, stderr: process.stderr },
     );
-    grader = new Grader(root, vitest, collector, watchdog);
-    return grader;
+    return new Grader(root, vitest, collector, watchdog, marks);
+  }
+
+  /** Compiles the learner's files of each exercise for the workers (see runner/learner/bundle.ts). */
+  async compile(target: string, ids: readonly string[]): Promise<Record<string, LearnerBundle>> {
+    return compileLearnerFiles(this.root, target, ids, this.marks);
   }
 
   async run(opts: GradeOptions): Promise<GradeReport> {
@@ -162,15 +163,12 @@ export class Grader {
       traceEvents: opts.traceEvents ?? 2000,
       onlyGenerative: opts.onlyGenerative ?? false,
       twice: opts.twice ?? false,
-      hardened: opts.hardened ?? false,
     };
-    this.gateTarget = ctx.target;
+    ctx.bundles = opts.bundles ?? (await this.compile(ctx.target, opts.ids));
     this.vitest.provide("faultline", ctx);
     this.vitest.setGlobalTestNamePattern(ctx.replay ? new RegExp(`^${escapeRegExp(ctx.replay.scenario)}$`) : /.*/);
     const files = opts.ids.map((id) => suiteFile(root, id));
     for (const f of files) this.vitest.invalidateFile(f);
-    // The implementation under test may have changed since the last run (watch mode): drop vite's cached transforms of it.
-    for (const id of opts.ids) for (const f of filesUnder(join(ctx.target, id))) this.vitest.invalidateFile(f);
     const specs = files.map((f) => this.vitest.getRootProject().createSpecification(f));
     this.collector.modules = [];
     await this.vitest.runTestSpecifications(specs, false);
@@ -207,7 +205,7 @@ export class Grader {
 export async function grade(opts: GradeOptions): Promise<GradeReport> {
   if (opts.sandbox) return (await import("./sandbox.ts")).gradeSandboxed({ ...opts, sandbox: false });
   const root = opts.root ?? ROOT;
-  const g = await Grader.open(root, { hardened: opts.hardened ?? false });
+  const g = await Grader.open(root);
   try {
     return await g.run(opts);
   } finally {
@@ -215,14 +213,23 @@ export async function grade(opts: GradeOptions): Promise<GradeReport> {
   }
 }
 
-function filesUnder(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((d) => d.isFile())
-      .map((d) => join(d.parentPath, d.name));
-  } catch {
-    return [];
+/** The files a suite may load: every script at the top of each exercise's folder, compiled once for all workers. */
+export async function compileLearnerFiles(root: string, target: string, ids: readonly string[], marks?: LoopMarks): Promise<Record<string, LearnerBundle>> {
+  const bundles: Record<string, LearnerBundle> = {};
+  const solutions = target === join(root, "solutions") ? null : join(root, "solutions");
+  for (const folder of new Set(ids)) {
+    const dir = join(target, folder);
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isFile() && /\.[cm]?[tj]sx?$/.test(d.name) && !/\.d\.ts$/.test(d.name))
+        .map((d) => join(dir, d.name));
+    } catch {
+      continue; // the suite says the folder is missing, in its words
+    }
+    for (const b of await bundleLearnerFiles({ root, folder: dir, entries, marks, solutions })) bundles[b.file] = b;
   }
+  return bundles;
 }
 
 function escapeRegExp(s: string): string {
@@ -284,6 +291,9 @@ export function exerciseStatus(statuses: readonly ScenarioStatus[]): ExerciseSta
 }
 
 function explainLoadError(message: string, root: string): string {
+  // The harness's own words for the learner (runner/suites/harness/exercise.ts).
+  const mark = message.indexOf(LOAD_ERROR_MARK);
+  if (mark >= 0) return message.slice(mark + LOAD_ERROR_MARK.length);
   // vite reports syntax errors through Oxc ("[PARSE_ERROR] what" … "[ file:line:col ]")
   // or esbuild ("file:line:col: ERROR: what"); either way, say where.
   const plain = message.replace(/\u001b\[[0-9;]*m/g, "");

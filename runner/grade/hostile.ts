@@ -39,12 +39,12 @@ export const CATALOGUE: readonly HostileCase[] = [
   { name: "math-random", what: "Math.random in a handler", status: "fail", verdict: /Math\.random\(\) is not allowed in onMessage on n1 at t=\d+ ms.*Use ctx\.random\(\)/, location: /math-random\/echo\/echo\.ts:12$/ },
   { name: "date-now", what: "Date.now in a handler", status: "fail", verdict: /Date\.now\(\) is not allowed in onMessage on n1 at t=\d+ ms.*Use ctx\.now\(\)/, location: /date-now\/echo\/echo\.ts:12$/ },
   { name: "set-timeout", what: "setTimeout in a handler", status: "fail", verdict: /setTimeout\(\) is not allowed in onMessage on n1 at t=\d+ ms.*Use ctx\.setTimer\(name, ms\)/, location: /set-timeout\/echo\/echo\.ts:12$/ },
-  { name: "mutate-sent", what: "mutating a sent message", status: "fail", verdict: /onMessage on n1 threw at t=\d+ ms \(.*mutate-sent\/echo\/echo\.ts:14\): TypeError: Cannot assign to read only property 'body'.*Messages are frozen once sent/, location: /echo\.ts:14$/ },
+  { name: "mutate-received", what: "changing a received message", status: "fail", verdict: /onMessage on n1 threw at t=\d+ ms \(.*mutate-received\/echo\/echo\.ts:13\): TypeError: Cannot assign to read only property 'type'.*What a node receives .* is frozen/, location: /echo\.ts:13$/ },
   { name: "non-json", what: "a non-JSON message", status: "fail", verdict: /msg\.seenAt is a Map \(in onMessage on n1 at t=\d+ ms\)\. Send Object\.fromEntries\(map\)/, location: /non-json\/echo\/echo\.ts:13$/ },
   { name: "huge-message", what: "a 10 MB message", status: "fail", verdict: /msg is larger than 1048576 bytes \(in onMessage on n1 at t=\d+ ms\)\. Send less at once/, location: /huge-message\/echo\/echo\.ts:12$/ },
-  { name: "process-exit", what: "process.exit() in a handler", status: "fail", verdict: /onMessage on n1 threw at t=\d+ ms \(.*process-exit\/echo\/echo\.ts:13\): Error: process\.exit unexpectedly called.*A node cannot end the process/, location: /echo\.ts:13$/ },
+  { name: "process-exit", what: "process.exit() in a handler", status: "fail", verdict: /onMessage on n1 threw at t=\d+ ms \(.*process-exit\/echo\/echo\.ts:13\): ReferenceError: process is not available to graded code: .*to stop handling work, just return/, location: /echo\.ts:13$/ },
   { name: "stdout-flood", what: "flooding stdout", status: "fail", verdict: /onMessage on n1 threw at t=\d+ ms \(.*stdout-flood\/echo\/echo\.ts:\d+\): OutputFloodError: printed more than 4 MB to the console in one scenario.*use ctx\.log\(text\)/ },
-  { name: "syntax-error", what: "a syntax error", status: "error", verdict: new RegExp(String.raw`Your code could not be loaded: syntax error at ${F}/syntax-error/echo/echo\.ts:11:31: Expected \) but found \{`) },
+  { name: "syntax-error", what: "a syntax error", status: "error", verdict: new RegExp(String.raw`Your code could not be loaded: syntax error at ${F}/syntax-error/echo/echo\.ts:11:31: Expected "\)" but found "\{"`) },
   { name: "type-error", what: "a type error", status: "fail", verdict: /Type errors: .*type-error\/echo\/echo\.ts:12:70 Property 'bodyy' does not exist on type .*Did you mean 'body'\?[\s\S]*msg\.body is undefined \(in onMessage on n1/ },
 ];
 

@@ -1,9 +1,10 @@
-// Sandboxed grading of untrusted code (`faultline grade --sandbox`, and the
-// default for `report`). The grader runs in a child process under Node's
-// permission model, with a scrubbed environment, and the code under test is
-// hardened further inside the worker (runner/suites/harness/sandbox.ts).
-//
-// What is blocked, by which layer (Node 20; Node 22+ uses --permission):
+// Sandboxed grading of code you did not write (`faultline grade --sandbox`,
+// and the default for `report`). The learner's code is already confined by
+// the grader itself, in every mode (docs/security.md): each module runs in a
+// hardened SES compartment with no route to files, processes, the network,
+// the clock or the grader (runner/learner/). The sandbox adds an operating-
+// system-facing layer underneath, for the case where that confinement has a
+// hole nobody has found yet:
 //
 //   layer                        blocks
 //   permission model (process)   reading outside the project (and the target
@@ -12,26 +13,24 @@
 //                                WASI, process.binding
 //   scrubbed environment         secrets: only PATH, LANG, TZ and faultline's
 //                                own variables reach the child
-//   import gate (vite plugin)    learner files importing fs, child_process,
-//                                worker_threads, net, http(s), http2, dgram,
-//                                dns, tls, inspector, module, vm, wasi, repl,
-//                                cluster, or any package but faultline/*
-//   worker hardening             fetch/WebSocket, process.getBuiltinModule,
-//                                process.dlopen, process.kill, reading
-//                                environment variables from learner code
+//   workers pinned (child)       a worker thread started with its own
+//                                execArgv (which Node 20 would let out of
+//                                the permission model) gets the sandbox's
+//                                flags anyway
+//   report channel               the report comes back on its own pipe (fd 3),
+//                                not on stdout, and stdout/stderr are capped
 //
-// Not blocked, honestly: worker threads are allowed process-wide (vitest and
-// tsx need them), so only the import gate and the hardening keep learner code
-// from starting one; Node 20's permission model does not cover the network,
-// so the network is closed only by the import gate and the hardening, not by
-// the operating system. Learner code can still burn CPU and memory; the
-// watchdog (watchdog.ts) bounds both. For hostile code from strangers, run
-// the grader in a container or VM as well.
+// The compartment layer and the sandbox are independent: either alone stops
+// every attack in the red-team catalogue (runner/grade/redteam.ts). Not
+// covered by either: CPU and memory (bounded by the watchdog, watchdog.ts),
+// and anything a bug in Node or V8 would allow. For hostile code from
+// strangers, run the grader in a throwaway container as well (docs/security.md).
 
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { LearnerBundle } from "../learner/bundle.ts";
 import type { GradeOptions, GradeReport } from "./grade.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
@@ -68,7 +67,8 @@ export function scrubbedEnv(from: NodeJS.ProcessEnv = process.env): NodeJS.Proce
   return env;
 }
 
-const MARK = "\u0000faultline-report\u0000";
+/** How much of the child's stdout/stderr is kept for an error message. */
+const OUTPUT_KEPT = 4000;
 
 /**
  * The child runs as plain JavaScript, bundled here from this file: tsx would
@@ -113,31 +113,63 @@ export async function gradeSandboxedMany(jobs: readonly GradeOptions[]): Promise
   const readable = targets.map(absTarget).filter((t) => !inside(t));
   const flags = permissionFlags({ root, readable, writable: [traceDir] });
   const entry = await buildChild(root);
-  const childJobs = jobs.map((j, i) => ({ ...j, root, traceDir, sandbox: false, target: targets[i] === "exercises" || targets[i] === "solutions" ? targets[i] : absTarget(targets[i]!) }));
-  const child = spawn(process.execPath, [...flags, entry, JSON.stringify(childJobs)], { cwd: root, env: scrubbedEnv(), stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
+  // The child may not start esbuild (a child process): the learner's files are compiled here and handed over.
+  const { compileLearnerFiles } = await import("./grade.ts");
+  const bundles: Record<string, LearnerBundle>[] = [];
+  for (let i = 0; i < jobs.length; i++) bundles.push(await compileLearnerFiles(root, absTarget(targets[i]!), jobs[i]!.ids));
+  const jobFile = join(root, ".faultline", "sandbox", `jobs-${process.pid}-${Date.now()}.json`);
+  mkdirSync(dirname(jobFile), { recursive: true });
+  const childJobs = jobs.map((j, i) => ({ ...j, root, traceDir, sandbox: false, bundles: bundles[i], target: targets[i] === "exercises" || targets[i] === "solutions" ? targets[i] : absTarget(targets[i]!) }));
+  writeFileSync(jobFile, JSON.stringify(childJobs));
+  // stdin closed, stdout and stderr capped, the report on fd 3.
+  const child = spawn(process.execPath, [...flags, entry, jobFile], { cwd: root, env: scrubbedEnv(), stdio: ["ignore", "pipe", "pipe", "pipe"] });
   let errText = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (errText = (errText + d).slice(-4000)));
+  const keep = (d: string) => (errText = (errText + d).slice(-OUTPUT_KEPT));
+  child.stdout!.setEncoding("utf8").on("data", keep);
+  child.stderr!.setEncoding("utf8").on("data", keep);
+  const chunks: Buffer[] = [];
+  (child.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => chunks.push(d));
   const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
-  const at = out.lastIndexOf(MARK);
-  if (at < 0) throw new Error(`The sandboxed grader stopped without a report (exit ${code}).${errText ? `\n${errText.trim()}` : ""}`);
-  const reports = JSON.parse(out.slice(at + MARK.length)) as GradeReport[];
+  rmSync(jobFile, { force: true });
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text) throw new Error(`The sandboxed grader stopped without a report (exit ${code}).${errText ? `\n${errText.trim()}` : ""}`);
+  const reports = JSON.parse(text) as GradeReport[];
   // Report each target as the user named it.
   reports.forEach((r, i) => (r.target = targets[i]!));
   return reports;
 }
 
-// The child: one hardened Grader (import gate on, workers hardened) for every job; print the reports.
+/**
+ * Node 20 lets a worker started with its own execArgv out of the permission
+ * model. Nothing in the child should start one (the grader's pool passes the
+ * flags on itself: watchdog.ts), but if anything does, it gets the sandbox's
+ * flags all the same.
+ */
+async function pinWorkers(): Promise<void> {
+  const wt = (await import("node:module")).createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
+  const Original = wt.Worker;
+  const own = process.execArgv.filter((a) => /^--(experimental-permission|permission|allow-)/.test(a));
+  class PinnedWorker extends Original {
+    constructor(file: string | URL, options: import("node:worker_threads").WorkerOptions = {}) {
+      super(file, { ...options, execArgv: [...own, ...(options.execArgv ?? []).filter((a) => !own.includes(a))] });
+    }
+  }
+  (wt as { Worker: typeof Original }).Worker = PinnedWorker;
+  (await import("node:module")).syncBuiltinESMExports();
+}
+
+// The child: one Grader for every job; the reports go back on fd 3.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const jobs = JSON.parse(process.argv[2]!) as GradeOptions[];
+  await pinWorkers();
+  const jobs = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as GradeOptions[];
   const { Grader } = await import("./grade.ts");
-  const grader = await Grader.open(jobs[0]!.root, { hardened: true });
+  const grader = await Grader.open(jobs[0]!.root, { sandboxed: true });
   const reports: GradeReport[] = [];
   try {
-    for (const job of jobs) reports.push(await grader.run({ ...job, hardened: true }));
+    for (const job of jobs) reports.push(await grader.run(job));
   } finally {
     await grader.close();
   }
-  process.stdout.write(MARK + JSON.stringify(reports));
+  const { createWriteStream } = await import("node:fs");
+  await new Promise<void>((resolve) => createWriteStream("", { fd: 3 }).end(JSON.stringify(reports), resolve));
 }

@@ -33,11 +33,16 @@ export interface WatchdogOptions {
   loadMs: number;
   /** How long a scenario may go without starting a run or entering a handler (harness code). */
   stallMs: number;
+  /**
+   * How long one scenario (or loading the learner's module) may take in all,
+   * however busy it keeps: a cap no sign of progress can extend.
+   */
+  scenarioMs: number;
   /** Heap cap per worker, in MB. */
   heapMb: number;
 }
 
-export const DEFAULT_WATCHDOG: WatchdogOptions = { handlerMs: 2000, loadMs: 5000, stallMs: 60_000, heapMb: 2048 };
+export const DEFAULT_WATCHDOG: WatchdogOptions = { handlerMs: 2000, loadMs: 5000, stallMs: 60_000, scenarioMs: 180_000, heapMb: 2048 };
 
 /** What the watchdog saw when it stopped a worker. */
 export interface Verdict {
@@ -45,7 +50,7 @@ export interface Verdict {
   exercise: string | null;
   /** The scenario that was running, if any. */
   scenario: string | null;
-  kind: "hang" | "load-hang" | "stall" | "memory" | "crash";
+  kind: "hang" | "load-hang" | "stall" | "cap" | "memory" | "crash";
   /** The whole verdict: what, where, what to do. */
   message: string;
   /** The learner's file, relative to the project. */
@@ -75,6 +80,9 @@ class WatchedWorker implements PoolWorker {
   verdict: Verdict | null = null;
   private lastToken = -1;
   private lastChange = performance.now();
+  /** What the worker was doing (phase and scenario) and since when: the absolute cap counts from there. */
+  private lastActivity = "";
+  private activitySince = performance.now();
   private exited = false;
 
   constructor(
@@ -161,6 +169,17 @@ class WatchedWorker implements PoolWorker {
   check(now: number): void {
     if (this.verdict || this.exited || !this.thread) return;
     const p = readProbe(this.probe);
+    const o = this.dog.options;
+    // The absolute cap: one scenario (or the load) as a whole, whatever else happens.
+    const activity = `${p.text[SUBJECT_TEXT]}\t${p.text[PHASE_TEXT]}\t${p.text[SCENARIO_TEXT]}`;
+    if (activity !== this.lastActivity) {
+      this.lastActivity = activity;
+      this.activitySince = now;
+    } else if (p.text[SUBJECT_TEXT] && now - this.activitySince > o.scenarioMs) {
+      this.verdict = this.describe("cap", Math.round(now - this.activitySince));
+      void this.thread.terminate();
+      return;
+    }
     const i32 = new Int32Array(this.probe, 0, 16);
     const token = (p.seq + Atomics.load(i32, HEARTBEAT_SLOT) * 7 + Atomics.load(i32, RUNS_SLOT) * 13) | 0;
     if (token !== this.lastToken) {
@@ -169,7 +188,6 @@ class WatchedWorker implements PoolWorker {
       return;
     }
     const stalled = now - this.lastChange;
-    const o = this.dog.options;
     let kind: Verdict["kind"] | null = null;
     if (p.inside && stalled > o.handlerMs) kind = "hang";
     else if (!p.inside && p.text[PHASE_TEXT] === "loading" && stalled > o.loadMs) kind = "load-hang";
@@ -207,6 +225,11 @@ class WatchedWorker implements PoolWorker {
         message = loop
           ? `Loading ${file ?? "your file"} did not finish within ${seconds(o.loadMs)}: code at the top level of the module (outside any function) was still going round the loop at ${loop}. Move work into handlers, and make that loop end.`
           : `Loading ${file ?? "your file"} did not finish within ${seconds(o.loadMs)}: code at the top level of the module (outside any function) runs forever. Move work into handlers, and look for a loop that never ends.`;
+        break;
+      case "cap":
+        message = scenario
+          ? `Scenario "${scenario}" did not finish within ${seconds(o.scenarioMs)} (last seen: ${where ?? "no handler"} ${at}${inFile}), so the grader stopped it. Each scenario runs in virtual time and normally takes well under a second: look for code that makes the simulation do far more work than it should (a timer that fires every millisecond, a message sent to every peer on every message).`
+          : `Loading ${file ?? "your file"} did not finish within ${seconds(o.scenarioMs)}, so the grader stopped it: code at the top level of the module keeps running. Move work into handlers.`;
         break;
       case "stall":
         message = `Scenario "${scenario ?? "?"}" made no progress for ${seconds(o.stallMs)} outside your handlers (last seen: ${where ?? "no handler"} ${at}${inFile}). This is probably a bug in the suite or a checker overwhelmed by the run's history; please report it.`;

@@ -2,7 +2,7 @@
 // and hands out fresh copies, so no object is ever shared between a node's
 // memory and its disk (or between two incarnations of a node).
 
-import { checkValue, copyData, corrupt, DEFAULT_MAX_MESSAGE_BYTES, frozenCopy } from "./message.ts";
+import { copyData, corrupt, DEFAULT_MAX_MESSAGE_BYTES, lastDataBytes, takeData } from "./message.ts";
 import type { Stream } from "./random.ts";
 import type { Disk } from "./types.ts";
 import type { Where } from "./errors.ts";
@@ -39,9 +39,9 @@ export class SimDisk implements Disk {
   }
 
   set(key: string, v: unknown): void {
-    // Check the learner's value without freezing it (it is still theirs), then keep a frozen copy.
-    const bytes = checkValue(v, `disk.set(${JSON.stringify(key)}, value): value`, null, this.opts.maxBytes ?? 16 * DEFAULT_MAX_MESSAGE_BYTES, this.where(), false);
-    const copy = frozenCopy(v);
+    // The disk keeps a frozen copy; the learner's object stays theirs (unfrozen).
+    const copy = takeData(v, `disk.set(${JSON.stringify(key)}, value): value`, null, this.opts.maxBytes ?? 16 * DEFAULT_MAX_MESSAGE_BYTES, this.where());
+    const bytes = lastDataBytes();
     if (this.opts.loseUnsynced) {
       this.unsynced.set(key, copy);
       this.unsyncedSizes.set(key, bytes);

@@ -30,7 +30,7 @@ import { HandlerError, SimError, TodoError, type Where } from "./errors.ts";
 import { canonicalJson, explore, type ExploreBudget, type ExploreReport, type Invariant, type Model } from "./explore.ts";
 import { guarded } from "./guard.ts";
 import { Hasher } from "./hash.ts";
-import { checkValue, copyData, DEFAULT_MAX_MESSAGE_BYTES, frozenCopy } from "./message.ts";
+import { copyData, DEFAULT_MAX_MESSAGE_BYTES, takeData } from "./message.ts";
 import { Stream } from "./random.ts";
 import type { TraceEvent } from "./trace.ts";
 import type { Ctx, Disk, Node, NodeFactory, NodeId } from "./types.ts";
@@ -187,9 +187,9 @@ export class ClusterWorld {
         return v === undefined ? undefined : (copyData(v) as T);
       },
       set(key: string, v: unknown): void {
-        checkValue(v, `disk.set(${JSON.stringify(key)}, value): value`, null, 16 * DEFAULT_MAX_MESSAGE_BYTES, where(), false);
-        if (world.opts.loseUnsynced) n.unsynced.set(key, frozenCopy(v));
-        else n.durable.set(key, frozenCopy(v));
+        const copy = takeData(v, `disk.set(${JSON.stringify(key)}, value): value`, null, 16 * DEFAULT_MAX_MESSAGE_BYTES, where());
+        if (world.opts.loseUnsynced) n.unsynced.set(key, copy);
+        else n.durable.set(key, copy);
       },
       sync(): void {
         for (const [k, v] of n.unsynced) n.durable.set(k, v);
@@ -201,10 +201,10 @@ export class ClusterWorld {
       peers: Object.freeze(this.ids.filter((p) => p !== n.id)),
       // There is no time in exhaustive search: only the order of events matters.
       now: () => 0,
-      send: (to: NodeId, msg: unknown) => {
+      send: (to: NodeId, sent: unknown) => {
         if (!live()) return;
         if (!world.nodes.has(to)) throw new Error(`${n.id} sent a message to "${to}", which is not in this cluster (${world.ids.join(", ")}).`);
-        checkValue(msg, "msg", null, DEFAULT_MAX_MESSAGE_BYTES, where());
+        const msg = takeData(sent, "msg", null, DEFAULT_MAX_MESSAGE_BYTES, where());
         const id = world.nextId++;
         world.trace.push({ t: world.t, k: "send", from: n.id, to, id, msg });
         const key = `${n.id}>${to} ${canonicalJson(msg)}`;
@@ -218,9 +218,9 @@ export class ClusterWorld {
       },
       random: () => rng.next(),
       disk,
-      output: (value: unknown) => {
+      output: (said: unknown) => {
         if (!live()) return;
-        checkValue(value, "output", null, DEFAULT_MAX_MESSAGE_BYTES, where());
+        const value = takeData(said, "output", null, DEFAULT_MAX_MESSAGE_BYTES, where());
         n.outputs.push(value);
         world.trace.push({ t: world.t, k: "output", node: n.id, value });
       },

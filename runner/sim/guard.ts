@@ -12,11 +12,35 @@ let depth = 0;
 let saved: Saved[] = [];
 let whereNow: () => Where = () => ({});
 
-function refuse(what: string, instead: string): () => never {
+/** A stand-in for a source of non-determinism: refuses with a teaching error that says where. */
+export function refuse(what: string, instead: string): () => never {
   return () => {
     throw new DeterminismError(what, instead, whereNow());
   };
 }
+
+/** What the teaching refusals say, for each source of non-determinism (shared with the compartments' endowments). */
+export const INSTEAD = {
+  now: "Use ctx.now(): it is this node's (possibly skewed) clock in virtual time.",
+  newDate: "Use ctx.now() for the time, or new Date(ctx.now()) if you need a Date.",
+  random: "Use ctx.random(): it is seeded per node, so failures replay exactly.",
+  performance: "Use ctx.now(): time in the lab is virtual.",
+  timers: "Use ctx.setTimer(name, ms) and handle it in onTimer(name): timers run on virtual time.",
+  microtask: "Handlers must finish their work before they return: no async, no callbacks for later.",
+  uuid: "Build ids from ctx.id and a counter, or from ctx.random().",
+  randomValues: "Use ctx.random(): it is seeded per node.",
+} as const;
+
+/** Where a refusal happens now (node, handler, virtual time). */
+export function refusalWhere(): Where {
+  return whereNow();
+}
+
+// Under SES lockdown (a grading worker: runner/learner/lockdown.ts) the
+// shared built-ins are frozen and learner code runs in compartments whose
+// every global is ours (runner/learner/compartment.ts): there is nothing
+// left to swap, so guarded() only keeps track of where refusals happen.
+const realmFrozen = (): boolean => Object.isFrozen(Math);
 
 function swap(target: object | undefined, key: string, value: unknown): void {
   if (!target) return;
@@ -42,33 +66,33 @@ let replacements: Replacement[] | null = null;
 function buildReplacements(): Replacement[] {
   const g = globalThis as Record<string, unknown>;
   const OriginalDate = Date;
-  const nowRefusal = refuse("Date.now()", "Use ctx.now(): it is this node's (possibly skewed) clock in virtual time.");
+  const nowRefusal = refuse("Date.now()", INSTEAD.now);
   const GuardedDate = new Proxy(OriginalDate, {
     construct(target, args, newTarget) {
-      if (args.length === 0) throw new DeterminismError("new Date()", "Use ctx.now() for the time, or new Date(ctx.now()) if you need a Date.", whereNow());
+      if (args.length === 0) throw new DeterminismError("new Date()", INSTEAD.newDate, whereNow());
       return Reflect.construct(target, args, newTarget);
     },
     apply() {
-      throw new DeterminismError("Date()", "Use ctx.now(): it is this node's clock in virtual time.", whereNow());
+      throw new DeterminismError("Date()", INSTEAD.now, whereNow());
     },
     get(target, key, receiver) {
       if (key === "now") return nowRefusal;
       return Reflect.get(target, key, receiver);
     },
   });
-  const timers = "Use ctx.setTimer(name, ms) and handle it in onTimer(name): timers run on virtual time.";
+  const timers = INSTEAD.timers;
   const glob = () => g;
   const crypto = () => g["crypto"] as object | undefined;
   return [
     { target: glob, key: "Date", value: GuardedDate },
-    { target: () => Math, key: "random", value: refuse("Math.random()", "Use ctx.random(): it is seeded per node, so failures replay exactly.") },
-    { target: () => (typeof performance !== "undefined" ? performance : undefined), key: "now", value: refuse("performance.now()", "Use ctx.now(): time in the lab is virtual.") },
+    { target: () => Math, key: "random", value: refuse("Math.random()", INSTEAD.random) },
+    { target: () => (typeof performance !== "undefined" ? performance : undefined), key: "now", value: refuse("performance.now()", INSTEAD.performance) },
     { target: glob, key: "setTimeout", value: refuse("setTimeout()", timers) },
     { target: glob, key: "setInterval", value: refuse("setInterval()", timers) },
     { target: glob, key: "setImmediate", value: refuse("setImmediate()", timers) },
-    { target: glob, key: "queueMicrotask", value: refuse("queueMicrotask()", "Handlers must finish their work before they return: no async, no callbacks for later.") },
-    { target: crypto, key: "randomUUID", value: refuse("crypto.randomUUID()", "Build ids from ctx.id and a counter, or from ctx.random().") },
-    { target: crypto, key: "getRandomValues", value: refuse("crypto.getRandomValues()", "Use ctx.random(): it is seeded per node.") },
+    { target: glob, key: "queueMicrotask", value: refuse("queueMicrotask()", INSTEAD.microtask) },
+    { target: crypto, key: "randomUUID", value: refuse("crypto.randomUUID()", INSTEAD.uuid) },
+    { target: crypto, key: "getRandomValues", value: refuse("crypto.getRandomValues()", INSTEAD.randomValues) },
   ];
 }
 
@@ -93,7 +117,7 @@ function uninstall(): void {
 export function guarded<T>(where: () => Where, fn: () => T): T {
   const outerWhere = whereNow;
   whereNow = where;
-  if (depth++ === 0) install();
+  if (depth++ === 0 && !realmFrozen()) install();
   try {
     return fn();
   } finally {
@@ -129,7 +153,7 @@ export const enum ProbeSlot {
   State = 1,
   /**
    * The last loop learner code went round, as the grader's loop marks store
-   * it (runner/grade/loopMarks.ts): file number and line. Cleared on entry
+   * it (runner/learner/loopMarks.ts): file number and line. Cleared on entry
    * to learner code, so a hang verdict never names a loop from before.
    */
   Loop = 2,
@@ -149,6 +173,8 @@ export const enum ProbeHandler {
   Constructor = 4,
   /** A harness call into a node (its method name is in the Method text slot). */
   Call = 5,
+  /** A harness call into learner code outside any simulation (a replica's merge, a pure function): the Method slot names it. */
+  Direct = 6,
 }
 
 /** Text slots (each holds one short string). */
@@ -200,6 +226,16 @@ export function attachProbe(buffer: SharedArrayBuffer): void {
   probe.text = p.text;
   probe.owner = null;
   probe.shared = true;
+  methodText = "";
+}
+
+let methodText = "";
+
+/** Names the method a harness call is running (written only when it changes: harness calls can be frequent). */
+export function probeMethod(name: string): void {
+  if (name === methodText) return;
+  methodText = name;
+  probeWrite(ProbeText.Method, name);
 }
 
 /** Writes a short string into a text slot (not on the hot path). */
@@ -225,11 +261,11 @@ export function readProbe(buffer: SharedArrayBuffer): { seq: number; inside: boo
   const state = Atomics.load(p.i32, ProbeSlot.State);
   const code = ((state >>> 1) & 7) as ProbeHandler;
   const handler =
-    code === ProbeHandler.OnStart ? "onStart" : code === ProbeHandler.OnMessage ? "onMessage" : code === ProbeHandler.OnTimer ? "onTimer" : code === ProbeHandler.Constructor ? "the constructor" : code === ProbeHandler.Call ? text[ProbeText.Method] || "a method" : null;
+    code === ProbeHandler.OnStart ? "onStart" : code === ProbeHandler.OnMessage ? "onMessage" : code === ProbeHandler.OnTimer ? "onTimer" : code === ProbeHandler.Constructor ? "the constructor" : code === ProbeHandler.Call || code === ProbeHandler.Direct ? text[ProbeText.Method] || "a method" : null;
   return {
     seq: Atomics.load(p.i32, ProbeSlot.Seq),
     inside: (state & 1) === 1,
-    node: code === ProbeHandler.None ? null : (nodes[state >>> 4] ?? null),
+    node: code === ProbeHandler.None || code === ProbeHandler.Direct ? null : (nodes[state >>> 4] ?? null),
     handler,
     time: p.f64[0]!,
     loop: Atomics.load(p.i32, ProbeSlot.Loop),

@@ -1,10 +1,11 @@
-// Messages are values: JSON-compatible plain data, deep-frozen once sent,
-// rejected with the path of the offending part. The disk stores and hands
-// out copies, never shared objects.
+// Messages are values: taken as JSON-compatible plain data at the moment they
+// are sent (a deep, frozen copy, each property read once), rejected with the
+// path of the offending part. The disk stores and hands out copies, never
+// shared objects.
 
 import { describe, expect, it } from "vitest";
 import { MessageError, Simulation, type Ctx, type Node, type NodeFactory, type NodeId } from "./index.ts";
-import { checkValue, copyData, corrupt, frozenCopy } from "./message.ts";
+import { copyData, corrupt, frozenCopy, lastDataBytes, takeData } from "./message.ts";
 import { Hasher } from "./hash.ts";
 
 interface Sender extends Node<unknown> {
@@ -38,35 +39,81 @@ class Point {
 }
 
 describe("a sent message", () => {
-  it("is deep-frozen: mutating it after send throws (test files are strict)", () => {
-    const s = sim();
+  it("is a copy taken when it is sent: what the sender does to its object afterwards changes nothing that was said", () => {
+    const got: { entries: { cmd: { k: string } }[] }[] = [];
+    const s = new Simulation({ seed: 1, nodes: { n1: sender, n2: () => ({ onMessage: (_f, m) => void got.push(m as never) }) } });
     const msg = { type: "append", entries: [{ term: 1, cmd: { k: "x" } }], meta: { n: 1 } };
     s.call<Sender, void>("n1", "reply", (n) => n.send("n2", msg));
-    expect(Object.isFrozen(msg)).toBe(true);
-    expect(Object.isFrozen(msg.entries)).toBe(true);
-    expect(Object.isFrozen(msg.entries[0]!.cmd)).toBe(true);
-    expect(() => {
-      (msg as { type: string }).type = "changed";
-    }).toThrow(TypeError);
-    expect(() => msg.entries.push({ term: 2, cmd: { k: "y" } })).toThrow(TypeError);
-    expect(() => {
-      (msg.entries[0]!.cmd as { k: string }).k = "z";
-    }).toThrow(TypeError);
-    expect(() => {
-      (msg.meta as Record<string, number>)["extra"] = 1;
-    }).toThrow(TypeError);
-    expect(msg).toEqual({ type: "append", entries: [{ term: 1, cmd: { k: "x" } }], meta: { n: 1 } });
+    msg.entries[0]!.cmd.k = "changed later";
+    msg.entries.push({ term: 2, cmd: { k: "y" } });
+    s.run(50);
+    expect(got).toEqual([{ type: "append", entries: [{ term: 1, cmd: { k: "x" } }], meta: { n: 1 } }]);
+    expect(Object.isFrozen(msg)).toBe(false);
+    const sent = s.trace.all().find((e) => e.k === "send") as { msg: unknown };
+    expect(sent.msg).toEqual(got[0]);
   });
 
-  it("is frozen all the way down however deep it is nested", () => {
+  it("arrives frozen all the way down: the receiver cannot change what the trace and the checkers hold", () => {
+    const got: { entries: { cmd: { k: string } }[] }[] = [];
+    const s = new Simulation({ seed: 1, nodes: { n1: sender, n2: () => ({ onMessage: (_f, m) => void got.push(m as never) }) } });
+    s.call<Sender, void>("n1", "reply", (n) => n.send("n2", { entries: [{ cmd: { k: "x" } }] }));
+    s.run(50);
+    const m = got[0]!;
+    expect(Object.isFrozen(m) && Object.isFrozen(m.entries) && Object.isFrozen(m.entries[0]!.cmd)).toBe(true);
+    expect(() => {
+      m.entries[0]!.cmd.k = "z";
+    }).toThrow(TypeError);
+  });
+
+  it("reads a getter once, when it is sent: the copy keeps that answer however the getter changes", () => {
+    const got: unknown[] = [];
+    const s = new Simulation({ seed: 1, nodes: { n1: sender, n2: () => ({ onMessage: (_f, m) => void got.push(m) }) } });
+    let reads = 0;
+    const liar = {
+      get granted() {
+        return ++reads === 1;
+      },
+    };
+    s.call<Sender, void>("n1", "reply", (n) => n.send("n2", liar));
+    s.run(50);
+    expect(got).toEqual([{ granted: true }]);
+    expect(reads).toBe(1);
+    expect((s.trace.all().find((e) => e.k === "send") as { msg: unknown }).msg).toEqual({ granted: true });
+  });
+
+  it("reads a proxy once too: its traps run when it is sent, never later", () => {
+    const got: unknown[] = [];
+    const s = new Simulation({ seed: 1, nodes: { n1: sender, n2: () => ({ onMessage: (_f, m) => void got.push(m) }) } });
+    let reads = 0;
+    const shifty = new Proxy({ vote: "yes" }, { get: (t, k) => (k === "vote" ? (++reads === 1 ? "yes" : "no") : Reflect.get(t, k)) });
+    s.call<Sender, void>("n1", "reply", (n) => n.send("n2", shifty));
+    s.run(50);
+    expect(got).toEqual([{ vote: "yes" }]);
+    expect(reads).toBe(1);
+  });
+
+  it("leaves symbol-keyed and non-enumerable properties behind: they are not data", () => {
+    const got: unknown[] = [];
+    const s = new Simulation({ seed: 1, nodes: { n1: sender, n2: () => ({ onMessage: (_f, m) => void got.push(m) }) } });
+    const msg: Record<string | symbol, unknown> = { a: 1, [Symbol("hidden")]: () => 1 };
+    Object.defineProperty(msg, "secret", { value: 2, enumerable: false });
+    s.call<Sender, void>("n1", "reply", (n) => n.send("n2", msg));
+    s.run(50);
+    expect(got).toEqual([{ a: 1 }]);
+    expect(Object.getOwnPropertySymbols(got[0] as object)).toEqual([]);
+  });
+
+  it("is copied however deep it is nested, up to the depth limit", () => {
     const s = sim();
-    const leaf = { v: 1 };
-    let deep: unknown = leaf;
-    for (let i = 0; i < 200; i++) deep = i % 2 ? [deep] : { next: deep };
+    let deep: unknown = { v: 1 };
+    for (let i = 0; i < 150; i++) deep = i % 2 ? [deep] : { next: deep };
     s.call<Sender, void>("n1", "reply", (n) => n.send("n2", deep));
     expect(s.error).toBeNull();
-    expect(Object.isFrozen(deep)).toBe(true);
-    expect(Object.isFrozen(leaf)).toBe(true);
+    let tooDeep: unknown = { v: 1 };
+    for (let i = 0; i < 300; i++) tooDeep = { next: tooDeep };
+    const err = sendError(tooDeep);
+    expect(err.message).toMatch(/is nested more than 200 levels deep/);
+    expect(err.path.startsWith("msg.next.next")).toBe(true);
   });
 
   it("arrives as the same value that was sent", () => {
@@ -102,6 +149,7 @@ describe("a message that is not plain data", () => {
     ["an undefined property", { term: 3, leader: undefined }, "msg.leader", /is undefined.*leave the field out/],
     ["a hole in a sparse array", { log: [1, , 3] }, "msg.log[1]", /is a hole in a sparse array/],
     ["a bigint", { big: 10n }, "msg.big", /is a bigint/],
+    ["a Promise", { later: Promise.resolve(1) }, "msg.later", /is a Promise/],
     ["a symbol", { s: Symbol("x") }, "msg.s", /is a symbol/],
     ["a typed array", { bytes: new Uint8Array(2) }, "msg.bytes", /is an instance of Uint8Array/],
     ["a key that is not an identifier", { "peer-id": () => 0 }, 'msg["peer-id"]', /is a function/],
@@ -162,7 +210,7 @@ describe("a message that is not plain data", () => {
   });
 });
 
-describe("checkValue", () => {
+describe("takeData", () => {
   it("is not confused by an earlier check that stopped half-way (a getter that throws)", () => {
     const s = sim();
     // Deep (but legal) nesting first, so a checker with a shortcut for simple
@@ -185,13 +233,14 @@ describe("checkValue", () => {
     const s2 = sim();
     s2.call<Sender, void>("n1", "reply", (n) => n.send("n2", { entries: [{ cmd: 1 }] }));
     expect(s2.error).toBeNull();
-    expect(checkValue({ a: [1, "x"] }, "v", null, 1e9, {}, false)).toBeGreaterThan(0);
+    takeData({ a: [1, "x"] }, "v", null, 1e9, {});
+    expect(lastDataBytes()).toBeGreaterThan(0);
   });
 
   it("hashes equal values equally and different values differently", () => {
     const h = (v: unknown) => {
       const x = new Hasher();
-      checkValue(v, "msg", x, 1e9, {}, false);
+      takeData(v, "msg", x, 1e9, {});
       return x.hex();
     };
     expect(h({ a: [1, 2], b: "x" })).toBe(h({ a: [1, 2], b: "x" }));
@@ -199,10 +248,13 @@ describe("checkValue", () => {
     expect(new Set(variants.map(h)).size).toBe(variants.length);
   });
 
-  it("does not freeze when asked not to", () => {
+  it("returns a frozen copy and leaves the value it was given alone", () => {
     const v = { a: [1] };
-    checkValue(v, "x", null, 1e9, {}, false);
+    const c = takeData(v, "x", null, 1e9, {}) as typeof v;
+    expect(c).toEqual(v);
+    expect(c).not.toBe(v);
     expect(Object.isFrozen(v)).toBe(false);
+    expect(Object.isFrozen(c) && Object.isFrozen(c.a)).toBe(true);
   });
 });
 

@@ -1,7 +1,10 @@
-// Messages are values. Everything that crosses a node boundary (messages,
-// disk writes, outputs) is checked once here: JSON-compatible plain data only,
-// deep-frozen so it cannot change after it was sent, hashed for the trace and
-// measured for size limits — all in one walk, because this is the hot path.
+// Messages are values. Everything that leaves a node (messages, disk writes,
+// outputs, what the harness reads back) is taken here as plain data at that
+// moment: a deep, frozen copy made of own enumerable data properties only,
+// hashed for the trace and measured for size limits — all in one walk,
+// because this is the hot path. Only the copy travels on: the sender keeps
+// its object, and nothing it does later (mutate it, a getter, a proxy) can
+// change what the network, the trace, the checkers or the receiver see.
 
 import { MessageError, type Where } from "./errors.ts";
 import type { Hasher } from "./hash.ts";
@@ -57,8 +60,12 @@ function hNum(x: number): void {
 }
 let wMax = 0;
 let wWhere: Where | (() => Where) = {};
-let wFreeze = true;
 let wBytes = 0;
+/** Set to false by the fast copy at its first doubt (then the careful walk runs). */
+let wOk = true;
+
+/** Deeper than this is refused outright: a value this deep is a bug, and walking it would overflow the stack. */
+export const MAX_DATA_DEPTH = 200;
 
 function pathNow(): string {
   let p = wRoot;
@@ -73,21 +80,22 @@ function reject(problem: string, hint: string): never {
   throw new MessageError(path, problem, hint, typeof wWhere === "function" ? wWhere() : wWhere);
 }
 
-function walk(v: unknown): void {
+/** The careful copy: names the path of whatever is wrong. Runs only when the fast copy doubted. */
+function walk(v: unknown): unknown {
   switch (typeof v) {
     case "string":
       wBytes += v.length + 2;
       hStr(v);
-      return;
+      return v;
     case "number":
       if (!Number.isFinite(v)) reject(`is ${v}`, "JSON has no NaN or Infinity: use null or a sentinel number.");
       wBytes += 8;
       hNum(v);
-      return;
+      return v;
     case "boolean":
       wBytes += 5;
       hInt(v ? 3 : 2);
-      return;
+      return v;
     case "undefined":
       return reject("is undefined", "JSON has no undefined: leave the field out or use null.");
     case "function":
@@ -100,86 +108,111 @@ function walk(v: unknown): void {
   if (v === null) {
     wBytes += 4;
     hInt(1);
-    return;
+    return null;
   }
   const o = v as object;
   for (let i = 0; i < ancestors.length; i++) if (ancestors[i] === o) reject("refers back to itself (a cycle)", "Messages must be trees: copy the data you need instead of linking to a parent.");
+  if (ancestors.length >= MAX_DATA_DEPTH) reject(`is nested more than ${MAX_DATA_DEPTH} levels deep`, "Send flatter data: a list of entries rather than a chain of nested objects.");
+  let out: unknown;
   if (Array.isArray(o)) {
     ancestors.push(o);
-    hInt(0x5b ^ (o.length << 8));
-    wBytes += 2 + o.length;
-    for (let i = 0; i < o.length; i++) {
+    const n = o.length;
+    hInt(0x5b ^ (n << 8));
+    wBytes += 2 + n;
+    const copy: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) {
       steps.push(i);
       if (!(i in o)) reject("is a hole in a sparse array", "Fill every index of an array you send.");
-      walk(o[i]);
+      copy[i] = walk(o[i]);
       steps.pop();
     }
     ancestors.pop();
+    out = copy;
   } else {
     const proto = Object.getPrototypeOf(o);
     if (proto !== Object.prototype && proto !== null) {
-      const kind = o instanceof Map ? "a Map" : o instanceof Set ? "a Set" : o instanceof Date ? "a Date" : `an instance of ${proto?.constructor?.name ?? "a class"}`;
+      const kind = o instanceof Map ? "a Map" : o instanceof Set ? "a Set" : o instanceof Date ? "a Date" : o instanceof Promise ? "a Promise" : `an instance of ${describeClass(proto)}`;
       const hint = o instanceof Map ? "Send Object.fromEntries(map) or [...map] instead." : o instanceof Set ? "Send [...set] instead." : o instanceof Date ? "Send a number of ms instead." : "Send a plain object literal instead of a class instance.";
       reject(`is ${kind}`, hint);
     }
     ancestors.push(o);
-    const rec = o as Record<string, unknown>;
     let n = 0;
     wBytes += 2;
-    for (const k in rec) {
-      if (!Object.prototype.hasOwnProperty.call(rec, k)) continue;
+    const copy: Record<string, unknown> = {};
+    for (const k of Object.keys(o)) {
       n++;
       wBytes += k.length + 4;
       hStr(k);
       steps.push(k);
-      walk(rec[k]);
+      copy[k] = walk((o as Record<string, unknown>)[k]);
       steps.pop();
     }
     hInt(0x7b ^ (n << 8));
     ancestors.pop();
+    out = copy;
   }
-  if (wFreeze && !Object.isFrozen(o)) Object.freeze(o);
   if (wBytes > wMax) reject(`is larger than ${wMax} bytes`, "Send less at once: split it, or send a summary.");
+  return Object.freeze(out);
+}
+
+/** A class's name for a message, read without running learner code. */
+function describeClass(proto: object): string {
+  const d = Reflect.getOwnPropertyDescriptor(proto, "constructor");
+  const name = d && "value" in d && typeof d.value === "function" ? Reflect.getOwnPropertyDescriptor(d.value, "name") : undefined;
+  return name && typeof name.value === "string" && name.value ? name.value : "a class";
 }
 
 /**
- * Validates `value` as JSON-compatible plain data, deep-freezes it (unless
- * `freeze` is false) and feeds it to `hasher`. Throws a MessageError naming
- * the offending path, e.g. `msg.entries[3].cmd`. Returns the approximate size
- * in bytes (strings counted by length).
+ * Takes `value` as JSON-compatible plain data: returns a deep, frozen copy —
+ * the only thing the network, the trace, checkers and the receiver ever see,
+ * so nothing the sender does afterwards (keep mutating it, a getter, a proxy)
+ * can change what was said. Each own enumerable property is read exactly
+ * once, here: a getter or a proxy answers once, and that answer is the value
+ * from then on (symbol-keyed and non-enumerable properties are not data and
+ * are left behind). Feeds the content to `hasher`. Throws a MessageError
+ * naming the offending path (`msg.entries[3].cmd`) for anything that is not
+ * plain data: a function, a class instance, a Map, a Promise, a cycle, NaN,
+ * a value nested too deep or too large. The copy's
+ * approximate size in bytes is then lastDataBytes(), its hash lastContentHash().
  */
-export function checkValue(value: unknown, root: string, hasher: Hasher | null, maxBytes: number, where: Where | (() => Where) = {}, freeze = true): number {
+export function takeData(value: unknown, root: string, hasher: Hasher | null, maxBytes: number, where: Where | (() => Where) = {}): unknown {
   wMax = maxBytes;
-  wFreeze = freeze;
   wBytes = 0;
-  // Fast path first: no bookkeeping of paths. Only when it finds something
-  // wrong does the careful walk run again, to name the offending path.
+  wOk = true;
+  // Fast path first: no bookkeeping of paths. Only when it doubts something
+  // does the careful walk start again, to name the offending path.
   wH = 0x811c9dc5 | 0;
-  if (fastWalk(value, 0)) {
+  const copy = fastCopy(value, 0);
+  if (wOk) {
     if (hasher) hasher.int(wH);
-    return wBytes;
+    return copy;
   }
-  return carefulCheck(value, root, hasher, where);
+  return carefulCopy(value, root, hasher, where);
 }
 
 /** The walk that names the offending path (out of line: only doubtful values get here). */
-function carefulCheck(value: unknown, root: string, hasher: Hasher | null, where: Where | (() => Where)): number {
+function carefulCopy(value: unknown, root: string, hasher: Hasher | null, where: Where | (() => Where)): unknown {
   wRoot = root;
   wWhere = where;
   wH = 0x811c9dc5 | 0;
   wBytes = 0;
   // An earlier walk may have stopped half-way on an error that is not ours
-  // (a getter that throws): its leftovers must not prefix this walk's paths.
+  // (a proxy trap that throws): its leftovers must not prefix this walk's paths.
   ancestors.length = 0;
   steps.length = 0;
-  walk(value);
+  const copy = walk(value);
   if (hasher) hasher.int(wH);
+  return copy;
+}
+
+/** The approximate size in bytes of the value last taken by takeData (strings counted by length). */
+export function lastDataBytes(): number {
   return wBytes;
 }
 
 /**
- * The content hash of the value last checked by checkValue (32 bits). The
- * simulator reads it right after checking a message, instead of passing a
+ * The content hash of the value last taken by takeData (32 bits). The
+ * simulator reads it right after taking a message, instead of passing a
  * hasher in: one less object on the hot path.
  */
 export function lastContentHash(): number {
@@ -188,65 +221,90 @@ export function lastContentHash(): number {
 
 const MAX_FAST_DEPTH = 64;
 
-/** Returns false at the first doubt (bad value, deep nesting that may be a cycle, oversize). */
-function fastWalk(v: unknown, depth: number): boolean {
+/**
+ * The copy for the common case. At the first doubt (a value that is not plain
+ * data, deep nesting that may be a cycle, oversize) it sets wOk to false and
+ * gives up; the careful walk then says what is wrong. (Telling accessors
+ * apart through property descriptors would cost close to half the
+ * simulator's throughput; reading each property once makes them harmless.)
+ */
+function fastCopy(v: unknown, depth: number): unknown {
   switch (typeof v) {
     case "string":
+      wBytes += v.length + 2;
+      wH = mixStr(wH, v);
+      return v;
     case "number":
-      return member(v, depth);
+      if (v - v !== 0) return doubt(); // NaN or ±Infinity
+      wBytes += 8;
+      wH = mixNum(wH, v);
+      return v;
     case "boolean":
       wBytes += 5;
       wH = mixInt(wH, v ? 3 : 2);
-      return true;
+      return v;
     case "object":
       break;
     default:
-      return false;
+      return doubt();
   }
   if (v === null) {
     wBytes += 4;
     wH = mixInt(wH, 1);
-    return true;
+    return null;
   }
-  if (depth > MAX_FAST_DEPTH) return false;
+  if (depth > MAX_FAST_DEPTH) return doubt();
+  let out: object;
   if (Array.isArray(v)) {
-    wH = mixInt(wH, 0x5b ^ (v.length << 8));
-    wBytes += 2 + v.length;
-    for (let i = 0; i < v.length; i++) if (!(i in v) || !member(v[i], depth)) return false;
+    const n = v.length;
+    wH = mixInt(wH, 0x5b ^ (n << 8));
+    wBytes += 2 + n;
+    const copy: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!(i in v)) return doubt();
+      copy[i] = member(v[i], depth);
+      if (!wOk) return undefined;
+    }
+    out = copy;
   } else {
     const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) return false;
-    const rec = v as Record<string, unknown>;
+    if (proto !== Object.prototype && proto !== null) return doubt();
+    const copy: Record<string, unknown> = {};
     let n = 0;
     wBytes += 2;
-    for (const k in rec) {
+    for (const k in v) {
       n++;
       wBytes += k.length + 4;
       wH = mixStr(wH, k);
-      if (!member(rec[k], depth)) return false;
+      copy[k] = member((v as Record<string, unknown>)[k], depth);
+      if (!wOk) return undefined;
     }
     wH = mixInt(wH, 0x7b ^ (n << 8));
+    out = copy;
   }
-  if (wBytes > wMax) return false;
-  // Freezing an already frozen object is harmless, and cheaper than asking first.
-  if (wFreeze) Object.freeze(v);
-  return true;
+  if (wBytes > wMax) return doubt();
+  return Object.freeze(out);
 }
 
-/** An element or field: strings and finite numbers (most of them) right here, anything else by a nested walk. */
-function member(x: unknown, depth: number): boolean {
+function doubt(): undefined {
+  wOk = false;
+  return undefined;
+}
+
+/** An element or field: strings and finite numbers (most of them) right here, anything else by a nested copy. */
+function member(x: unknown, depth: number): unknown {
   if (typeof x === "string") {
     wBytes += x.length + 2;
     wH = mixStr(wH, x);
-    return true;
+    return x;
   }
   if (typeof x === "number") {
-    if (x - x !== 0) return false; // NaN or ±Infinity
+    if (x - x !== 0) return doubt(); // NaN or ±Infinity
     wBytes += 8;
     wH = mixNum(wH, x);
-    return true;
+    return x;
   }
-  return fastWalk(x, depth + 1);
+  return fastCopy(x, depth + 1);
 }
 
 /** A deep, unfrozen copy of checked data (used for disk reads, so learners may mutate what they read). */

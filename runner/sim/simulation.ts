@@ -2,13 +2,14 @@
 // to messages and timers, and every fault of DESIGN §4. Pure: no I/O, no
 // wall-clock time, no unseeded randomness. Same seed, same trace hash.
 
+import { closed, handlersFor } from "./boundary.ts";
 import { Clock } from "./clock.ts";
 import { SimDisk, type DiskOptions } from "./disk.ts";
 import { DeterminismError, HandlerError, RunError, SimError, formatTime, type Where } from "./errors.ts";
 import { EventQueue } from "./eventQueue.ts";
-import { guarded, probe, probeState, probeWrite, ProbeHandler, ProbeSlot, ProbeText } from "./guard.ts";
+import { guarded, probe, probeMethod, probeState, probeWrite, ProbeHandler, ProbeSlot, ProbeText } from "./guard.ts";
 import { Hasher } from "./hash.ts";
-import { checkValue, corrupt, DEFAULT_MAX_MESSAGE_BYTES, lastContentHash } from "./message.ts";
+import { corrupt, DEFAULT_MAX_MESSAGE_BYTES, lastContentHash, lastDataBytes, takeData } from "./message.ts";
 import { parseSchedule, type FaultOp } from "./nemesis.ts";
 import { DEFAULT_NETWORK, Partitions, sampleDelay, type MessageRule, type NetworkConfig } from "./network.ts";
 import { Stream } from "./random.ts";
@@ -90,7 +91,10 @@ interface NodeRec {
   probeBase: number;
   isClient: boolean;
   factory: NodeFactory;
+  /** The instance as the harness sees it (perhaps a facade: see boundary.ts). */
   instance: Node<unknown> | null;
+  /** The object whose handlers the engine calls. */
+  handlers: Node<unknown> | null;
   status: NodeStatus;
   epoch: number;
   timers: Map<string, number>;
@@ -424,6 +428,7 @@ export class Simulation {
       isClient,
       factory,
       instance: null,
+      handlers: null,
       status: "down",
       epoch: 0,
       timers: new Map(),
@@ -436,7 +441,11 @@ export class Simulation {
       bytesSent: 0,
       received: 0,
     };
-    rec.ctx = Object.freeze({
+    // A closed facade: learner code reaches the engine only through these
+    // functions, and the disk only through get/set/sync (what it stores and
+    // returns is taken as data).
+    const disk = rec.disk;
+    rec.ctx = closed({
       id,
       peers,
       now: () => rec.clock.read(sim.time),
@@ -446,7 +455,11 @@ export class Simulation {
         rec.timers.delete(name);
       },
       random: () => rec.rng.next(),
-      disk: rec.disk,
+      disk: closed({
+        get: <T>(key: string): T | undefined => disk.get<T>(key),
+        set: (key: string, v: unknown): void => disk.set(key, v),
+        sync: (): void => disk.sync(),
+      }),
       output: (value: unknown) => sim.output(rec, value),
       log: (text: string) => sim.trace.record({ t: sim.time, k: "log", node: id, text: String(text) }),
     });
@@ -461,7 +474,8 @@ export class Simulation {
       () => ({ node: r.id, handler: "the constructor", time: this.time }),
       () => this.invoke(r, "the constructor", () => r.factory(r.ctx)) as Node<unknown>,
     );
-    if (!r.instance || typeof r.instance.onMessage !== "function") {
+    r.handlers = r.instance ? handlersFor(r.instance) : null;
+    if (!r.handlers || typeof r.handlers.onMessage !== "function") {
       this.fail(new RunError(`The factory for ${r.id} did not return a node with an onMessage(from, msg) method.`, { node: r.id, time: this.time }));
     }
     if (restart) {
@@ -471,7 +485,7 @@ export class Simulation {
       // (Guarded here too: a harness may restart a node between runs, perhaps
       // after another simulation ran, so the probe must be this one's again.)
       if (probe.owner !== this) this.claimProbe();
-      if (r.instance!.onStart) guarded(this.whereFn, () => this.handle(r, "onStart", "", null));
+      if (r.handlers!.onStart) guarded(this.whereFn, () => this.handle(r, "onStart", "", null));
       return;
     }
     const e = new SimEvent(Kind.Start, r);
@@ -505,7 +519,7 @@ export class Simulation {
       return;
     }
     this.trace.record({ t: this.time, k: "start", node: r.id });
-    if (r.instance.onStart) this.handle(r, "onStart", "", null);
+    if (r.handlers!.onStart) this.handle(r, "onStart", "", null);
   }
 
   /** Publishes this simulation's node ids to the watchdog probe (see guard.ts). */
@@ -524,10 +538,11 @@ export class Simulation {
     pi[ProbeSlot.State] = state;
     pi[ProbeSlot.Loop] = 0;
     probe.f64[0] = this.time;
-    let result: unknown;
     try {
-      const inst = r.instance!;
-      result = handler === "onMessage" ? inst.onMessage(from, msg) : handler === "onTimer" ? inst.onTimer!(from) : inst.onStart!();
+      const h = r.handlers!;
+      const result = handler === "onMessage" ? h.onMessage(from, msg) : handler === "onTimer" ? h.onTimer!(from) : h.onStart!();
+      // Still inside: telling what came back may run learner code (a proxy).
+      if (result !== undefined) this.returned(result, r, handler);
     } catch (err) {
       this.threw(err, r, handler);
     } finally {
@@ -535,7 +550,6 @@ export class Simulation {
       // handler ran last (with the inside bit clear) for the watchdog's reports.
       pi[ProbeSlot.State] = prevState & 1 ? prevState : state ^ 1;
     }
-    if (result !== undefined && result !== null && typeof (result as { then?: unknown }).then === "function") this.wasAsync(result, r, handler);
   }
 
   private invoke(r: NodeRec, handler: string, fn: () => unknown): unknown {
@@ -545,7 +559,7 @@ export class Simulation {
     const pi = probe.i32;
     const prevState = pi[ProbeSlot.State]!;
     pi[ProbeSlot.Seq]!++;
-    if (handler !== "the constructor") probeWrite(ProbeText.Method, handler);
+    if (handler !== "the constructor") probeMethod(handler);
     const state = probeState(r.index, handler === "the constructor" ? ProbeHandler.Constructor : ProbeHandler.Call);
     pi[ProbeSlot.State] = state;
     pi[ProbeSlot.Loop] = 0;
@@ -553,13 +567,13 @@ export class Simulation {
     let result: unknown;
     try {
       result = fn();
+      if (result !== undefined && handler !== "the constructor") this.returned(result, r, handler);
     } catch (err) {
       this.threw(err, r, handler);
     } finally {
       this.curMethod = prevMethod;
       pi[ProbeSlot.State] = prevState & 1 ? prevState : state ^ 1;
     }
-    if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function" && handler !== "the constructor") this.wasAsync(result, r, handler);
     return result;
   }
 
@@ -569,12 +583,18 @@ export class Simulation {
     this.fail(new HandlerError(err, { node: r.id, handler, time: this.time }));
   }
 
-  /** A handler returned a promise (it was async): refuse it. */
-  private wasAsync(result: unknown, r: NodeRec, handler: string): never {
-    // An async handler that throws returns a rejected promise: the error below
-    // reports it, so it must not also crash the process as an unhandled rejection.
-    if (result instanceof Promise) result.catch(() => {});
-    this.fail(new DeterminismError(`${handler} returning a Promise (an async handler)`, "Handlers must be synchronous: remove async/await and react to messages and timers instead.", { node: r.id, handler, time: this.time }));
+  /** A handler returned something: refuse a promise (an async handler) or a generator (function*). */
+  private returned(result: unknown, r: NodeRec, handler: string): void {
+    if (typeof result !== "object" || result === null) return;
+    const tag = Object.prototype.toString.call(result);
+    if (result instanceof Promise || tag === "[object Promise]") {
+      // An async handler that throws returns a rejected promise: the error below
+      // reports it, so it must not also crash the process as an unhandled rejection.
+      if (result instanceof Promise) result.catch(() => {});
+      this.fail(new DeterminismError(`${handler} returning a Promise (an async handler)`, "Handlers must be synchronous: remove async/await and react to messages and timers instead.", { node: r.id, handler, time: this.time }));
+    }
+    if (tag === "[object Generator]" || tag === "[object AsyncGenerator]")
+      this.fail(new RunError(`${handler} on ${r.id} is a generator (function*): calling it only made a generator, so none of its code ran. Handlers must be plain functions that do their work and return: remove the *.`, { node: r.id, handler, time: this.time }));
   }
 
   /** Records the error in the trace and stops the run. */
@@ -598,7 +618,10 @@ export class Simulation {
         break;
       }
     if (dest === undefined) dest = this.byId.get(to) ?? this.noSuchPeer(r, to);
-    const bytes = checkValue(msg, "msg", null, this.maxBytes, this.whereFn);
+    // From here on only the copy exists for the network: what the sender does
+    // with its own object afterwards changes nothing that was said.
+    msg = takeData(msg, "msg", null, this.maxBytes, this.whereFn);
+    const bytes = lastDataBytes();
     const hash = lastContentHash();
     const id = this.nextMsgId++;
     r.sent++;
@@ -693,8 +716,7 @@ export class Simulation {
     }
     r.timers.delete(e.name);
     this.trace.record({ t: this.time, k: "timer", node: r.id, name: e.name });
-    const inst = r.instance!;
-    if (typeof inst.onTimer !== "function") this.fail(new RunError(`${r.id} set a timer "${e.name}" but has no onTimer(name) handler to receive it.`, { node: r.id, time: this.time }));
+    if (typeof r.handlers!.onTimer !== "function") this.fail(new RunError(`${r.id} set a timer "${e.name}" but has no onTimer(name) handler to receive it.`, { node: r.id, time: this.time }));
     this.handle(r, "onTimer", e.name, null);
   }
 
@@ -703,7 +725,7 @@ export class Simulation {
     const h = this.scratch;
     h.a = 0x2545f491;
     h.b = 0x9e3779b9;
-    checkValue(value, "output", h, this.maxBytes, this.whereFn());
+    value = takeData(value, "output", h, this.maxBytes, this.whereFn());
     this.trace.record({ t: this.time, k: "output", node: r.id, value }, h.u32());
     const o: OutputRecord = { t: this.time, node: r.id, value };
     this.outputs.push(o);
@@ -743,6 +765,7 @@ export class Simulation {
         else {
           r.status = "down";
           r.instance = null;
+          r.handlers = null;
           r.epoch++;
           r.timers.clear();
           for (const w of r.pending) if (w.kind === Kind.Deliver) this.recordDrop(w.from!, r, w.id, w.msg, w.hash, w.sentAt, "down");

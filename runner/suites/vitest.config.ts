@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 export default defineConfig({
   root,
-  resolve: { alias: { "faultline/sim": fileURLToPath(new URL("../sim/index.ts", import.meta.url)) } },
+  resolve: { alias: { "faultline/sim": fileURLToPath(new URL("../sim/learner.ts", import.meta.url)), "faultline/lab": fileURLToPath(new URL("../sim/index.ts", import.meta.url)) } },
   test: {
     include: ["runner/suites/*.test.ts"],
     testTimeout: 120_000,

@@ -2,6 +2,7 @@
 // inject), and what a suite tells the grader back about each scenario
 // (through the test's meta). Both sides import these types from here.
 
+import type { LearnerBundle } from "../../learner/bundle.ts";
 import type { Schedule, TraceJson } from "../../sim/index.ts";
 
 export interface GradeContext {
@@ -23,8 +24,12 @@ export interface GradeContext {
   onlyGenerative?: boolean;
   /** Determinism audit: run every case twice and require identical trace hashes. */
   twice?: boolean;
-  /** Sandboxed grading: harden the worker before loading learner code (runner/suites/harness/sandbox.ts). */
-  hardened?: boolean;
+  /**
+   * The learner's files, compiled by the grader for the workers' compartments
+   * (runner/learner/bundle.ts), by absolute path. A suite run straight through
+   * vitest has none and compiles in its worker.
+   */
+  bundles?: Record<string, LearnerBundle>;
 }
 
 export interface ReplayRequest {

@@ -14,7 +14,6 @@
 
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { inject, test } from "vitest";
 import type { TaskMeta } from "vitest";
@@ -36,10 +35,12 @@ import {
   type TraceJson,
 } from "../../sim/index.ts";
 import { recordNodeStates, type NodeInspector, type StateRecorder, type TraceWithStates } from "../../sim/snapshots.ts";
+import { LearnerModule } from "../../learner/compartment.ts";
+import { bundleLearnerFiles, type LearnerBundle } from "../../learner/bundle.ts";
+import { membraneExports } from "../../learner/membrane.ts";
 import type { FailureMeta, GradeContext, ScenarioMeta } from "./context.ts";
 import { attachGraderProbe, probePhase, probeRun, probeScenario, probeSubject } from "./probe.ts";
-import { hardenWorker } from "./sandbox.ts";
-import { resolveTarget } from "./target.ts";
+import { LOAD_ERROR_MARK, resolveTarget } from "./target.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 
@@ -93,6 +94,8 @@ class RunLab implements Lab {
   constructor(
     readonly seed: number,
     private readonly recordStates = false,
+    /** The run's input (a generative scenario's schedule), for the hash of a run with no simulation. */
+    private readonly input: unknown = null,
   ) {}
   /** The simulation's trace for reports, with node states when this run records them. */
   traceOf(sim: Simulation | undefined, lastN: number): TraceWithStates | null {
@@ -121,7 +124,15 @@ class RunLab implements Lab {
     if (this.sims.length === 1) return this.sims[0]!.traceHash;
     const h = new Hasher().num(this.seed);
     for (const s of this.sims) h.str(s.traceHash);
+    // A run with no simulation (a law, a rule checked on plain calls) is
+    // told apart by what it was given and what it reported.
+    if (this.sims.length === 0) h.str(JSON.stringify(this.input ?? null) ?? "").str(JSON.stringify(this.figures ?? null) ?? "");
     return h.hex();
+  }
+  /** An error a simulation raised into learner code, which the learner's code caught and carried on from. */
+  swallowed(): SimError | null {
+    for (const s of this.sims) if (s.error) return s.error;
+    return null;
   }
 }
 
@@ -138,7 +149,7 @@ let recordingStates = false;
 
 function runOnce<S>(seed: number, schedule: S, body: (lab: Lab, schedule: S) => void): Outcome {
   probeRun();
-  const lab = new RunLab(seed, recordingStates);
+  const lab = new RunLab(seed, recordingStates, schedule);
   try {
     // The whole scenario runs under one installation of the determinism
     // guard: a story that runs the simulator in many small steps would
@@ -148,6 +159,10 @@ function runOnce<S>(seed: number, schedule: S, body: (lab: Lab, schedule: S) => 
       () => ({}),
       () => body(lab, schedule),
     );
+    // A run stopped by an error (a refused message, a bad timer) fails even
+    // if learner code caught the error and carried on.
+    const swallowed = lab.swallowed();
+    if (swallowed) return { ok: false, hash: lab.hash(), lab, error: swallowed };
     return { ok: true, hash: lab.hash(), lab };
   } catch (error) {
     return { ok: false, hash: lab.hash(), lab, error };
@@ -188,11 +203,12 @@ function adviceFor(cause: unknown): string {
   if (cause instanceof RangeError && /call stack/i.test(m))
     return " That is recursion that never reaches its base case (or goes far too deep): check the condition that should stop it, or use a loop.";
   if (/process\.exit/.test(m)) return " A node cannot end the process: to stop handling work just return (the scenario decides when nodes crash and restart).";
-  if (cause instanceof TypeError && /read[- ]only|not extensible|Cannot (assign|add|delete)/i.test(m))
-    return " Messages are frozen once sent, and so is what you receive: build a new object ({ ...msg, field }) instead of changing one in place.";
+  if (cause instanceof TypeError && /read[- ]only|not extensible|Cannot (assign|add|delete|define)|object is not extensible|frozen/i.test(m))
+    return " What a node receives (messages, and what the lab hands it) is frozen, and so are the built-ins (Object.prototype, Math…) and the global object: build a new object ({ ...msg, field }) instead of changing one in place, and keep your state in your own variables.";
   if (cause instanceof RangeError && /Invalid (array|string) length|allocation failed/i.test(m))
     return " Something grew without bound: look for a collection or string that keeps growing and is never trimmed.";
-  if (cause.name === "OutputFloodError" || cause.name === "SandboxError") return "";
+  if (cause.name === "OutputFloodError") return "";
+  if (cause instanceof ReferenceError && / is not available to graded code: /.test(m)) return "";
   if ((cause as { code?: string }).code === "ERR_ACCESS_DENIED")
     return " The sandbox blocked it: graded code may not read files outside the project, write files, or start processes.";
   return " Fix the line named here; the replay command below reruns exactly this run.";
@@ -299,6 +315,8 @@ export class Exercise<T> {
         const seed = pinned ? pinned[i]! : base + i;
         const out = runOnce(seed, null, (lab) => body(lab));
         if (!out.ok) {
+          // A failure must replay: run it again and compare before reporting it.
+          if (!replay) sameAgain(name, seed, out, runOnce(seed, null, (lab) => body(lab)));
           const failure = this.failureMeta(name, seed, out, null, null, null);
           return this.report({ name, kind: "scripted", status: isTodo(out.error) ? "not-started" : "fail", runs: i + 1, seed, traceHash: out.hash, failure, ...withMetrics(out.lab) }, task);
         }
@@ -306,6 +324,8 @@ export class Exercise<T> {
         lastHash = out.hash;
         lastLab = out.lab;
         if (replay) lastTrace = out.lab.traceOf(out.lab.sims.at(-1), this.ctx.traceEvents);
+        // Where it is cheap (one run in three or fewer), check the first run replays exactly.
+        if (i === 0 && runs >= 3 && !replay) sameAgain(name, seed, out, runOnce(seed, null, (lab) => body(lab)));
       }
       this.report({ name, kind: "scripted", status: "pass", runs, seed: base, traceHash: runs === 1 ? lastHash : hashes.hex(), failure: null, trace: lastTrace, ...withMetrics(lastLab) }, task);
     });
@@ -336,9 +356,11 @@ export class Exercise<T> {
       let count = 0;
       let lastTrace: TraceJson | null = null;
       let lastLab: RunLab | null = null;
+      let first: { simSeed: number; schedule: S; out: Outcome } | null = null;
       const property = fc.property(fc.noShrink(fc.integer({ min: 0, max: 0x7fffffff })), opts.schedule, (simSeed, schedule) => {
         const out = runOnce(simSeed, schedule, body);
         count++;
+        first ??= { simSeed, schedule, out };
         if (this.ctx.twice) {
           const again = runOnce(simSeed, schedule, body);
           if (again.hash !== out.hash) {
@@ -363,12 +385,21 @@ export class Exercise<T> {
       if (nondeterminism) {
         // The same seed and schedule gave two different runs: report that, not a shrunk counterexample.
         const n = nondeterminism as { simSeed: number; schedule: S; detail: string };
-        const err = new Error(`Not deterministic: scenario "${name}" with simulator seed ${n.simSeed} gave two different traces. ${n.detail}`);
+        const err = new Error(`Not deterministic: scenario "${name}" with simulator seed ${n.simSeed} gave two different traces. ${n.detail} The same seed must always give the same run: look for anything your code reads that the seed does not fix (recursing until the stack overflows is one).`);
         err.stack = err.message;
         throw err;
       }
       if (!details.failed || !details.counterexample) {
-        return this.report({ name, kind: "generative", status: "pass", runs: details.numRuns, seed, traceHash: hashes.hex(), failure: null, trace: lastTrace, ...withMetrics(lastLab) }, task);
+        // A pass is a pass only if every run asked for ran (counted here, not by what fast-check reports).
+        if (!replay && count !== runs) {
+          const err = new Error(`Scenario "${name}" ran ${count} of the ${runs} runs it asked for, so it cannot pass. This is a bug in the grader or the suite, not in your code: please report it.`);
+          err.stack = err.message;
+          throw err;
+        }
+        // One run more (one in `runs`): the first run, again, must give the same trace.
+        const f = first as { simSeed: number; schedule: S; out: Outcome } | null;
+        if (f && !replay && runs >= 5) sameAgain(name, f.simSeed, f.out, runOnce(f.simSeed, f.schedule, body));
+        return this.report({ name, kind: "generative", status: "pass", runs: count, seed, traceHash: hashes.hex(), failure: null, trace: lastTrace, ...withMetrics(lastLab) }, task);
       }
       const [simSeed, minimized] = details.counterexample;
       const out = runOnce(simSeed, minimized, body);
@@ -376,11 +407,22 @@ export class Exercise<T> {
         // Only possible if the body is not deterministic: say so rather than guess.
         throw new Error(`Scenario "${name}" failed on seed ${seed} but passed when re-run with the shrunk schedule: the scenario or the code under test is not deterministic.`);
       }
+      if (!replay) sameAgain(name, simSeed, out, runOnce(simSeed, minimized, body));
       const path = details.counterexamplePath ?? null;
       const failure = this.failureMeta(name, seed, out, firstFailing, minimized, path);
       this.report({ name, kind: "generative", status: isTodo(out.error) ? "not-started" : "fail", runs: count, seed, traceHash: out.hash, failure, ...withMetrics(out.lab) }, task);
     });
   }
+}
+
+/** Throws the non-determinism verdict when two runs of the same seed and schedule differ. */
+function sameAgain(name: string, seed: number, a: Outcome, b: Outcome): void {
+  if (a.hash === b.hash) return;
+  const err = new Error(
+    `Not deterministic: scenario "${name}" with simulator seed ${seed} gave two different traces. ${firstDifference(a.lab, b.lab)} The same seed must always give the same run: look for anything your code reads that the seed does not fix (recursing until the stack overflows is one).`,
+  );
+  err.stack = err.message;
+  throw err;
 }
 
 /** Where two runs that should be identical first differ, in words. */
@@ -397,25 +439,55 @@ function firstDifference(a: RunLab, b: RunLab): string {
   return "The traces hold the same events but their hashes differ (events beyond the in-memory limit differ).";
 }
 
+/** Why the learner's module could not be loaded, already in the learner's words (grade.ts passes it on as is). */
+function loadError(message: string): Error {
+  const e = new Error(`${LOAD_ERROR_MARK}${message}`);
+  e.stack = e.message;
+  return e;
+}
+
+/** A thrown value, described with its type and the learner's line where the stack has it. */
+function thrownAtLoad(e: unknown, file: string): string {
+  if (e instanceof TodoError) return `${file} calls todo() at the top level (${sourceLocation(e) ?? file}): put that code inside a function the grader calls.`;
+  const err = e instanceof Error ? e : null;
+  const loc = err ? sourceLocation(err) : undefined;
+  const what = err ? `${err.name}: ${err.message}` : `it threw ${typeof e === "string" ? JSON.stringify(e) : String(e)}`;
+  return `Your code threw while loading ${file}${loc ? ` (at ${loc})` : ""}: ${what}. Code at the top level of a module (outside any function) runs again for every node the grader builds: fix that line, or move the work into a handler.`;
+}
+
 /**
- * Loads the implementation under test: `<target>/<id>/<file>`. A missing file
- * or a module that fails to load fails the whole suite with a clear message
- * (the grader reports it as status "error").
+ * Loads the implementation under test, `<target>/<id>/<file>`, into its own
+ * hardened compartment (runner/learner/): the grader bundles it (the suite
+ * asks for it by path; a plain vitest run bundles here), the compartment
+ * evaluates it once, and the exports the suite sees are the membrane's —
+ * every call into them runs in a fresh instance of the module, and every
+ * value they hand back is plain data. A missing file or a module that fails
+ * to load fails the whole suite with a clear message (status "error").
  */
 export async function exercise<T>(id: string, file: string): Promise<Exercise<T>> {
   const ctx = gradeContext();
-  const full = join(ctx.target, id, file);
+  const folder = join(ctx.target, id);
+  const full = join(folder, file);
+  const label = relative(ctx.root, full) || full;
   if (!existsSync(full)) {
-    const rel = relative(ctx.root, full) || full;
-    throw new Error(`Could not find ${rel}. The grader looks for ${file} in ${id}/ under the target directory. Run "npx faultline reset ${id}" to restore the stub.`);
+    throw loadError(`Could not find ${label}. The grader looks for ${file} in ${id}/ under the target directory. Run "npx faultline reset ${id}" to restore the stub.`);
   }
   // The watchdog reads these if the module never finishes loading (a loop at top level).
   attachGraderProbe();
-  probeSubject(id, relative(ctx.root, full) || full);
+  probeSubject(id, label);
   probeScenario("");
   probePhase("loading");
-  if (ctx.hardened) hardenWorker(join(ctx.target, id));
-  const impl = (await import(pathToFileURL(full).href)) as T;
+  const bundle: LearnerBundle =
+    ctx.bundles?.[full] ?? (await bundleLearnerFiles({ root: ctx.root, folder, entries: [full], solutions: ctx.target === join(ctx.root, "solutions") ? null : join(ctx.root, "solutions") }))[0]!;
+  if (!bundle.ok) throw loadError(bundle.error);
+  const mod = new LearnerModule(bundle, label);
+  let first: Record<string, unknown>;
+  try {
+    first = mod.instantiate();
+  } catch (e) {
+    throw loadError(thrownAtLoad(e, label));
+  }
+  const impl = membraneExports(mod, first) as T;
   probePhase("running");
   return new Exercise<T>(id, impl, ctx);
 }

@@ -7,6 +7,7 @@
 // be transformed), so the grader can tell waiting from spinning.
 
 import { workerData } from "node:worker_threads";
+import { CONSOLE_METHODS, resetPrinted } from "../../learner/console.ts";
 import { attachProbe, probe, probeWrite, ProbeSlot, ProbeText } from "../../sim/guard.ts";
 
 /** Int32 slots the harness owns (the simulator uses 0..2). */
@@ -18,20 +19,12 @@ export const PHASE_TEXT = ProbeText.Harness0;
 export const SUBJECT_TEXT = ProbeText.Harness1;
 export const SCENARIO_TEXT = ProbeText.Harness2;
 
-/** The function the grader's loop marks call (runner/grade/loopMarks.ts); defined below. */
-export const LOOP_MARK_GLOBAL = "__faultlineLoop";
-
 let attached = false;
 
 /** Attaches to the grader's probe if there is one (idempotent). */
 export function attachGraderProbe(): void {
   if (attached) return;
   attached = true;
-  // What the grader's loop marks call at the top of every loop body in
-  // learner code: remember which loop ran last, for a hang verdict's line.
-  (globalThis as Record<string, unknown>)[LOOP_MARK_GLOBAL] = (mark: number): void => {
-    probe.i32[ProbeSlot.Loop] = mark;
-  };
   const buffer = (workerData as { faultlineProbe?: unknown } | null)?.faultlineProbe;
   if (!(buffer instanceof SharedArrayBuffer)) return;
   attachProbe(buffer);
@@ -53,40 +46,18 @@ export function probeSubject(id: string, file: string): void {
 
 export function probeScenario(name: string): void {
   probeWrite(SCENARIO_TEXT, name);
-  printed = 0;
+  resetPrinted();
 }
 
-// ---------------------------------------------------------------------------
-// Console output while grading. The grader shows none of it (the trace keeps
-// ctx.log), so printing is swallowed here, cheaply, before it can cost vitest
-// a message per line. A scenario that prints more than PRINT_LIMIT characters
-// is stopped with an error that says so: flooding the console is almost
-// always a debugging print left in a hot handler.
-
-export const PRINT_LIMIT = 4 * 1024 * 1024;
-let printed = 0;
-
-export class OutputFloodError extends Error {
-  constructor() {
-    super(`printed more than ${PRINT_LIMIT / (1024 * 1024)} MB to the console in one scenario. Output is not shown while grading: remove the print, or use ctx.log(text), which appears in the trace (\`faultline replay\` shows it).`);
-    this.name = "OutputFloodError";
-  }
-}
-
-function count(args: readonly unknown[]): void {
-  for (const a of args) printed += typeof a === "string" ? a.length : 16;
-  if (printed > PRINT_LIMIT) {
-    printed = 0; // one error per flood; the scenario stops here anyway
-    throw new OutputFloodError();
-  }
-}
+// The worker's own console: learner code has a console of its own in its
+// compartment (runner/learner/console.ts); this one is muted too, so nothing
+// printed while grading costs vitest a message per line.
 
 function muteOutput(): void {
-  const sink = (...args: unknown[]): void => count(args);
+  const sink = (): void => {};
   const c = console as unknown as Record<string, unknown>;
-  for (const k of ["log", "info", "warn", "error", "debug", "trace", "dir", "table", "dirxml", "group", "groupCollapsed"]) c[k] = sink;
-  const write = (chunk: unknown, ...rest: unknown[]): boolean => {
-    count([typeof chunk === "string" ? chunk : { length: 16 }]);
+  for (const k of CONSOLE_METHODS) c[k] = sink;
+  const write = (...rest: unknown[]): boolean => {
     const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;
     cb?.();
     return true;

@@ -8,3 +8,9 @@ export function resolveTarget(root: string, arg: string): string {
   if (arg === "exercises" || arg === "solutions") return join(root, arg);
   return isAbsolute(arg) ? arg : resolve(process.cwd(), arg);
 }
+
+/**
+ * Marks an error thrown while loading the learner's module whose message is
+ * already written for the learner: the grader shows it as it is.
+ */
+export const LOAD_ERROR_MARK = "[faultline] ";

@@ -4,14 +4,15 @@
 // stores the loop's place (file and line) in the watchdog's probe. The
 // watchdog reads the last place stored when it stops the worker.
 //
-// The call goes on the loop's own line, so no line moves; a source map keeps
-// columns right in stack traces. Files that do not parse are left alone: vite
-// reports their syntax error as usual.
+// The call goes on the loop's own line, so no line moves. Files that do not
+// parse are left alone: the bundler reports their syntax error (bundle.ts).
 
 import { relative } from "node:path";
 import MagicString from "magic-string";
-import { parseAst, type Plugin } from "vite";
-import { LOOP_MARK_GLOBAL } from "../suites/harness/probe.ts";
+import { parseAst } from "vite";
+
+/** The function the marks call; the worker defines it in each compartment (compartment.ts). */
+export const LOOP_MARK_GLOBAL = "__faultlineLoop";
 
 /** Lines take the low 20 bits of a mark; the file's number the rest. */
 const LINE_BITS = 20;
@@ -59,7 +60,7 @@ interface AstNode {
  * Adds a mark to every loop body in `code` (TypeScript or JavaScript).
  * Returns null when there are no loops, or when the code does not parse.
  */
-export function markLoops(code: string, fileNumber: number, lang: "ts" | "tsx" | "js" | "jsx"): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
+export function markLoops(code: string, fileNumber: number, lang: "ts" | "tsx" | "js" | "jsx"): { code: string } | null {
   let ast: unknown;
   try {
     ast = parseAst(code, { lang });
@@ -107,21 +108,5 @@ export function markLoops(code: string, fileNumber: number, lang: "ts" | "tsx" |
   // After a #! line, if there is one (still on the first line of code below it).
   if (code.startsWith("#!")) s.appendLeft(lineStarts[1] ?? code.length, binding);
   else s.prepend(binding);
-  return { code: s.toString(), map: s.generateMap({ hires: true }) };
-}
-
-/** The vite plugin: marks the loops of files under the grading target (the learner's code). */
-export function loopMarks(marks: LoopMarks, target: () => string): Plugin {
-  return {
-    name: "faultline-loop-marks",
-    // Before TypeScript is stripped, so that lines are the learner's own.
-    enforce: "pre",
-    transform(code, id) {
-      const t = target();
-      if (!t || !id.startsWith(t + "/")) return null;
-      const m = /\.[cm]?([jt]sx?)$/.exec(id.replace(/\?.*$/, ""));
-      if (!m) return null;
-      return markLoops(code, marks.fileNumber(id), m[1] as "ts" | "tsx" | "js" | "jsx");
-    },
-  };
+  return { code: s.toString() };
 }

@@ -1,0 +1,105 @@
+// How lockdown freezes the built-ins, so that the simulator stays fast.
+//
+// V8's Object.freeze on an object that is some other object's prototype
+// (Object.prototype, Array.prototype, %TypedArray%.prototype…) gives it
+// "frozen elements", which turns off fast paths realm-wide: after SES's
+// lockdown every typed-array store (the trace's ring buffer, the watchdog
+// probe) and many array operations took several times longer. Freezing such
+// an object property by property — each property non-writable and
+// non-configurable, then no extensions — is just as final (Object.isFrozen
+// says so) but leaves V8 in dictionary mode for it, which turns off method
+// inlining; making it a prototype once more afterwards brings its fast
+// properties back. Objects that are nobody's prototype (Math, JSON, the
+// constructors) keep V8's own freeze, which costs them nothing.
+//
+// SES captures Object.freeze when it loads, so this module must be
+// evaluated before "ses" (lockdown.ts imports it first). While lockdown runs,
+// freeze() chooses as above; at any other time it is V8's own. The figures
+// are in docs/security.md.
+
+const v8Freeze = Object.freeze;
+let lockingDown = false;
+let prototypes = new WeakSet<object>();
+const frozenByProperties: object[] = [];
+
+function freezeByProperties(obj: object): void {
+  for (const key of Reflect.ownKeys(obj)) {
+    const d = Reflect.getOwnPropertyDescriptor(obj, key);
+    if (!d) continue;
+    if ("value" in d) {
+      if (d.writable || d.configurable) Reflect.defineProperty(obj, key, { writable: false, configurable: false });
+    } else if (d.configurable) Reflect.defineProperty(obj, key, { configurable: false });
+  }
+  Reflect.preventExtensions(obj);
+}
+
+const patched = {
+  // A method, so it has no .prototype for SES to find unpermitted.
+  freeze<T>(o: T): Readonly<T> {
+    if (lockingDown && o !== null && typeof o === "object" && prototypes.has(o)) {
+      freezeByProperties(o);
+      // Whatever could not be frozen that way (an exotic object) is frozen the ordinary way.
+      if (Object.isFrozen(o)) {
+        frozenByProperties.push(o);
+        return o;
+      }
+    }
+    return v8Freeze(o);
+  },
+}.freeze;
+
+Object.defineProperty(Object, "freeze", { value: patched, writable: true, enumerable: false, configurable: true });
+
+/** Every object that serves as a prototype among those reachable from the global object (and the hidden iterator prototypes). */
+function findPrototypes(): WeakSet<object> {
+  const found = new WeakSet<object>();
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [globalThis];
+  const hidden = [[][Symbol.iterator](), new Map()[Symbol.iterator](), new Set()[Symbol.iterator](), ""[Symbol.iterator](), /x/[Symbol.matchAll]("x"), (function* () {})(), (async function* () {})()];
+  for (const h of hidden) queue.push(h);
+  while (queue.length) {
+    const x = queue.pop();
+    if (x === null || (typeof x !== "object" && typeof x !== "function") || seen.has(x)) continue;
+    seen.add(x);
+    const proto = Object.getPrototypeOf(x);
+    if (proto !== null) {
+      found.add(proto);
+      queue.push(proto);
+    }
+    for (const key of Reflect.ownKeys(x)) {
+      let d: PropertyDescriptor | undefined;
+      try {
+        d = Reflect.getOwnPropertyDescriptor(x, key);
+      } catch {
+        continue;
+      }
+      if (!d) continue;
+      if ("value" in d) {
+        queue.push(d.value);
+        // What a constructor's instances will inherit from.
+        if (key === "prototype" && typeof x === "function" && d.value !== null && typeof d.value === "object") found.add(d.value as object);
+      } else queue.push(d.get, d.set);
+    }
+  }
+  return found;
+}
+
+/** Gives a dictionary-mode prototype its fast properties back (V8 does this for an object as it becomes a prototype). */
+function backToFastProperties(o: object): void {
+  function Probe(): void {}
+  Probe.prototype = o;
+  void new (Probe as unknown as new () => object)();
+}
+
+/** Runs `lockdown` with the built-ins frozen as described above. */
+export function lockingDownWith(lockdown: () => void): void {
+  prototypes = findPrototypes();
+  lockingDown = true;
+  try {
+    lockdown();
+  } finally {
+    lockingDown = false;
+    prototypes = new WeakSet();
+  }
+  for (const o of frozenByProperties.splice(0)) backToFastProperties(o);
+}
