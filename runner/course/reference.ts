@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { exerciseFolder, worksheetStages, type Course, type Exercise } from "./course.ts";
-import { parseRegions, stagedView } from "./worksheet.ts";
+import { parseRegions, stagedView, withoutHeader } from "./worksheet.ts";
 
 export interface ReferenceFile {
   /** Relative to the exercise folder (raft.ts). */
@@ -23,8 +23,35 @@ export function referenceFiles(root: string, c: Course, e: Exercise): ReferenceF
   return e.files.map((file) => {
     const path = join("solutions", exerciseFolder(e), file);
     const source = { text: readFileSync(join(root, path), "utf8"), file: path };
-    if (stages.length < 2 || parseRegions(source).length === 0) return { file, path, code: source.text, view: null };
-    const later = stages.slice(stages.indexOf(e.id) + 1);
-    return { file, path, code: stagedView(source, stages, e.id), view: later.length ? `the answers up to ${e.id}; ${later.join(", ")} still as in the worksheet` : null };
+    const regions = parseRegions(source);
+    if (stages.length < 2 || regions.length === 0) return { file, path, code: source.text, view: null };
+    const later = stages.slice(stages.indexOf(e.id) + 1).filter((id) => regions.some((r) => r.stage === id));
+    const view = later.length ? `the answers up to ${e.id}; ${later.join(", ")} still as in the worksheet` : null;
+    return { file, path, code: viewHeader(source.text, path, view) + withoutHeader(stagedView(source, stages, e.id)), view };
   });
+}
+
+/**
+ * The reference's header is about the whole file (its answers and the
+ * worksheet code it carries): a view keeps its first paragraph (what the file
+ * is, what it cites) and says what it shows instead of the rest.
+ */
+function viewHeader(text: string, path: string, view: string | null): string {
+  const lines = text.split("\n");
+  const first = lines.slice(0, Math.max(0, lines.findIndex((l) => l.trim() === "//")));
+  const note = `// Shown here: ${view ?? "every stage's answers"} (from ${path}).`;
+  return [...first, "//", ...wrapComment(note), "", ""].join("\n");
+}
+
+function wrapComment(line: string, width = 78): string[] {
+  const out: string[] = [];
+  let cur = "//";
+  for (const word of line.replace(/^\/\/ /, "").split(" ")) {
+    if (cur.length + 1 + word.length > width && cur !== "//") {
+      out.push(cur);
+      cur = "//";
+    }
+    cur += ` ${word}`;
+  }
+  return [...out, cur];
 }

@@ -12,12 +12,12 @@
 
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { exerciseFolder, exercisesInOrder, type Course } from "./course.ts";
 import { stubSource, writeAtomic } from "./reset.ts";
 
-/** The per-stage stubs as they were shipped, by path under exercises/. */
-const SHIPPED: Record<string, readonly string[]> = {
+/** The per-stage stubs as they were shipped (every version), by path under exercises/. */
+export const SHIPPED: Record<string, readonly string[]> = {
   "raft-election/raft.ts": ["767f09071fbf69c3bc8f50f6e6bfa657473b1bbac146727c7be7fd39c19a0037"],
   "raft-log/raft.ts": ["348cefd76b3f92442725a9d48509dc59d17343106da0a8241830044883df8d09", "ceec76d945d4bd0f05903af235d95a0235af7c0ecdbaa10cec0e77654c572b26"],
   "raft-persist/raft.ts": ["3c482d7d734865fab4658c6b523950b48394be20d2fe9076d647d06d8b250072", "63bdc4bca158f3e36e5b71c8cdb159d50ee2eeb301524c6b202165508167c161"],
@@ -60,8 +60,14 @@ function isStub(root: string, folder: string, f: string): boolean {
   return contentHash(stub) === contentHash(readFileSync(join(root, "exercises", folder, f)));
 }
 
-/** Moves the learner's work out of old per-stage folders into the shared ones; returns what it did (empty when nothing was needed). */
-export function upgradeWorksheets(root: string, c: Course, now = new Date()): Upgrade[] {
+/**
+ * Moves the learner's work out of old per-stage folders into the shared ones;
+ * returns what it did (empty when nothing was needed). `shipped`: the stubs'
+ * hashes (tests pass their own).
+ */
+export function upgradeWorksheets(root: string, c: Course, opts: { now?: Date; shipped?: Record<string, readonly string[]> } = {}): Upgrade[] {
+  const now = opts.now ?? new Date();
+  const shippedStubs = opts.shipped ?? SHIPPED;
   const done: Upgrade[] = [];
   const byFolder = new Map<string, string[]>();
   for (const e of exercisesInOrder(c)) {
@@ -77,7 +83,7 @@ export function upgradeWorksheets(root: string, c: Course, now = new Date()): Up
     const winner = new Map<string, string>();
     for (const id of legacy)
       for (const f of filesIn(join(root, "exercises", id))) {
-        const shipped = SHIPPED[`${id}/${f}`] ?? [];
+        const shipped = shippedStubs[`${id}/${f}`] ?? [];
         if (!shipped.includes(contentHash(readFileSync(join(root, "exercises", id, f))))) winner.set(f, id);
       }
     for (const [f, id] of winner) {
@@ -87,10 +93,10 @@ export function upgradeWorksheets(root: string, c: Course, now = new Date()): Up
           u.kept.push(`exercises/${folder}/${f}`);
           continue;
         }
-        mkdirSync(join(backup, "exercises", folder), { recursive: true });
+        mkdirSync(dirname(join(backup, "exercises", folder, f)), { recursive: true });
         cpSync(to, join(backup, "exercises", folder, f));
       }
-      mkdirSync(join(root, "exercises", folder), { recursive: true });
+      mkdirSync(dirname(to), { recursive: true });
       writeAtomic(to, readFileSync(join(root, "exercises", id, f)));
       u.moved.push({ from: `exercises/${id}/${f}`, to: `exercises/${folder}/${f}` });
     }

@@ -141,3 +141,30 @@ describe("the course's staged worksheets", () => {
     expect(parseRegions({ text: readFileSync(join(ROOT, "solutions", "raft", "kv.ts"), "utf8"), file: "kv.ts" })).toEqual([]);
   });
 });
+
+describe("the Raft stages' hints", () => {
+  const course = loadCourse(ROOT);
+  const reference = { text: readFileSync(join(ROOT, "solutions", "raft", "raft.ts"), "utf8"), file: "raft.ts" };
+  const kv = readFileSync(join(ROOT, "solutions", "raft", "kv.ts"), "utf8");
+  const worksheet = [readFileSync(join(ROOT, "exercises", "raft", "raft.ts"), "utf8"), readFileSync(join(ROOT, "exercises", "raft", "kv.ts"), "utf8")].join("\n").replace(/\s+/g, " ");
+  // The answers' code, as runs of 24 characters that the worksheet does not already show.
+  const answers = stagedView(reference, worksheetStages(course, course.exercises.find((e) => e.id === "raft-kv")!).map((e) => e.id), "raft-kv") + "\n" + kv;
+  const quoted = new Set<string>();
+  for (const line of answers.split("\n")) {
+    const code = line.trim().replace(/\s+/g, " ");
+    if (code.startsWith("//") || code.startsWith("*") || code.startsWith("/*")) continue;
+    for (let i = 0; i + 24 <= code.length; i++) if (!worksheet.includes(code.slice(i, i + 24))) quoted.add(code.slice(i, i + 24));
+  }
+
+  for (const e of course.exercises.filter((x) => exerciseFolder(x) === "raft")) {
+    it(`${e.id}: three steps (concept, structure, a targeted nudge), none quoting the answer's code`, () => {
+      expect(e.hints).toHaveLength(3);
+      for (const [i, h] of e.hints.entries()) {
+        const text = h.replace(/\s+/g, " ");
+        const hit = [...quoted].find((q) => text.includes(q));
+        expect(hit, `hint ${i + 1} of ${e.id} quotes the reference: "${hit}"`).toBeUndefined();
+      }
+      expect(e.hints.join(" ")).not.toMatch(/faultline carry|copy your/i);
+    });
+  }
+});
