@@ -63,3 +63,18 @@ describe("00 The lab", () => {
     expect(new Set(rows.map((r) => r["arrived at"])).size, "the answers arrive at different times").toBeGreaterThan(1);
   });
 });
+
+describe("01 The network is not reliable", () => {
+  test("the quiz on the three-message protocol marks right exactly the single losses that split the generals", async () => {
+    const { battle } = await import("../suites/support/two-generals.ts");
+    const { threeMessageGeneral } = await import("../../lessons/support/generals.ts");
+    const clean = battle(threeMessageGeneral, { seed: 1, plan: "attack", pattern: { lose: [] } });
+    expect(clean.messages).toHaveLength(3);
+    expect(clean.attack).toEqual({ g1: true, g2: true });
+    const ordinal = ["first", "second", "third"];
+    const splitting = [1, 2, 3].filter((n) => !battle(threeMessageGeneral, { seed: 1, plan: "attack", pattern: { lose: [n] } }).agree);
+    const q = quiz("01-two-generals", "Which single lost message can make them act differently?");
+    const named = (n: number) => q.choices.find((c) => c.text.startsWith(`The ${ordinal[n - 1]}`));
+    for (const n of [1, 2, 3]) expect(named(n)?.correct, `the choice naming the ${ordinal[n - 1]} message`).toBe(splitting.includes(n));
+  });
+});
