@@ -78,3 +78,48 @@ describe("01 The network is not reliable", () => {
     for (const n of [1, 2, 3]) expect(named(n)?.correct, `the choice naming the ${ordinal[n - 1]} message`).toBe(splitting.includes(n));
   });
 });
+
+describe("03 Failure detectors", () => {
+  const lesson = "03-failure-detectors";
+
+  test("a fixed timeout raises false alarms only while the network is slow, and withdraws every one", async () => {
+    const rows = table(await cellOutput(lesson, "fixedTimeout(300)), network"), "Nobody crashed. Wrong suspicions per period:");
+    const by = Object.fromEntries(rows.map((r) => [r["period"], r]));
+    expect(num(by["0–3 s: fast"]?.["suspicions"])).toBe(0);
+    expect(num(by["6–9 s: fast"]?.["suspicions"])).toBe(0);
+    expect(num(by["3–6 s: slow"]?.["suspicions"])).toBeGreaterThan(0);
+    for (const r of rows) expect(r["withdrawn"]).toBe(r["suspicions"]);
+  });
+
+  test("φ accrual rides out the GC pause and suspects the crashed node some 400–900 ms after the crash", async () => {
+    const out = await cellOutput(lesson, "renderChart(phi");
+    const line = out.split("\n").find((l) => l.startsWith("n1's outputs:"))!;
+    const suspicions = [...line.matchAll(/suspect at t=(\d+) ms/g)].map((m) => Number(m[1]));
+    expect(suspicions, line).toHaveLength(1);
+    expect(suspicions[0]! - 6000).toBeGreaterThan(400);
+    expect(suspicions[0]! - 6000).toBeLessThan(900);
+  });
+
+  test("the side-by-side table leaves a measure blank only when there is nothing to measure, and bears out the prose", async () => {
+    const rows = table(await cellOutput(lesson, "swimMember"), "Quality of service on the same trace (times in ms)");
+    expect(rows.map((r) => r["detector"])).toEqual(["fixed 300 ms", "growing (◇P)", "φ accrual", "SWIM"]);
+    for (const r of rows) {
+      expect(r["T_MR"] === "", `${r["detector"]}: T_MR blank exactly when no monitor erred twice about one node`).toBe(num(r["worst pair"]) < 2);
+      expect(r["T_M"] === "", `${r["detector"]}: T_M blank exactly when there was no mistake`).toBe(num(r["mistakes"]) === 0);
+      expect(r["T_D"], `${r["detector"]} detected the crash`).not.toBe("");
+    }
+    const [fixed, growing, phi, swim] = rows as [Record<string, string>, Record<string, string>, Record<string, string>, Record<string, string>];
+    // "The fixed timeout detects fastest … some monitor was wrong about the same node twice"
+    expect(Math.min(...rows.map((r) => num(r["T_D"])))).toBe(num(fixed["T_D"]));
+    expect(num(fixed["worst pair"])).toBeGreaterThanOrEqual(2);
+    // "The growing timeout … never twice about the same node … slower detection"
+    expect(num(growing["mistakes"])).toBeGreaterThan(0);
+    expect(num(growing["worst pair"])).toBe(1);
+    expect(num(growing["T_D"])).toBeGreaterThan(num(fixed["T_D"]));
+    // "φ accrual made no mistakes at all and detected the crash last"
+    expect(num(phi["mistakes"])).toBe(0);
+    expect(Math.max(...rows.map((r) => num(r["T_D"])))).toBe(num(phi["T_D"]));
+    // "SWIM sends the fewest messages"
+    expect(Math.min(...rows.map((r) => num(r["msgs/s"])))).toBe(num(swim["msgs/s"]));
+  });
+});
