@@ -123,3 +123,13 @@ describe("03 Failure detectors", () => {
     expect(Math.min(...rows.map((r) => num(r["msgs/s"])))).toBe(num(swim["msgs/s"]));
   });
 });
+
+describe("04 The end-to-end argument", () => {
+  test("per-packet checksums let damaged files through; the end-to-end check never does", async () => {
+    const rows = table(await cellOutput("04-end-to-end", "checkWholeFile"), "30 transfers each: 10% packet loss, 10% packet corruption, 5% bad reads on B's disk");
+    const [perPacket, endToEnd] = rows as [Record<string, string>, Record<string, string>];
+    expect(num(perPacket["done, DAMAGED copy"])).toBeGreaterThan(0);
+    expect(num(endToEnd["done, DAMAGED copy"])).toBe(0);
+    expect(num(endToEnd["done, exact copy"])).toBeGreaterThan(0);
+  });
+});
