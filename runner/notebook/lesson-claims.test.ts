@@ -133,3 +133,24 @@ describe("04 The end-to-end argument", () => {
     expect(num(endToEnd["done, exact copy"])).toBeGreaterThan(0);
   });
 });
+
+describe("05 Delivery semantics", () => {
+  const lesson = "05-delivery-semantics";
+
+  test("ack-first loses payments, ack-last repeats them, dedup-then-ack applies each exactly once", async () => {
+    const rows = table(await cellOutput(lesson, "ackFirst"), "240 payments per consumer (20 runs × 12), crashes and duplicates");
+    const [ackFirst, ackLast, dedup] = rows as [Record<string, string>, Record<string, string>, Record<string, string>];
+    expect(num(ackFirst["applied 0×"])).toBeGreaterThan(0);
+    expect(num(ackLast["applied 0×"])).toBe(0);
+    expect(num(ackLast["applied 2× or more"])).toBeGreaterThan(0);
+    expect([dedup["applied 0×"], dedup["applied 1×"], dedup["applied 2× or more"]]).toEqual(["0", "240", "0"]);
+  });
+
+  test("at-least-once delivers once the partition heals, and never while it lasts", async () => {
+    const rows = table(await cellOutput(lesson, "sim.partition([\"p\"], [\"c\"])"), "At-least-once through a partition");
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const r of rows) expect(num(r["applied by t=5 s (of 12)"]), r["partition lasts"]).toBe(r["partition lasts"] === "for ever" ? 0 : 12);
+    const forever = rows.find((r) => r["partition lasts"] === "for ever")!;
+    expect(num(forever["sends by p"]), "the producer keeps trying").toBe(Math.max(...rows.map((r) => num(r["sends by p"]))));
+  });
+});
