@@ -154,3 +154,28 @@ describe("05 Delivery semantics", () => {
     expect(num(forever["sends by p"]), "the producer keeps trying").toBe(Math.max(...rows.map((r) => num(r["sends by p"]))));
   });
 });
+
+describe("06 Atomic commitment", () => {
+  const lesson = "06-atomic-commit";
+
+  test("2PC blocks: prepared participants wait and keep asking while the coordinator is down, and abort when it returns", async () => {
+    const rows = table(await cellOutput(lesson, "status questions sent"), "Coordinator down from t=17 to t=2000: the participants wait, asking");
+    const down = rows.filter((r) => r["coordinator"] === "down");
+    expect(down.length).toBeGreaterThanOrEqual(2);
+    for (const r of down) expect([r["p1"], r["p2"]]).toEqual(["prepared", "prepared"]);
+    const asked = down.map((r) => num(r["status questions sent"]));
+    expect(asked).toEqual([...asked].sort((a, b) => a - b));
+    expect(asked.at(-1)!).toBeGreaterThan(asked[0]!);
+    const last = rows.at(-1)!;
+    expect([last["coordinator"], last["p1"], last["p2"]]).toEqual(["up", "aborted", "aborted"]);
+  });
+
+  test("3PC without partitions: whenever the coordinator crashes, the participants decide, and alike", async () => {
+    const rows = table(await cellOutput(lesson, "begin3pc(s)"), "Coordinator crashes: the participants terminate on their own, and agree");
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const r of rows) {
+      expect(["commit", "abort"]).toContain(r["p1"]);
+      expect([r["p2"], r["p3"]]).toEqual([r["p1"], r["p1"]]);
+    }
+  });
+});
