@@ -179,3 +179,26 @@ describe("06 Atomic commitment", () => {
     }
   });
 });
+
+describe("07 Sagas", () => {
+  const lesson = "07-sagas";
+
+  test("the offline limit trades customers turned away for apologies, some of which need people", async () => {
+    const rows = table(await cellOutput(lesson, "cashMachine(limit)"), "One cash machine, the bank out of reach from 3 s to 7 s");
+    expect(rows[0]).toMatchObject({ limit: "0", "paid alone": "0", overdrawn: "0", owed: "0" });
+    expect(num(rows[0]!["turned away"])).toBeGreaterThan(0);
+    const col = (c: string) => rows.map((r) => num(r[c]));
+    expect(col("limit")).toEqual([...col("limit")].sort((a, b) => a - b));
+    expect(col("turned away")).toEqual([...col("turned away")].sort((a, b) => b - a));
+    expect(col("overdrawn")).toEqual([...col("overdrawn")].sort((a, b) => a - b));
+    for (const r of rows) expect(num(r["by letter"]) + num(r["by call"])).toBe(num(r["overdrawn"]));
+    expect(Math.max(...col("by call")), "some apologies need a person").toBeGreaterThan(0);
+  });
+
+  test("a stable idempotency key books each service once; a fresh key per attempt books some twice", async () => {
+    const rows = table(await cellOutput(lesson, "tripSaga({ freshKeys })"), "40% of messages lost; one trip each time");
+    const booked = (r: Record<string, string>) => [r["flights booked"], r["hotels booked"], r["cars booked"]].map(num);
+    for (const r of rows.filter((r) => r["orchestrator"] === "same key every attempt")) expect(booked(r)).toEqual([1, 1, 1]);
+    expect(rows.filter((r) => r["orchestrator"] === "fresh key every attempt").some((r) => booked(r).some((n) => n > 1))).toBe(true);
+  });
+});
