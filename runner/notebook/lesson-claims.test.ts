@@ -202,3 +202,20 @@ describe("07 Sagas", () => {
     expect(rows.filter((r) => r["orchestrator"] === "fresh key every attempt").some((r) => booked(r).some((n) => n > 1))).toBe(true);
   });
 });
+
+describe("11 CRDTs", () => {
+  test("the RGA cell's merge is the one the prose explains: both edits kept, concurrent inserts ordered by id, the c a tombstone", async () => {
+    const out = await cellOutput("11-crdts", "growableArray");
+    const texts = table(out, "Two editors, one text");
+    expect(texts.find((r) => r["moment"] === "partitioned")).toMatchObject({ ann: "two cats", bob: "hat" });
+    expect(texts.find((r) => r["moment"] === "healed")).toMatchObject({ ann: "two hats", bob: "two hats" });
+    const chars = table(out, "ann's characters after the heal, in order");
+    const at = (id: string) => chars.findIndex((c) => c["id"] === id);
+    // "Ann's 't' of 'two' … has the greater id, so her word comes first" — before Bob's concurrent "h".
+    expect(chars[at("5@ann")]!["char"]).toBe("t");
+    expect(chars[at("4@bob")]!["char"]).toBe("h");
+    expect(at("5@ann")).toBeLessThan(at("4@bob"));
+    expect(chars.filter((c) => c["deleted"] === "yes").map((c) => c["char"])).toEqual(["c"]);
+    expect(out).toContain("bob's are the same, in the same order.");
+  });
+});
