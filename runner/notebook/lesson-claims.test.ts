@@ -7,6 +7,8 @@
 import { rmSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { threeMessageGeneral } from "../../lessons/support/generals.ts";
+import { battle } from "../suites/support/two-generals.ts";
 import { extractCells, runCell } from "./cells.ts";
 import { parseLesson, plainText } from "./document.ts";
 
@@ -65,9 +67,7 @@ describe("00 The lab", () => {
 });
 
 describe("01 The network is not reliable", () => {
-  test("the quiz on the three-message protocol marks right exactly the single losses that split the generals", async () => {
-    const { battle } = await import("../suites/support/two-generals.ts");
-    const { threeMessageGeneral } = await import("../../lessons/support/generals.ts");
+  test("the quiz on the three-message protocol marks right exactly the single losses that split the generals", () => {
     const clean = battle(threeMessageGeneral, { seed: 1, plan: "attack", pattern: { lose: [] } });
     expect(clean.messages).toHaveLength(3);
     expect(clean.attack).toEqual({ g1: true, g2: true });
