@@ -33,7 +33,9 @@ export function formatExercise(e: ExerciseResult, s: Styler, opts: { allFailures
     return lines.join("\n");
   }
   for (const sc of e.scenarios) {
-    lines.push(`  ${sc.status === "pass" ? s.ok("✓") : s.bad(MARK[sc.status] ?? "✗")} ${sc.name}  ${s.dim(`${sc.runs} run${sc.runs === 1 ? "" : "s"}`)}`);
+    // A later stage re-runs the earlier stages' scenarios: say where each comes from.
+    const from = sc.stage ? ` · ${sc.stage}` : "";
+    lines.push(`  ${sc.status === "pass" ? s.ok("✓") : s.bad(MARK[sc.status] ?? "✗")} ${sc.name}  ${s.dim(`${sc.runs} run${sc.runs === 1 ? "" : "s"}${from}`)}`);
     // Figures a scenario reports about itself (detector QoS, how far a search went) — in words when it gives them.
     const summary = sc.metrics?.["qos"] ?? sc.metrics?.["search"];
     if (typeof summary === "string") lines.push(s.dim(`      ${summary}`));
