@@ -137,12 +137,7 @@ export function stagedView(reference: SourceText, stages: readonly string[], upT
 export function resetStage(learner: SourceText, stub: SourceText, stage: string): string {
   const want = parseRegions(stub).filter((r) => r.stage === stage);
   const stubLines = stub.text.split("\n");
-  let have: number;
-  try {
-    have = parseRegions(learner).filter((r) => r.stage === stage).length;
-  } catch (e) {
-    throw new RegionError(`${(e as Error).message} So the ${stage} parts of ${learner.file} cannot be told apart.`);
-  }
+  const have = parseRegions(learner).filter((r) => r.stage === stage).length;
   if (have !== want.length) throw new RegionError(`${learner.file} has ${have} "// #region ${stage}" part${have === 1 ? "" : "s"}; the worksheet has ${want.length}.`);
   return rewriteRegions(learner, (r, k, lines) => (r.stage === stage ? stubLines.slice(want[k]!.open + 1, want[k]!.close).map((l) => l.replace(/\r$/, "")) : lines));
 }
