@@ -43,15 +43,18 @@ function orders(sim: Simulation) {
   return ordersOf(sim.outputs.filter((o) => (SHOPPERS as readonly string[]).includes(o.node)));
 }
 
+type Effect = { t: number; key: string; /** Position in the run's outputs: their order, even within one instant. */ seq: number };
+
 /** Every effect of every step service, per order. */
-function effects(sim: Simulation): Map<string, Map<string, { t: number; key: string }[]>> {
-  const out = new Map<string, Map<string, { t: number; key: string }[]>>();
-  for (const s of STEPS)
-    for (const { t, value } of sim.outputsOf<StepOut>(s)) {
-      const per = out.get(value.order) ?? new Map<string, { t: number; key: string }[]>();
-      out.set(value.order, per);
-      per.set(s, [...(per.get(s) ?? []), { t, key: value.key }]);
-    }
+function effects(sim: Simulation): Map<string, Map<string, Effect[]>> {
+  const out = new Map<string, Map<string, Effect[]>>();
+  sim.outputs.forEach(({ t, node, value }, seq) => {
+    if (!(STEPS as readonly string[]).includes(node)) return;
+    const v = value as StepOut;
+    const per = out.get(v.order) ?? new Map<string, Effect[]>();
+    out.set(v.order, per);
+    per.set(node, [...(per.get(node) ?? []), { t, key: v.key, seq }]);
+  });
   return out;
 }
 
@@ -66,7 +69,7 @@ function expectEffectsOnceInOrder(sim: Simulation): void {
       expectThat(done.length <= 1, "each step happens at most once per order: a retry reuses the step's idempotency key", () => `${s} was carried out ${done.length} times for order ${order}, at t=${done.map((d) => d.t).join(", t=")} ms, under keys ${done.map((d) => JSON.stringify(d.key)).join(", ")}`, done[1]?.t);
       if (i === 0 || done.length === 0) continue;
       const before = per.get(STEPS[i - 1]!)?.[0];
-      expectThat(before !== undefined && before.t < done[0]!.t, `the chain runs in order (${STEPS.join(" → ")}): a step starts only after the one before it is done`, () => `order ${order} reached ${s} at t=${done[0]!.t} ms, ${before ? `but ${STEPS[i - 1]} only at t=${before.t} ms` : `but ${STEPS[i - 1]} never happened`}`, done[0]!.t);
+      expectThat(before !== undefined && before.seq < done[0]!.seq, `the chain runs in order (${STEPS.join(" → ")}): a step starts only after the one before it is done`, () => `order ${order} reached ${s} at t=${done[0]!.t} ms, ${before ? `but ${STEPS[i - 1]} only at t=${before.t} ms` : `but ${STEPS[i - 1]} never happened`}`, done[0]!.t);
     }
   }
 }
