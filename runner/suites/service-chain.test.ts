@@ -117,7 +117,7 @@ ex.scripted("a calm network: every order accepted at once and carried out once, 
   expectAvailable(lab, run, 1500);
 });
 
-ex.scripted(`the services go down in turn: shoppers still see ≥ ${TARGET_AVAILABILITY * 100}% availability, not the product of the links`, { runs: 3 }, (lab) => {
+ex.scripted(`the services go down in turn: shoppers still see ≥ ${TARGET_AVAILABILITY * 100}% availability, not the product of the links`, { runs: 2 }, (lab) => {
   // Each service is down 250 ms in every 700, 900 or 1100: up about 64%, 72% and 77% of the time.
   const schedule: FaultOp[] = [];
   for (const [s, period, offset] of [["stock", 700, 100], ["payment", 900, 400], ["shipping", 1100, 650]] as const)
@@ -143,7 +143,7 @@ ex.scripted("lost replies are retried with the same key: nothing happens twice",
   expectAcceptedCarriedOut(run.sim);
 });
 
-ex.scripted("an orders service that crashes again and again keeps every order it accepted", { runs: 5 }, (lab) => {
+ex.scripted("an orders service that crashes again and again keeps every order it accepted", { runs: 4 }, (lab) => {
   // Down for 20 ms in every 113: orders are accepted just before crashes, and calls are cut off mid-flight.
   const schedule: FaultOp[] = [];
   for (let t = 57; t < 1500; t += 113) schedule.push({ at: t, op: "crash", node: FRONT }, { at: t + 20, op: "restart", node: FRONT });
@@ -157,7 +157,7 @@ const NODES: NodeId[] = [FRONT, ...STEPS];
 
 ex.generative(
   "under crashes, pauses, partitions, loss and duplication: every accepted order carried out, each step once, in order",
-  { runs: 50, schedule: scheduleArb({ nodes: NODES, durationMs: 1500, kinds: ["crash", "restart", "partition", "heal", "pause", "resume", "network"], maxOps: 10, maxDrop: 0.4, maxDuplicate: 0.4, maxDelayMs: 60 }) },
+  { runs: 40, schedule: scheduleArb({ nodes: NODES, durationMs: 1500, kinds: ["crash", "restart", "partition", "heal", "pause", "resume", "network"], maxOps: 10, maxDrop: 0.4, maxDuplicate: 0.4, maxDelayMs: 60 }) },
   (lab, schedule) => {
     const run = shop(lab, { until: 1400, runMs: 3500, schedule: [...schedule, ...quiesce(1500, NODES)], network: { tail: 0.05, tailMs: [50, 200] } });
     expectEffectsOnceInOrder(run.sim);

@@ -26,7 +26,7 @@ export const SHARDS: readonly { shard: number; replicas: readonly [primary: Node
 ];
 export const REPLICAS: readonly NodeId[] = SHARDS.flatMap((s) => s.replicas);
 
-export const WORDS = ["raft", "paxos", "quorum", "lease", "gossip", "crdt"] as const;
+export const WORDS = ["raft", "paxos", "quorum", "lease", "gossip", "crdt", "clock", "saga", "epoch", "fence", "shard", "merge"] as const;
 /** Documents per shard at t = 0. */
 export const INITIAL_DOCS = 60;
 /** Each shard gains a document this often. */
