@@ -9,7 +9,7 @@ import type { Reporter, TestModule, Vitest } from "vitest/node";
 import { createVitest } from "vitest/node";
 import type { TraceJson } from "../sim/index.ts";
 import type { GradeContext, ReplayRequest, ScenarioMeta, ScenarioStatus } from "../suites/harness/context.ts";
-import { LOAD_ERROR_MARK, resolveTarget } from "../suites/harness/target.ts";
+import { exerciseFolder, LOAD_ERROR_MARK, resolveTarget } from "../suites/harness/target.ts";
 import { bundleLearnerFiles, type LearnerBundle } from "../learner/bundle.ts";
 import { LoopMarks } from "../learner/loopMarks.ts";
 import { learnerFiles, typeErrors } from "./typecheck.ts";
@@ -22,6 +22,8 @@ export type ExerciseStatus = "pass" | "fail" | "error" | "not-started";
 export interface ScenarioResult extends Omit<ScenarioMeta, "failure" | "kind" | "trace"> {
   kind: ScenarioMeta["kind"] | "unknown";
   failure: FailureResult | null;
+  /** In a later stage of a worksheet, the earlier stage this scenario is re-run from (absent: the exercise's own). */
+  stage?: string;
   /** Only in replays of a passing run: the run's trace (not part of the JSON contract). */
   trace?: TraceJson;
 }
@@ -183,7 +185,7 @@ export class Grader {
     if (!ctx.replay && opts.typecheck !== false)
       for (const e of exercises)
         if (e.status === "fail" || (e.status === "error" && !verdicts.some((v) => v.exercise === e.id) && !/syntax error/.test(e.error ?? ""))) {
-          const errors = typeErrors(root, learnerFiles(ctx.target, e.id));
+          const errors = typeErrors(root, learnerFiles(join(ctx.target, exerciseFolder(root, e.id))));
           if (errors.length) e.typeErrors = errors;
         }
     return {
@@ -217,7 +219,7 @@ export async function grade(opts: GradeOptions): Promise<GradeReport> {
 export async function compileLearnerFiles(root: string, target: string, ids: readonly string[], marks?: LoopMarks): Promise<Record<string, LearnerBundle>> {
   const bundles: Record<string, LearnerBundle> = {};
   const solutions = target === join(root, "solutions") ? null : join(root, "solutions");
-  for (const folder of new Set(ids)) {
+  for (const folder of new Set(ids.map((id) => exerciseFolder(root, id)))) {
     const dir = join(target, folder);
     let entries: string[] = [];
     try {
@@ -247,9 +249,11 @@ function exerciseResult(root: string, id: string, modules: readonly TestModule[]
     const r = tc.result();
     if (r.state === "skipped" || r.state === "pending") continue;
     const meta = tc.meta().faultline;
+    const stage = tc.meta().stage;
     if (meta) {
       const { trace, ...rest } = meta;
       const result: ScenarioResult = { ...rest, failure: meta.failure ? writeTrace(root, traceDir, id, meta) : null };
+      if (stage && stage !== id) result.stage = stage;
       if (trace) result.trace = trace;
       scenarios.push(result);
     } else {
@@ -261,7 +265,20 @@ function exerciseResult(root: string, id: string, modules: readonly TestModule[]
   if (loadErrors.length > 0 && scenarios.length === 0) {
     return { id, status: "error", durationMs, error: explainLoadError(loadErrors[0]!.message ?? "unknown error", root), scenarios };
   }
-  return { id, status: exerciseStatus(scenarios.map((s) => s.status)), durationMs, error: null, scenarios };
+  return { id, status: stagedStatus(scenarios), durationMs, error: null, scenarios };
+}
+
+/**
+ * A later stage of a worksheet is judged by its own scenarios: when they all
+ * stop at a todo() and the earlier stages' scenarios it re-runs pass, the
+ * stage is not started yet (the learner finished raft-election and has not
+ * begun raft-log), not failing.
+ */
+export function stagedStatus(scenarios: readonly Pick<ScenarioResult, "status" | "stage">[]): ExerciseStatus {
+  const own = scenarios.filter((s) => !s.stage);
+  const earlier = scenarios.filter((s) => s.stage);
+  if (earlier.length && own.length && own.every((s) => s.status === "not-started") && earlier.every((s) => s.status === "pass" || s.status === "not-started")) return "not-started";
+  return exerciseStatus(scenarios.map((s) => s.status));
 }
 
 /**

@@ -40,7 +40,7 @@ import { bundleLearnerFiles, type LearnerBundle } from "../../learner/bundle.ts"
 import { membraneExports } from "../../learner/membrane.ts";
 import type { FailureMeta, GradeContext, ScenarioMeta } from "./context.ts";
 import { attachGraderProbe, probePhase, probeRun, probeScenario, probeSubject } from "./probe.ts";
-import { LOAD_ERROR_MARK, resolveTarget } from "./target.ts";
+import { exerciseFolder, LOAD_ERROR_MARK, resolveTarget } from "./target.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 
@@ -466,11 +466,12 @@ function thrownAtLoad(e: unknown, file: string): string {
  */
 export async function exercise<T>(id: string, file: string): Promise<Exercise<T>> {
   const ctx = gradeContext();
-  const folder = join(ctx.target, id);
+  const dir = exerciseFolder(ctx.root, id);
+  const folder = join(ctx.target, dir);
   const full = join(folder, file);
   const label = relative(ctx.root, full) || full;
   if (!existsSync(full)) {
-    throw loadError(`Could not find ${label}. The grader looks for ${file} in ${id}/ under the target directory. Run "npx faultline reset ${id}" to restore the stub.`);
+    throw loadError(`Could not find ${label}. The grader looks for ${file} in ${dir}/ under the target directory. Run "npx faultline reset ${id}" to restore the stub.`);
   }
   // The watchdog reads these if the module never finishes loading (a loop at top level).
   attachGraderProbe();
