@@ -38,6 +38,7 @@ import { recordNodeStates, type NodeInspector, type StateRecorder, type TraceWit
 import { LearnerModule } from "../../learner/compartment.ts";
 import { bundleLearnerFiles, type LearnerBundle } from "../../learner/bundle.ts";
 import { membraneExports } from "../../learner/membrane.ts";
+import { hardenRealm } from "../../learner/lockdown.ts";
 import type { FailureMeta, GradeContext, ScenarioMeta } from "./context.ts";
 import { attachGraderProbe, probePhase, probeRun, probeScenario, probeSubject } from "./probe.ts";
 import { exerciseFolder, LOAD_ERROR_MARK, resolveTarget } from "./target.ts";
@@ -477,10 +478,12 @@ export async function exercise<T>(id: string, file: string): Promise<Exercise<T>
   attachGraderProbe();
   probeSubject(id, label);
   probeScenario("");
-  probePhase("loading");
   const bundle: LearnerBundle =
     ctx.bundles?.[full] ?? (await bundleLearnerFiles({ root: ctx.root, folder, entries: [full], solutions: ctx.target === join(ctx.root, "solutions") ? null : join(ctx.root, "solutions") }))[0]!;
   if (!bundle.ok) throw loadError(bundle.error);
+  // The grader's own work first (lockdown), so that the load deadline times learner code only.
+  hardenRealm();
+  probePhase("loading");
   const mod = new LearnerModule(bundle, label);
   let first: Record<string, unknown>;
   try {
