@@ -6,7 +6,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseJepsenCasHistory } from "../check/jepsenHistory.ts";
-import { casRegisterModel, checkLinearizability } from "../check/linearizability.ts";
+import { checkLinearizability } from "../check/linearizability.ts";
+import { casRegisterModel } from "../check/models.ts";
 
 export const ETCD_HISTORIES = join(fileURLToPath(new URL("../..", import.meta.url)), "..", "shared", "testdata", "jepsen-etcd");
 

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseJepsenCasHistory } from "./jepsenHistory.ts";
-import { casRegisterModel, checkLinearizability } from "./linearizability.ts";
+import { checkLinearizability } from "./linearizability.ts";
+import { casRegisterModel } from "./models.ts";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const dataDir = join(repoRoot, "..", "shared", "testdata", "jepsen-etcd");

@@ -4,7 +4,8 @@
 
 import { readFileSync } from "node:fs";
 import { parseJepsenCasHistory } from "../check/jepsenHistory.ts";
-import { casRegisterModel, checkLinearizability, type CheckResult } from "../check/linearizability.ts";
+import { checkLinearizability, type CheckResult } from "../check/linearizability.ts";
+import { casRegisterModel } from "../check/models.ts";
 
 /** History formats `lincheck` reads, each with the model it is checked against. */
 export const LINCHECK_FORMATS = {

@@ -2,7 +2,8 @@
 // Raft) and clients that retry, with every client operation recorded as a
 // history for the linearizability checker (runner/check/linearizability.ts).
 
-import { checkLinearizability, kvModel, type KvInput, type KvOutput, type Operation } from "../../check/linearizability.ts";
+import { checkLinearizability, type Operation } from "../../check/linearizability.ts";
+import { kvModel, type KvInput, type KvOutput } from "../../check/models.ts";
 import { expectThat, Violation } from "../../check/violation.ts";
 import type { Ctx, Node, NodeId, Simulation } from "../../sim/index.ts";
 import type { RaftNode } from "./raft.ts";
