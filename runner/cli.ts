@@ -430,15 +430,28 @@ const commands: Record<string, Command> = {
   },
 
   lincheck: {
-    usage: "faultline lincheck --format jepsen-cas FILE… [--budget STEPS] [--explain]",
-    summary: "check recorded histories for linearizability: one line per file, linearizable|not-linearizable|unknown",
-    options: { format: { type: "string", default: "jepsen-cas" }, budget: { type: "string" }, explain: { type: "boolean" } },
+    usage: "faultline lincheck [--format jepsen-cas|jepsen-kv|porcupine-kv] FILE… [--html FILE] [--explain] [--plain] [--budget STEPS] [--memory MB]",
+    summary: "check recorded histories for linearizability, a verdict per file; on a terminal, draws why a history is not linearizable (--html FILE: as a page). Exit 0 linearizable, 1 not, 2 usage error, 3 unknown (a budget ran out)",
+    options: { format: { type: "string", default: "jepsen-cas" }, budget: { type: "string" }, memory: { type: "string" }, explain: { type: "boolean" }, html: { type: "string" }, plain: { type: "boolean" } },
     async run({ values, positionals }) {
-      const { isLincheckFormat, LINCHECK_FORMATS, runLincheck } = await import("./grade/lincheck.ts");
+      const { isLincheckFormat, LINCHECK_FORMATS, runLincheck, writeLincheckHtml } = await import("./grade/lincheck.ts");
+      const formats = Object.keys(LINCHECK_FORMATS).join(", ");
       const format = String(values["format"]);
-      if (!isLincheckFormat(format)) throw new UsageError(`--format ${format}: unknown history format. Formats: ${Object.keys(LINCHECK_FORMATS).join(", ")}.`);
-      if (positionals.length === 0) throw new UsageError("Which histories? e.g. `faultline lincheck --format jepsen-cas history.log`.");
-      return runLincheck(positionals, { format, budget: intOption(values["budget"], "budget"), explain: Boolean(values["explain"]) }, out);
+      if (!isLincheckFormat(format)) throw new UsageError(`--format ${format}: unknown history format. Formats: ${formats}.`);
+      if (positionals.length === 0) throw new UsageError(`Which histories? e.g. \`faultline lincheck --format ${format} history.log\`.`);
+      const memory = intOption(values["memory"], "memory");
+      const width = Math.min(process.stdout.columns ?? 80, 120);
+      const { renderLine } = await import("./notebook/text.ts");
+      const { code, results } = runLincheck(positionals, { format, budget: intOption(values["budget"], "budget"), memoryBudget: memory === undefined ? undefined : memory * 2 ** 20, explain: Boolean(values["explain"]), width }, (line) =>
+        out(typeof line === "string" ? line : renderLine(line, { color: colorEnabled() })),
+      );
+      if (values["html"]) out(`HTML picture written to ${writeLincheckHtml(String(values["html"]), results, format)}`);
+      const pictures = results.flatMap((r) => (r.picture ? [r.picture] : []));
+      if (pictures.length && !values["html"] && !values["plain"] && interactive()) {
+        const { runHistoryViewer } = await import("./tui/history.tsx");
+        await runHistoryViewer({ pictures, title: `${pictures.length} histor${pictures.length === 1 ? "y" : "ies"} not linearizable` });
+      } else if (pictures.length && !values["explain"] && !values["html"]) out(s.dim("--explain draws why; --html FILE writes the picture as a page."));
+      return code;
     },
   },
 

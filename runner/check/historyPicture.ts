@@ -220,18 +220,38 @@ export function pictureGeometry(pic: HistoryPicture, room: number, maxOps?: numb
   return { shown, rows, ...lay };
 }
 
+/** The picture in three blocks, so that a screen can scroll the lanes sideways and keep the rest. */
+export interface PictureBlocks {
+  /** Title, and what was left out. */
+  head: PictureLine[];
+  /** The time axis, then a row per lane; the first `margin` columns name the client. */
+  lanes: PictureLine[];
+  margin: number;
+  /** Column (in lane lines) of the point no order gets past. */
+  frontierCol: number | null;
+  /** The glyph key, then a line per operation. */
+  legend: PictureLine[];
+}
+
 /** The picture as styled lines: a header, a lane per client, the glyph key and a legend line per operation. */
 export function pictureLines(pic: HistoryPicture, opts: PictureTextOptions = {}): PictureLine[] {
+  const b = pictureBlocks(pic, opts);
+  return [...b.head, ...b.lanes, [], ...b.legend];
+}
+
+export function pictureBlocks(pic: HistoryPicture, opts: PictureTextOptions = {}): PictureBlocks {
   const width = opts.width ?? 80;
   const margin0 = marginOf(pic, chosen(pic, opts.maxOps));
   const lay = pictureGeometry(pic, opts.maxOps === undefined ? Infinity : width - margin0 - 1, opts.maxOps);
   const shown = lay.shown;
   const margin = marginOf(pic, shown);
 
+  const head: PictureLine[] = [];
   const lines: PictureLine[] = [];
+  const legend: PictureLine[] = [];
   const verdict = pic.verdict === "not-linearizable" ? "not linearizable" : pic.verdict === "linearizable" ? "linearizable" : "not settled (unknown)";
-  lines.push([{ text: `${pic.title}: ${verdict}`, style: { bold: true } }, { text: ` · ${pic.ops.length} operation${pic.ops.length === 1 ? "" : "s"} by ${pic.clients.length} client${pic.clients.length === 1 ? "" : "s"}`, style: { dim: true } }]);
-  if (shown.length < pic.ops.length) lines.push([{ text: `(the ${shown.length} operations nearest the point no order gets past)`, style: { dim: true } }]);
+  head.push([{ text: `${pic.title}: ${verdict}`, style: { bold: true } }, { text: ` · ${pic.ops.length} operation${pic.ops.length === 1 ? "" : "s"} by ${pic.clients.length} client${pic.clients.length === 1 ? "" : "s"}`, style: { dim: true } }]);
+  if (shown.length < pic.ops.length) head.push([{ text: `(the ${shown.length} operations nearest the point no order gets past)`, style: { dim: true } }]);
   // The time axis, with the point no order gets past marked: the words right of the mark if they fit, else left.
   if (pic.frontier !== null) {
     const col = margin + lay.x.get(pic.frontier)!;
@@ -257,7 +277,6 @@ export function pictureLines(pic: HistoryPicture, opts: PictureTextOptions = {})
     }
     lines.push(line);
   }
-  lines.push([]);
   const key: PictureLine[] = [
     [{ text: "├─┤", style: GLYPHS.linearized.style }, { text: pic.verdict === "linearizable" ? " in the order found" : " in the longest linearizable prefix" }],
     ...(pic.verdict === "not-linearizable"
@@ -272,26 +291,26 @@ export function pictureLines(pic: HistoryPicture, opts: PictureTextOptions = {})
   for (const item of key) {
     const w = row.reduce((n, x) => n + len(x.text), 0);
     if (w > 0 && w + 2 + item.reduce((n, x) => n + len(x.text), 0) > width) {
-      lines.push(row);
+      legend.push(row);
       row = [];
     }
     row.push(...(row.length ? [{ text: "  " }] : []), ...item);
   }
-  lines.push(row);
+  legend.push(row);
   for (const op of shown) {
     const g = GLYPHS[op.stuck ? "stuck" : op.fate];
     const head = `#${op.id}`.padStart(4) + ` ${clip(op.client, 6).padEnd(6)} `;
     const label = clip(op.label, Math.max(12, Math.floor((width - len(head)) / 2)));
     const what = fateText(op);
     const style = op.fate === "linearized" ? { dim: true } : g.style;
-    if (len(head) + len(label) + 2 + len(what) <= width || op.fate === "linearized" || op.fate === "unreached") lines.push([{ text: head, style: { dim: true } }, { text: label, style: g.style }, { text: `  ${clip(what, Math.max(0, width - len(head) - len(label) - 2))}`, style }]);
+    if (len(head) + len(label) + 2 + len(what) <= width || op.fate === "linearized" || op.fate === "unreached") legend.push([{ text: head, style: { dim: true } }, { text: label, style: g.style }, { text: `  ${clip(what, Math.max(0, width - len(head) - len(label) - 2))}`, style }]);
     else {
       // What matters most gets a line of its own rather than being cut.
-      lines.push([{ text: head, style: { dim: true } }, { text: label, style: g.style }]);
-      lines.push([{ text: " ".repeat(len(head)) + clip(what, width - len(head)), style }]);
+      legend.push([{ text: head, style: { dim: true } }, { text: label, style: g.style }]);
+      legend.push([{ text: " ".repeat(len(head)) + clip(what, width - len(head)), style }]);
     }
   }
-  return lines;
+  return { head, lanes: lines, margin, frontierCol: pic.frontier === null ? null : margin + lay.x.get(pic.frontier)!, legend };
 }
 
 /** The picture as plain text lines (no styles). */

@@ -5,9 +5,11 @@
 // building: no I/O, nothing fetched (inline CSS and script, no external URLs),
 // so the file opens offline and can be attached to an issue or projected.
 
+import type { HistoryPicture } from "../check/historyPicture.ts";
 import { describeOp } from "../sim/nemesis.ts";
 import type { TraceWithStates } from "../sim/snapshots.ts";
 import type { TraceEvent } from "../sim/trace.ts";
+import { HISTORY_CSS, HISTORY_SCRIPT, historySection } from "./historyHtml.ts";
 
 export interface TraceHtmlInput {
   /** With `violationAt`, the row where the property broke is marked. */
@@ -20,6 +22,8 @@ export interface TraceHtmlInput {
   failure?: { message: string; replay?: string } | null;
   /** At most this many events (the last ones) are drawn; default 3000. */
   maxEvents?: number;
+  /** Pictures of the clients' history, when the run failed linearizability: drawn above the trace. */
+  histories?: readonly HistoryPicture[];
 }
 
 const ROW = 22;
@@ -339,7 +343,7 @@ export function traceToHtml(input: TraceHtmlInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(input.title)} — faultline trace</title>
-<style>${CSS}</style>
+<style>${CSS}${input.histories?.length ? HISTORY_CSS : ""}</style>
 </head>
 <body>
 <header>
@@ -348,7 +352,7 @@ export function traceToHtml(input: TraceHtmlInput): string {
 ${input.failure ? `<div class="failure" id="failure">${esc(input.failure.message)}${input.failure.replay ? `\n\nreplay: ${esc(input.failure.replay)}` : ""}</div>` : ""}
 <div class="legend">${legend}</div>
 </header>
-<main>
+${input.histories?.length ? `<div id="history-details">Hover over an operation of the history for details.</div>\n${input.histories.map((p, i) => historySection(p, i)).join("\n")}\n` : ""}<main>
 <div class="diagram">
 ${d.svg}
 </div>
@@ -359,7 +363,7 @@ ${rows}
 </tbody></table></div>
 </div>
 </main>
-${trace.states?.length ? `<script id="states" type="application/json">${JSON.stringify({ first, states: trace.states }).replace(/</g, "\\u003c")}</script>\n` : ""}<script>${SCRIPT}</script>
+${trace.states?.length ? `<script id="states" type="application/json">${JSON.stringify({ first, states: trace.states }).replace(/</g, "\\u003c")}</script>\n` : ""}<script>${SCRIPT}${input.histories?.length ? HISTORY_SCRIPT : ""}</script>
 </body>
 </html>
 `;

@@ -4,14 +4,14 @@
 // in flight; filters by node and message type; jumps to the violation and to
 // each fault. The model is runner/grade/traceView.ts; this file only draws.
 
-import { Box, render, Text, useApp } from "ink";
+import { Box, Text, useApp } from "ink";
 import { useState } from "react";
 import { describeEvent } from "../grade/html.ts";
 import { TraceView } from "../grade/traceView.ts";
 import type { TraceWithStates } from "../sim/snapshots.ts";
 import { renderDiagram } from "../sim/diagram.ts";
 import { textWidth } from "../notebook/layout.ts";
-import { Footer, TitleBar, useKeys, useSize, type KeyHint } from "./lines.tsx";
+import { Footer, runFullScreen, TitleBar, useKeys, useSize, type KeyHint } from "./lines.tsx";
 
 export interface TraceViewerProps {
   trace: TraceWithStates;
@@ -154,9 +154,6 @@ export function TraceViewer({ trace, title, status, failureMessage, width, heigh
   );
 }
 
-const ALT_ON = "\u001b[?1049h\u001b[H";
-const ALT_OFF = "\u001b[?1049l";
-
 function Sized(props: Omit<TraceViewerProps, "width" | "height" | "onQuit">) {
   const { exit } = useApp();
   const size = useSize();
@@ -165,13 +162,5 @@ function Sized(props: Omit<TraceViewerProps, "width" | "height" | "onQuit">) {
 
 /** Opens the viewer full-screen until the user quits. For `replay` on a terminal, and for the watch screen to call on a failure. */
 export async function runTraceViewer(props: Omit<TraceViewerProps, "width" | "height" | "onQuit">): Promise<void> {
-  const out = process.stdout;
-  out.write(ALT_ON);
-  try {
-    const app = render(<Sized {...props} />, { exitOnCtrlC: true, patchConsole: true });
-    await app.waitUntilExit();
-    app.cleanup();
-  } finally {
-    out.write("\u001b[?25h" + ALT_OFF);
-  }
+  await runFullScreen(<Sized {...props} />);
 }
