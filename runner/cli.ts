@@ -12,6 +12,7 @@ import { formatReport, formatStatus, indent } from "./grade/format.ts";
 import type { GradeOptions, GradeReport } from "./grade/grade.ts";
 import { colorEnabled, makeStyler } from "./grade/style.ts";
 import { renderDiagram, type TraceJson } from "./sim/index.ts";
+import type { HistoryPicture } from "./check/historyPicture.ts";
 
 /** The project root (same as grade.ts's ROOT, without loading vitest at start-up). */
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -253,17 +254,22 @@ const commands: Record<string, Command> = {
       }
       const events = intOption(values["events"], "events") ?? 60;
       let trace: TraceJson | null = sc.trace ?? null;
-      if (sc.failure?.traceFile) trace = (JSON.parse(readFileSync(`${ROOT}/${sc.failure.traceFile}`, "utf8")) as { trace: TraceJson }).trace;
+      let histories: readonly HistoryPicture[] | undefined;
+      if (sc.failure?.traceFile) {
+        const saved = JSON.parse(readFileSync(`${ROOT}/${sc.failure.traceFile}`, "utf8")) as { trace: TraceJson; failure?: { histories?: HistoryPicture[] } };
+        trace = saved.trace;
+        histories = saved.failure?.histories;
+      }
       out(`${s.bold(id)} · ${sc.name} · seed ${seed} · ${formatStatus(sc.status, s)}`);
       if (values["html"]) {
         if (!trace) throw new UsageError(`This run of ${id} left no trace to export.`);
         const { writeTraceHtml } = await import("./grade/htmlFile.ts");
-        const file = writeTraceHtml(String(values["html"]), { trace, title: `${id} · ${sc.name}`, status: sc.status, failure: sc.failure });
+        const file = writeTraceHtml(String(values["html"]), { trace, title: `${id} · ${sc.name}`, status: sc.status, failure: sc.failure, histories });
         out(`HTML trace written to ${file}`);
       }
       if (trace && !values["html"] && !values["plain"] && interactive()) {
         const { runTraceViewer } = await import("./tui/trace.tsx");
-        await runTraceViewer({ trace, title: `${id} · ${sc.name} · seed ${seed}`, status: sc.status, failureMessage: sc.failure?.message ?? null });
+        await runTraceViewer({ trace, title: `${id} · ${sc.name} · seed ${seed}`, status: sc.status, failureMessage: sc.failure?.message ?? null, histories });
         return sc.status === "pass" ? 0 : 1;
       }
       if (trace) {

@@ -34,7 +34,8 @@ export function historySvg(pic: HistoryPicture, index = 0): HistorySvg {
   const width = Math.ceil(x(g.right) + 40);
   const height = TOP + g.rows.length * ROW + 24;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="history" id="history-${index}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="operations of ${esc(pic.title)} per client over time">`);
+  const frontierX = pic.frontier === null ? null : x(g.x.get(pic.frontier)!);
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="history" id="history-${index}"${frontierX === null ? "" : ` data-frontier-x="${frontierX}"`} width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="operations of ${esc(pic.title)} per client over time">`);
   parts.push(`<text x="6" y="${TOP - 20}" class="axis">clients · time →</text>`);
   g.rows.forEach((row, r) => {
     const y = TOP + r * ROW;
@@ -56,8 +57,8 @@ export function historySvg(pic: HistoryPicture, index = 0): HistorySvg {
       );
     }
   });
-  if (pic.frontier !== null) {
-    const fx = x(g.x.get(pic.frontier)!);
+  if (frontierX !== null) {
+    const fx = frontierX;
     parts.push(`<g class="frontier"><line x1="${fx}" y1="${TOP - 14}" x2="${fx}" y2="${height - 8}" stroke="#b00020" stroke-width="2" stroke-dasharray="6 3"/><text x="${fx + 4}" y="${TOP - 18}" class="frontier-label">no order gets past here</text></g>`);
   }
   parts.push("</svg>");
@@ -111,6 +112,11 @@ svg.history g.op:hover rect, svg.history g.op.hl rect { stroke-width: 3; }
 /** Shows a bar's details on hover and highlights its table rows. */
 export const HISTORY_SCRIPT = `
 (function () {
+  // Open each picture at the point no order gets past.
+  document.querySelectorAll("svg.history[data-frontier-x]").forEach(function (svg) {
+    var box = svg.parentNode;
+    box.scrollLeft = Math.max(0, Number(svg.getAttribute("data-frontier-x")) - box.clientWidth * 2 / 3);
+  });
   var details = document.getElementById("history-details");
   if (!details) return;
   document.querySelectorAll("svg.history g.op").forEach(function (g) {
