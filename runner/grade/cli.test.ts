@@ -118,13 +118,13 @@ describe("faultline list", () => {
   it("prints valid JSON listing lessons and exercises with status", () => {
     mkdirSync(join(ROOT, ".faultline"), { recursive: true });
     const out = execFileSync(process.execPath, [BIN, "list", "--json"], { cwd: ROOT, encoding: "utf8" });
-    const doc = JSON.parse(out) as { lessons: { id: string; exercises: { id: string; status: string; continues?: string }[] }[] };
+    const doc = JSON.parse(out) as { lessons: { id: string; exercises: { id: string; status: string; folder?: string }[] }[] };
     expect(doc.lessons[0]!.id).toBe("00-the-lab");
     expect(doc.lessons[0]!.exercises.map((e) => e.id)).toContain("echo");
     expect(["done", "in progress", "not started"]).toContain(doc.lessons[0]!.exercises[0]!.status);
-    // The Raft stages say which stage each starts from; other exercises carry no such field.
+    // The Raft stages name the worksheet folder they share; other exercises carry no such field.
     const all = doc.lessons.flatMap((l) => l.exercises);
-    expect(all.find((e) => e.id === "raft-log")?.continues).toBe("raft-election");
-    expect(all.find((e) => e.id === "echo")).not.toHaveProperty("continues");
+    for (const id of ["raft-election", "raft-log", "raft-persist", "raft-snapshot", "raft-kv"]) expect(all.find((e) => e.id === id)?.folder).toBe("raft");
+    expect(all.find((e) => e.id === "echo")).not.toHaveProperty("folder");
   });
 });

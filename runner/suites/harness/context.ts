@@ -86,5 +86,11 @@ declare module "vitest" {
 declare module "@vitest/runner" {
   interface TaskMeta {
     faultline?: ScenarioMeta;
+    /**
+     * The worksheet stage a scenario belongs to, in a suite that re-runs the
+     * scenarios of earlier stages (harness/stages.ts); the grader judges a
+     * stage by its own scenarios.
+     */
+    stage?: string;
   }
 }

@@ -1,23 +1,27 @@
-// Exercise raft-kv — your Raft, underneath the key-value service in kv.ts. Lesson: lessons/08-raft.md.
+// The Raft worksheet. Lesson: lessons/08-raft.md.
 //
-// Copy your passing raft.ts of raft-snapshot over this file (`npx faultline carry raft-kv`,
-// or c in watch mode, keeps a backup): kv.ts builds on it.
-// The raft-kv suite also re-runs every Raft stage's scenarios against it:
+// One file, grown through four stages and graded one stage at a time (like
+// MIT 6.5840's labs 3A–3D). Work top to bottom:
 //
 //   Part A  raft-election   terms, votes, leaders, heartbeats      (§5.1, §5.2)
 //   Part B  raft-log        replicating and committing entries     (§5.3, §5.4)
 //   Part C  raft-persist    surviving crashes                      (§5.1, Figure 2)
 //   Part D  raft-snapshot   compacting the log                     (§7)
 //
-// When a stage passes, copy your raft.ts into the next stage's folder
-// (e.g. `cp exercises/raft-election/raft.ts exercises/raft-log/raft.ts`) and
-// carry on with the next part. Section numbers refer to Ongaro & Ousterhout,
-// "In Search of an Understandable Consensus Algorithm" (2014); keep its
-// Figure 2 open beside you.
+// `npx faultline watch raft-election` grades Part A; when it passes, go on
+// with `npx faultline watch raft-log` in this same file, and so on. Each
+// stage's grader re-runs every earlier stage's scenarios, so later work cannot
+// quietly break earlier work. (kv.ts, lesson 09's raft-kv, builds on this file.)
 //
-// Fixed for you (the grader relies on them): the message and output types,
-// the state variables, the log helpers, inspect() and getState().
-// Grade with `npx faultline grade raft-kv` (or `npx faultline watch raft-kv`).
+// Each stage's code sits between a `// #region <stage>` and a
+// `// #endregion <stage>` line (most editors fold them). Keep those lines:
+// `npx faultline reset raft-log` puts back only the raft-log regions, and
+// leaves the rest of your file alone.
+//
+// Section numbers refer to Ongaro & Ousterhout, "In Search of an
+// Understandable Consensus Algorithm" (2014); keep its Figure 2 open beside
+// you. Fixed for you (the grader relies on them): the message and output
+// types, the state variables, the log helpers, inspect() and getState().
 
 import { todo, type Ctx, type Json, type Node, type NodeId } from "faultline/sim";
 
@@ -69,6 +73,9 @@ export interface RaftNode extends Node<RaftMsg> {
   inspect(): RaftView;
 }
 
+/** What a follower answers to an AppendEntries it accepted the term of (the reply's other fields). */
+export type AppendResult = { success: boolean; matchIndex: number; conflictIndex: number; conflictTerm: number | null };
+
 // Timing (virtual ms). The grader allows at most 10 heartbeats a second, wants
 // a new leader within 5 s of losing one, and expects election timeouts of at
 // least 100 ms, drawn at random each time (§5.2).
@@ -103,11 +110,13 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
   const termAt = (i: number): number => (i === snapshotIndex ? snapshotTerm : i > snapshotIndex && i <= lastIndex() ? entries[i - snapshotIndex - 1]!.term : -1);
   const entryAt = (i: number): Entry => entries[i - snapshotIndex - 1]!;
   const lastTerm = () => termAt(lastIndex());
-  void entryAt;
 
   // =========================================================================
   // Part A — raft-election (§5.1, §5.2)
+  // Whenever you change currentTerm or votedFor, call saveState() before
+  // anything is sent: it does nothing until Part C fills it in.
 
+  // #region raft-election
   /** Arm (or re-arm) the "election" timer: ELECTION_MIN_MS plus a random part of ELECTION_SPREAD_MS (ctx.random()). */
   function resetElectionTimer(): void {
     todo("raft-election: set the \"election\" timer to a random timeout (§5.2)");
@@ -136,7 +145,7 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
     todo("raft-election: take office and send the first heartbeats (§5.2)");
   }
 
-  /** One round of AppendEntries to every peer (it doubles as the heartbeat); re-arms the "heartbeat" timer. */
+  /** One round of AppendEntries to every peer (sendAppend; it doubles as the heartbeat); re-arms the "heartbeat" timer. */
   function broadcast(): void {
     todo("raft-election: send AppendEntries to every peer and re-arm the heartbeat timer");
   }
@@ -164,25 +173,38 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
     // A newer term: step down. Otherwise, if still leader of the same term, hand over to onAppendResult (Part B).
     todo("raft-election: step down on a newer term; pass current-term replies on to Part B");
   }
+  // #endregion raft-election
 
   // =========================================================================
   // Part B — raft-log (§5.3, §5.4)
+  // The parts marked raft-snapshot inside these functions wait for Part D.
 
+  // #region raft-log
   /** §5.4.1: is a candidate's log at least as up to date as ours? */
   function candidateUpToDate(m: RequestVote): boolean {
     if (lastIndex() === 0) return true; // an empty log is behind everyone (all of Part A needs)
     todo("raft-log: compare last terms, then lengths (§5.4.1)");
   }
 
+  /** start() appended entries: send them to the followers now (one round for all the starts of this instant). */
+  function replicate(): void {
+    todo("raft-log: send the new entries to every follower");
+  }
+  // #endregion raft-log
+
   /** Leader: send `peer` the entries from nextIndex on (or a heartbeat), with prevLogIndex/prevLogTerm and leaderCommit. */
   function sendAppend(peer: NodeId): void {
+    // #region raft-snapshot
+    // Part D: if nextIndex is at or below snapshotIndex those entries are gone: send InstallSnapshot instead.
+    // #endregion raft-snapshot
+    // #region raft-log
     if (lastIndex() === 0 && commitIndex === 0) {
       // An empty log has nothing to send: a bare heartbeat (all of Part A needs).
       ctx.send(peer, { type: "AppendEntries", term: currentTerm, leader: ctx.id, prevLogIndex: 0, prevLogTerm: 0, entries: [], leaderCommit: 0 });
       return;
     }
-    // Part D: if nextIndex is at or below snapshotIndex the entries are gone: send InstallSnapshot instead.
     todo("raft-log: send the entries the follower is missing (§5.3)");
+    // #endregion raft-log
   }
 
   /**
@@ -191,11 +213,17 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
    * (a late, shorter AppendEntries must not erase entries). Then
    * commitIndex = min(leaderCommit, index of the last entry this request covered), and apply.
    */
-  function matchAndAppend(m: AppendEntries): { success: boolean; matchIndex: number; conflictIndex: number; conflictTerm: number | null } {
+  function matchAndAppend(m: AppendEntries): AppendResult {
+    // #region raft-snapshot
+    // Part D: entries at or below snapshotIndex are already in your snapshot: skip them first.
+    // #endregion raft-snapshot
+    // #region raft-log
     if (m.prevLogIndex === 0 && m.entries.length === 0 && m.leaderCommit === 0) return { success: true, matchIndex: 0, conflictIndex: 0, conflictTerm: null }; // Part A's heartbeats
     todo("raft-log: check prevLogIndex/prevLogTerm, append, advance commitIndex (§5.3)");
+    // #endregion raft-log
   }
 
+  // #region raft-log
   /** Leader, a reply of the current term: update matchIndex/nextIndex, advance the commit, resend after a refusal. */
   function onAppendResult(from: NodeId, m: AppendEntriesReply): void {
     if (lastIndex() === 0) return; // nothing to track yet (all of Part A needs)
@@ -211,11 +239,13 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
   function applyCommitted(): void {
     todo("raft-log: apply committed entries in order, each exactly once");
   }
+  // #endregion raft-log
 
   // =========================================================================
   // Part C — raft-persist (§5.1, Figure 2: "updated on stable storage before responding to RPCs")
   // Until Part C these do nothing: stages 1 and 2 never crash a node.
 
+  // #region raft-persist
   /** Write currentTerm and votedFor to ctx.disk. */
   function saveState(): void {
     // raft-persist: ctx.disk.set(...)
@@ -225,15 +255,24 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
   function saveLog(from: number): void {
     void from; // raft-persist: ctx.disk.set(...)
   }
+  // #endregion raft-persist
 
-  /** onStart: read everything back. Part D: restore the snapshot too, and report it to the service first. */
+  /** Every boot (the first one, and after each restart): read back what is on disk. */
   function restore(): void {
-    // raft-persist: ctx.disk.get(...)
+    // #region raft-snapshot
+    // Part D: read the snapshot back first, and hand it to the service (ctx.output) before anything is applied.
+    // #endregion raft-snapshot
+    // #region raft-persist
+    // A node's first boot finds an empty disk: there is nothing to read (all that stages 1 and 2 need).
+    if (ctx.disk.get("booted") === undefined) return ctx.disk.set("booted", true);
+    todo("raft-persist: this node restarted: read currentTerm, votedFor and the log back from ctx.disk (Figure 2)");
+    // #endregion raft-persist
   }
 
   // =========================================================================
   // Part D — raft-snapshot (§7)
 
+  // #region raft-snapshot
   /** Follower: the leader sent its snapshot. Keep later entries if ours match at lastIncludedIndex, report the snapshot to the service. */
   function onInstallSnapshot(from: NodeId, m: InstallSnapshot): void {
     todo("raft-snapshot: install the leader's snapshot (§7)");
@@ -243,8 +282,9 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
   function onInstallSnapshotReply(from: NodeId, m: InstallSnapshotReply): void {
     todo("raft-snapshot: move the follower's nextIndex/matchIndex past the snapshot");
   }
+  // #endregion raft-snapshot
 
-  void [saveState, saveLog, candidateUpToDate, matchAndAppend, onAppendResult, advanceCommit, applyCommitted, resetElectionTimer, stepDown, becomeLeader, broadcast];
+  void [saveState, saveLog, candidateUpToDate, matchAndAppend, onAppendResult, advanceCommit, applyCommitted, replicate, entryAt, resetElectionTimer, stepDown, becomeLeader, broadcast];
 
   /**
    * Once per incarnation, before it handles anything: read the disk, arm the
@@ -268,6 +308,7 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
       begin();
       if (name === "election" && role !== "leader") startElection();
       if (name === "heartbeat" && role === "leader") broadcast();
+      if (name === "replicate" && role === "leader") replicate();
     },
 
     onMessage(from, msg) {
@@ -290,9 +331,11 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
 
     start(command) {
       begin();
-      // Part B. Leader: append { term: currentTerm, command }, save the log, replicate soon
-      // (starts at the same instant should share one round of messages: the grader counts them).
+      // #region raft-log
+      // Leader: append { term: currentTerm, command }, save the log, and set a 0 ms "replicate"
+      // timer (starts at the same instant then share one round of messages: the grader counts them).
       todo("raft-log: accept a command as leader");
+      // #endregion raft-log
     },
 
     getState() {
@@ -301,9 +344,11 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
 
     snapshot(index, data) {
       begin();
-      // Part D: ignore an index at or below snapshotIndex or beyond lastApplied; otherwise
-      // drop entries up to index (remember its term), keep data, and save both.
+      // #region raft-snapshot
+      // Ignore an index at or below snapshotIndex or beyond lastApplied; otherwise drop the
+      // entries up to index (remember its term), keep data, and save both.
       todo("raft-snapshot: compact the log up to index");
+      // #endregion raft-snapshot
     },
 
     inspect() {

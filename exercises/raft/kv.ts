@@ -1,8 +1,9 @@
 // Exercise raft-kv — a linearizable key-value service on your Raft.
 // Lesson: lessons/09-linearizable-kv.md.
 //
-// First copy your passing raft.ts from exercises/raft-snapshot/ into this
-// folder (it replaces the worksheet raft.ts here). Then write the server:
+// This file sits beside your Raft worksheet (raft.ts, stages raft-election …
+// raft-snapshot) and runs on it: finish those stages first. Then write the
+// server:
 //
 //   client ──{type:"kv", client, seq, input}──▶ server ──start()──▶ Raft log
 //   client ◀──{type:"kv_ok", seq, output}────── server ◀──applied── Raft
