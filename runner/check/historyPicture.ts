@@ -189,6 +189,9 @@ function layout(ops: readonly PictureOp[], text: (o: PictureOp) => string, front
   return { x, right: at + Math.max(2, unknownRoom), inside: new Map(ops.map((o) => [o, text(o)])) };
 }
 
+/** Most characters of a label inside a bar (long values would stretch the time axis; the legend has them whole). */
+const BAR_TEXT = 32;
+
 /** Width of the client names' column. */
 function marginOf(pic: HistoryPicture, shown: readonly PictureOp[]): number {
   return Math.min(12, Math.max(...pic.clients.filter((c) => shown.some((o) => o.client === c)).map(len), 6)) + 1;
@@ -201,7 +204,7 @@ function marginOf(pic: HistoryPicture, shown: readonly PictureOp[]): number {
  */
 export function pictureGeometry(pic: HistoryPicture, room: number, maxOps?: number): PictureGeometry {
   const shown = chosen(pic, maxOps);
-  let lay = layout(shown, (o) => `#${o.id} ${o.label}`, pic.frontier);
+  let lay = layout(shown, (o) => `#${o.id} ${clip(o.label, BAR_TEXT)}`, pic.frontier);
   if (lay.right > room) lay = layout(shown, (o) => `#${o.id}`, pic.frontier);
   if (lay.right > room && maxOps !== undefined && shown.length > 2) return pictureGeometry(pic, room + marginOf(pic, shown) - marginOf(pic, chosen(pic, shown.length - 1)), shown.length - 1);
   const rows: PictureGeometry["rows"] = [];
@@ -229,6 +232,8 @@ export interface PictureBlocks {
   margin: number;
   /** Column (in lane lines) of the point no order gets past. */
   frontierCol: number | null;
+  /** Column (in lane lines) where the operation the prefix stops at was called. */
+  stuckCol: number | null;
   /** The glyph key, then a line per operation. */
   legend: PictureLine[];
 }
@@ -310,7 +315,8 @@ export function pictureBlocks(pic: HistoryPicture, opts: PictureTextOptions = {}
       legend.push([{ text: " ".repeat(len(head)) + clip(what, width - len(head)), style }]);
     }
   }
-  return { head, lanes: lines, margin, frontierCol: pic.frontier === null ? null : margin + lay.x.get(pic.frontier)!, legend };
+  const stuck = shown.find((o) => o.stuck);
+  return { head, lanes: lines, margin, frontierCol: pic.frontier === null ? null : margin + lay.x.get(pic.frontier)!, stuckCol: stuck ? margin + lay.x.get(stuck.call)! : null, legend };
 }
 
 /** The picture as plain text lines (no styles). */

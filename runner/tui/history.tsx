@@ -7,7 +7,7 @@
 
 import { Box, useApp } from "ink";
 import { useState } from "react";
-import { pictureBlocks, type HistoryPicture } from "../check/historyPicture.ts";
+import { pictureBlocks, type HistoryPicture, type PictureBlocks } from "../check/historyPicture.ts";
 import { splitAt, textWidth, type Line, type Seg } from "../notebook/text.ts";
 import { Footer, runFullScreen, StyledLine, TitleBar, useKeys, useSize, type KeyHint } from "./lines.tsx";
 
@@ -46,16 +46,19 @@ export interface HistoryViewerProps {
   onQuit: () => void;
 }
 
-/** Where the lanes start sideways: the point no order gets past, a third of the way in. */
-function startColumn(frontierCol: number | null, margin: number, width: number): number {
-  return frontierCol === null ? 0 : Math.max(0, frontierCol - margin - Math.floor((width - margin) / 3));
+/** Where the lanes start sideways: at the operation the prefix stops at, or else with the point no order gets past two thirds of the way in. */
+function startColumn(b: PictureBlocks, width: number): number {
+  if (b.frontierCol === null) return 0;
+  const room = width - b.margin;
+  const byFrontier = b.frontierCol - b.margin - Math.floor((room * 2) / 3);
+  return Math.max(0, b.stuckCol !== null && b.frontierCol - b.stuckCol < room - 4 ? Math.min(byFrontier, b.stuckCol - b.margin - 2) : byFrontier);
 }
 
 export function HistoryViewer({ pictures, title, width, height, onQuit }: HistoryViewerProps) {
   const [index, setIndex] = useState(0);
   const pic = pictures[index]!;
   const blocks = pictureBlocks(pic, { width });
-  const [x, setX] = useState(() => startColumn(blocks.frontierCol, blocks.margin, width));
+  const [x, setX] = useState(() => startColumn(blocks, width));
   const [y, setY] = useState(0);
   const laneW = Math.max(10, width - blocks.margin);
   const widest = Math.max(0, ...blocks.lanes.map((l) => l.reduce((n, s) => n + textWidth(s.text), 0) - blocks.margin));
@@ -74,12 +77,12 @@ export function HistoryViewer({ pictures, title, width, height, onQuit }: Histor
     else if (key.pageUp) setY((v) => Math.max(0, v - bodyH + 1));
     else if (input === "g" || key.home) setY(0);
     else if (input === "G" || key.end) setY(maxY);
-    else if (input === "f") setX(startColumn(blocks.frontierCol, blocks.margin, width));
+    else if (input === "f") setX(startColumn(blocks, width));
     else if (key.tab && pictures.length > 1) {
       const next = (index + 1) % pictures.length;
       const b = pictureBlocks(pictures[next]!, { width });
       setIndex(next);
-      setX(startColumn(b.frontierCol, b.margin, width));
+      setX(startColumn(b, width));
       setY(0);
     }
   });
