@@ -8,7 +8,7 @@
 // in pixels. Pure string building, nothing fetched.
 
 import { fateText, pictureGeometry, type HistoryPicture, type PictureOp } from "../check/historyPicture.ts";
-import { esc } from "./html.ts";
+import { esc, pageHead } from "./html.ts";
 
 /** Pixels per character column of the shared geometry. */
 const COL = 7.2;
@@ -133,22 +133,15 @@ export const HISTORY_SCRIPT = `
 
 /** A whole page of pictures (`faultline lincheck --html`). */
 export function historyPageHtml(input: { title: string; pictures: readonly HistoryPicture[]; notes?: readonly string[] }): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(input.title)} — faultline lincheck</title>
-<style>
-:root { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; }
+  const css = `:root { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; }
 body { margin: 0; }
 header { padding: 12px 20px; border-bottom: 1px solid #ddd; background: #fafafa; position: sticky; top: 0; z-index: 1; }
 h1 { font-size: 18px; margin: 0 0 4px; }
 .meta { color: #555; font-size: 13px; }
 tr.hl { background: #fff59d; }
 ${HISTORY_CSS}
-</style>
-</head>
+`;
+  return `${pageHead(`${input.title} — faultline lincheck`, css)}
 <body>
 <header>
 <h1>${esc(input.title)}</h1>

@@ -321,6 +321,18 @@ const SCRIPT = `
 })();
 `;
 
+/** A page's start, up to the body: a self-contained document's head with its styles inline. */
+export function pageHead(title: string, css: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${css}</style>
+</head>`;
+}
+
 /** The whole page. */
 export function traceToHtml(input: TraceHtmlInput): string {
   const { trace } = input;
@@ -337,14 +349,7 @@ export function traceToHtml(input: TraceHtmlInput): string {
     })
     .join("\n");
   const legend = d.types.map((t, i) => `<span><i style="background:${PALETTE[i % PALETTE.length]}"></i>${esc(t)}</span>`).join("") + `<span>- - ✕ lost</span><span>-·- duplicate copy</span><span style="background:#ffb74d55">partition</span><span style="background:#7773">crashed</span>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(input.title)} — faultline trace</title>
-<style>${CSS}${input.histories?.length ? HISTORY_CSS : ""}</style>
-</head>
+  return `${pageHead(`${input.title} — faultline trace`, CSS + (input.histories?.length ? HISTORY_CSS : ""))}
 <body>
 <header>
 <h1>${esc(input.title)}${status ? ` <span class="status-${esc(status)}">${esc(status)}</span>` : ""}</h1>
