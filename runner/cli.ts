@@ -11,6 +11,7 @@ import { formatReport, formatStatus, indent } from "./grade/format.ts";
 import type { GradeOptions, GradeReport } from "./grade/grade.ts";
 import { colorEnabled, makeStyler } from "./grade/style.ts";
 import { renderDiagram, type TraceJson } from "./sim/index.ts";
+import type { HistoryPicture } from "./check/historyPicture.ts";
 
 /** The project root (same as grade.ts's ROOT, without loading vitest at start-up). */
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -254,17 +255,22 @@ const commands: Record<string, Command> = {
       }
       const events = intOption(values["events"], "events") ?? 60;
       let trace: TraceJson | null = sc.trace ?? null;
-      if (sc.failure?.traceFile) trace = (JSON.parse(readFileSync(`${ROOT}/${sc.failure.traceFile}`, "utf8")) as { trace: TraceJson }).trace;
+      let histories: readonly HistoryPicture[] | undefined;
+      if (sc.failure?.traceFile) {
+        const saved = JSON.parse(readFileSync(`${ROOT}/${sc.failure.traceFile}`, "utf8")) as { trace: TraceJson; failure?: { histories?: HistoryPicture[] } };
+        trace = saved.trace;
+        histories = saved.failure?.histories;
+      }
       out(`${s.bold(id)} · ${sc.name} · seed ${seed} · ${formatStatus(sc.status, s)}`);
       if (values["html"]) {
         if (!trace) throw new UsageError(`This run of ${id} left no trace to export.`);
         const { writeTraceHtml } = await import("./grade/htmlFile.ts");
-        const file = writeTraceHtml(String(values["html"]), { trace, title: `${id} · ${sc.name}`, status: sc.status, failure: sc.failure });
+        const file = writeTraceHtml(String(values["html"]), { trace, title: `${id} · ${sc.name}`, status: sc.status, failure: sc.failure, histories });
         out(`HTML trace written to ${file}`);
       }
       if (trace && !values["html"] && !values["plain"] && interactive()) {
         const { runTraceViewer } = await import("./tui/trace.tsx");
-        await runTraceViewer({ trace, title: `${id} · ${sc.name} · seed ${seed}`, status: sc.status, failureMessage: sc.failure?.message ?? null });
+        await runTraceViewer({ trace, title: `${id} · ${sc.name} · seed ${seed}`, status: sc.status, failureMessage: sc.failure?.message ?? null, histories });
         return sc.status === "pass" ? 0 : 1;
       }
       if (trace) {
@@ -433,15 +439,28 @@ const commands: Record<string, Command> = {
   },
 
   lincheck: {
-    usage: "faultline lincheck --format jepsen-cas FILE… [--budget STEPS] [--explain]",
-    summary: "check recorded histories for linearizability: one line per file, linearizable|not-linearizable|unknown",
-    options: { format: { type: "string", default: "jepsen-cas" }, budget: { type: "string" }, explain: { type: "boolean" } },
+    usage: "faultline lincheck [--format jepsen-cas|jepsen-kv|porcupine-kv] FILE… [--html FILE] [--explain] [--plain] [--budget STEPS] [--memory MB]",
+    summary: "check recorded histories for linearizability, a verdict per file; on a terminal, draws why a history is not linearizable (--html FILE: as a page). Exit 0 linearizable, 1 not, 2 usage error, 3 unknown (a budget ran out)",
+    options: { format: { type: "string", default: "jepsen-cas" }, budget: { type: "string" }, memory: { type: "string" }, explain: { type: "boolean" }, html: { type: "string" }, plain: { type: "boolean" } },
     async run({ values, positionals }) {
-      const { isLincheckFormat, LINCHECK_FORMATS, runLincheck } = await import("./grade/lincheck.ts");
+      const { isLincheckFormat, LINCHECK_FORMATS, runLincheck, writeLincheckHtml } = await import("./grade/lincheck.ts");
+      const formats = Object.keys(LINCHECK_FORMATS).join(", ");
       const format = String(values["format"]);
-      if (!isLincheckFormat(format)) throw new UsageError(`--format ${format}: unknown history format. Formats: ${Object.keys(LINCHECK_FORMATS).join(", ")}.`);
-      if (positionals.length === 0) throw new UsageError("Which histories? e.g. `faultline lincheck --format jepsen-cas history.log`.");
-      return runLincheck(positionals, { format, budget: intOption(values["budget"], "budget"), explain: Boolean(values["explain"]) }, out);
+      if (!isLincheckFormat(format)) throw new UsageError(`--format ${format}: unknown history format. Formats: ${formats}.`);
+      if (positionals.length === 0) throw new UsageError(`Which histories? e.g. \`faultline lincheck --format ${format} history.log\`.`);
+      const memory = intOption(values["memory"], "memory");
+      const width = Math.min(process.stdout.columns ?? 80, 120);
+      const { renderLine } = await import("./notebook/text.ts");
+      const { code, results } = runLincheck(positionals, { format, budget: intOption(values["budget"], "budget"), memoryBudget: memory === undefined ? undefined : memory * 2 ** 20, explain: Boolean(values["explain"]), width }, (line) =>
+        out(typeof line === "string" ? line : renderLine(line, { color: colorEnabled() })),
+      );
+      if (values["html"]) out(`HTML picture written to ${writeLincheckHtml(String(values["html"]), results, format)}`);
+      const pictures = results.flatMap((r) => (r.picture ? [r.picture] : []));
+      if (pictures.length && !values["html"] && !values["plain"] && interactive()) {
+        const { runHistoryViewer } = await import("./tui/history.tsx");
+        await runHistoryViewer({ pictures, title: `${pictures.length} histor${pictures.length === 1 ? "y" : "ies"} not linearizable` });
+      } else if (pictures.length && !values["explain"] && !values["html"]) out(s.dim("--explain draws why; --html FILE writes the picture as a page."));
+      return code;
     },
   },
 

@@ -330,14 +330,15 @@ function explainLoadError(message: string, root: string): string {
 /** Moves the trace out of the meta into .faultline/traces/ and records the file. */
 function writeTrace(root: string, dir: string, id: string, meta: ScenarioMeta): FailureResult {
   const f = meta.failure!;
-  const { trace, ...rest } = f;
+  // The trace and the history pictures go to the trace file (for replay), not into the report.
+  const { trace, histories, ...rest } = f;
   let traceFile: string | null = null;
   if (trace) {
     mkdirSync(dir, { recursive: true });
     const slug = meta.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
     const file = join(dir, `${id}--${slug}--seed${f.seed}.json`);
     const tmp = `${file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ exercise: id, scenario: meta.name, failure: { ...rest, traceFile: undefined }, trace }, null, 1));
+    writeFileSync(tmp, JSON.stringify({ exercise: id, scenario: meta.name, failure: { ...rest, traceFile: undefined, ...(histories ? { histories } : {}) }, trace }, null, 1));
     renameSync(tmp, file);
     traceFile = relative(root, file);
   }
