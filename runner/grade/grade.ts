@@ -90,13 +90,20 @@ export function suiteFile(root: string, id: string): string {
   return join(root, "runner", "suites", `${id}.test.ts`);
 }
 
+/** An error vitest caught outside any test's own result: a rejected promise nobody handled, say. */
+interface Unhandled {
+  message: string;
+  /** The suite file it came from, when vitest could tell. */
+  file: string | null;
+}
+
 /** Collects every test module's results when the run ends. */
 class Collector implements Reporter {
   modules: readonly TestModule[] = [];
-  unhandled: string[] = [];
-  onTestRunEnd(modules: readonly TestModule[], errors: readonly { message?: string }[]): void {
+  unhandled: Unhandled[] = [];
+  onTestRunEnd(modules: readonly TestModule[], errors: readonly { message?: string; name?: string; VITEST_TEST_PATH?: string }[]): void {
     this.modules = modules;
-    this.unhandled = errors.map((e) => e.message ?? String(e));
+    this.unhandled = errors.map((e) => ({ message: `${e.name ?? "Error"}: ${e.message ?? String(e)}`, file: e.VITEST_TEST_PATH ?? null }));
   }
 }
 
@@ -179,7 +186,10 @@ export class Grader {
     const exercises = opts.ids.map((id) => {
       const verdict = verdicts.find((v) => v.exercise === id);
       const result = exerciseResult(root, id, this.collector.modules, traceDir);
-      return verdict ? withVerdict(result, verdict) : result;
+      if (verdict) return withVerdict(result, verdict);
+      // A promise learner code left rejected surfaces only after its scenario reported: it fails the exercise all the same.
+      const stray = this.collector.unhandled.filter((u) => u.file === null ? opts.ids.length === 1 : u.file === suiteFile(root, id));
+      return stray.length ? withUnhandled(result, stray[0]!) : result;
     });
     // A failing exercise's type errors are the likeliest cause: find them (see typecheck.ts).
     if (!ctx.replay && opts.typecheck !== false)
@@ -298,6 +308,21 @@ function withVerdict(r: ExerciseResult, v: Verdict): ExerciseResult {
     failure: { seed: 0, message: v.message, property: null, schedule: null, minimizedSchedule: null, path: null, replay: "", traceFile: null, diagram: "", location: v.location ?? v.file },
   };
   return { ...r, status: "error", error: v.message, scenarios: [...done.filter((s) => s.name !== name), hung] };
+}
+
+/** The exercise fails with a verdict about a rejected promise nobody handled. */
+function withUnhandled(r: ExerciseResult, u: Unhandled): ExerciseResult {
+  const message = `Your code left a promise rejected with nobody to handle it (${u.message}). Nodes are synchronous in the lab: remove async, await and Promise from your code and react to messages and timers instead.`;
+  const stray: ScenarioResult = {
+    name: "no promise left rejected",
+    kind: "unknown",
+    status: "fail",
+    runs: 0,
+    seed: 0,
+    traceHash: "",
+    failure: { seed: 0, message, property: null, schedule: null, minimizedSchedule: null, path: null, replay: "", traceFile: null, diagram: "", location: null },
+  };
+  return { ...r, status: r.status === "error" ? "error" : "fail", scenarios: [...r.scenarios, stray] };
 }
 
 export function exerciseStatus(statuses: readonly ScenarioStatus[]): ExerciseStatus {

@@ -5,7 +5,8 @@
 //   - the shared built-ins, frozen by lockdown (lockdown.ts);
 //   - stand-ins that refuse, with a teaching error, every source of time,
 //     randomness or deferred work: Date.now() and new Date(), Math.random(),
-//     performance, setTimeout & co., queueMicrotask, crypto;
+//     performance, setTimeout & co., queueMicrotask, crypto; and a Date
+//     that reads and writes local time as UTC (labDate.ts);
 //   - a console that counts and drops (console.ts);
 //   - the loop-mark function hang verdicts rely on (loopMarks.ts);
 //
@@ -19,6 +20,7 @@ import { INSTEAD, probe, ProbeSlot, refuse } from "../sim/guard.ts";
 import type { LearnerBundle } from "./bundle.ts";
 import { droppingConsole } from "./console.ts";
 import { hardenRealm } from "./lockdown.ts";
+import { labDate } from "./labDate.ts";
 import { LOOP_MARK_GLOBAL } from "./loopMarks.ts";
 import { LEARNER_URL, registerBundleMap } from "./stacks.ts";
 
@@ -28,24 +30,11 @@ let loaded = 0;
 
 /** Globals every learner compartment gets on top of the shared built-ins. */
 function endowments(shared: { Date: DateConstructor; Math: Math }): Record<string, unknown> {
-  const SharedDate = shared.Date;
-  // A Date that can be built from a time the node already has, but not read from the wall clock.
-  const LabDate = function (this: unknown, ...args: unknown[]): Date {
-    if (!new.target) return refuse("Date()", INSTEAD.now)();
-    if (args.length === 0) return refuse("new Date()", INSTEAD.newDate)();
-    return Reflect.construct(SharedDate, args, new.target) as Date;
-  } as unknown as DateConstructor;
-  Object.defineProperties(LabDate, {
-    prototype: { value: SharedDate.prototype },
-    now: { value: refuse("Date.now()", INSTEAD.now) },
-    parse: { value: SharedDate.parse },
-    UTC: { value: SharedDate.UTC },
-  });
   const mathProps = Object.getOwnPropertyDescriptors(shared.Math) as Record<string, PropertyDescriptor>;
   mathProps["random"] = { value: refuse("Math.random()", INSTEAD.random), writable: false, enumerable: false, configurable: false };
   const LabMath = Object.create(Object.getPrototypeOf(shared.Math) as object, mathProps) as Record<string, unknown>;
   return {
-    Date: LabDate,
+    Date: labDate(shared.Date),
     Math: LabMath,
     performance: { now: refuse("performance.now()", INSTEAD.performance), mark: refuse("performance.mark()", INSTEAD.performance), measure: refuse("performance.measure()", INSTEAD.performance), timeOrigin: 0 },
     setTimeout: refuse("setTimeout()", INSTEAD.timers),

@@ -181,6 +181,8 @@ export function membraneExports(mod: LearnerModule, loaded: Record<string, unkno
     if (!pristine && ns === shared && result !== null && (typeof result === "object" || typeof result === "function") && facades.has(result as object)) shared = null;
   };
   for (const name of Object.keys(loaded)) {
+    // A `then` export would make the exports a thenable that any `await` of them waits on forever.
+    if (name === "then") continue;
     const first = loaded[name];
     if (typeof first !== "function" && !(first !== null && typeof first === "object" && hasBehaviour(first))) {
       out[name] = outward(first, name);
