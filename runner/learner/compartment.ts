@@ -7,7 +7,8 @@
 //     randomness or deferred work: Date.now() and new Date(), Math.random(),
 //     performance, setTimeout & co., queueMicrotask, crypto; and a Date
 //     that reads and writes local time as UTC (labDate.ts);
-//   - a console that counts and drops (console.ts);
+//   - a console that counts and drops (console.ts), and structuredClone,
+//     atob and btoa (pure: the same input always gives the same output);
 //   - the loop-mark function hang verdicts rely on (loopMarks.ts);
 //
 // and nothing else: no process, require, import(), fetch, Intl, WeakRef or
@@ -45,6 +46,10 @@ function endowments(shared: { Date: DateConstructor; Math: Math }): Record<strin
     queueMicrotask: refuse("queueMicrotask()", INSTEAD.microtask),
     crypto: { randomUUID: refuse("crypto.randomUUID()", INSTEAD.uuid), getRandomValues: refuse("crypto.getRandomValues()", INSTEAD.randomValues) },
     console: droppingConsole(),
+    // Pure and deterministic, and used by learners to copy state: the realm's own.
+    structuredClone: (v: unknown, o?: StructuredSerializeOptions) => structuredClone(v, o),
+    atob: (s: string) => atob(s),
+    btoa: (s: string) => btoa(s),
     [LOOP_MARK_GLOBAL]: (mark: number): void => {
       probe.i32[ProbeSlot.Loop] = mark;
     },
