@@ -3,9 +3,10 @@
 // rename) so a crash or kill -9 never leaves half a file; a file that is
 // corrupt anyway is set aside with a warning, never a crash.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
+import { writeFileAtomic } from "./atomicFile.ts";
 
 export type ExerciseState = "pass" | "fail" | "error" | "not-started";
 
@@ -58,17 +59,7 @@ export function loadProgress(root: string, now: () => Date = () => new Date()): 
 
 /** Writes atomically: a reader sees the old file or the new one, never a mix. */
 export function saveProgress(root: string, p: Progress): void {
-  const file = progressFile(root);
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w");
-  try {
-    writeSync(fd, JSON.stringify(p, null, 2) + "\n");
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  writeFileAtomic(progressFile(root), JSON.stringify(p, null, 2) + "\n");
 }
 
 /** Loads, changes and saves progress in one step. */

@@ -82,6 +82,14 @@ export interface GradeOptions {
   sandbox?: boolean;
   /** Inside the sandbox: gate the learner's imports and harden the workers. */
   hardened?: boolean;
+  /** Told as each exercise's suite starts and ends (for progress on long runs). */
+  onProgress?: (event: GradeProgress) => void;
+}
+
+/** An exercise's suite started or ended. */
+export interface GradeProgress {
+  id: string;
+  phase: "start" | "end";
 }
 
 export function suiteFile(root: string, id: string): string {
@@ -92,6 +100,13 @@ export function suiteFile(root: string, id: string): string {
 class Collector implements Reporter {
   modules: readonly TestModule[] = [];
   unhandled: string[] = [];
+  onProgress: ((e: GradeProgress) => void) | undefined;
+  onTestModuleStart(m: TestModule): void {
+    this.onProgress?.({ id: exerciseOfSuite(m.moduleId), phase: "start" });
+  }
+  onTestModuleEnd(m: TestModule): void {
+    this.onProgress?.({ id: exerciseOfSuite(m.moduleId), phase: "end" });
+  }
   onTestRunEnd(modules: readonly TestModule[], errors: readonly { message?: string }[]): void {
     this.modules = modules;
     this.unhandled = errors.map((e) => e.message ?? String(e));
@@ -173,7 +188,12 @@ export class Grader {
     for (const id of opts.ids) for (const f of filesUnder(join(ctx.target, id))) this.vitest.invalidateFile(f);
     const specs = files.map((f) => this.vitest.getRootProject().createSpecification(f));
     this.collector.modules = [];
-    await this.vitest.runTestSpecifications(specs, false);
+    this.collector.onProgress = opts.onProgress;
+    try {
+      await this.vitest.runTestSpecifications(specs, false);
+    } finally {
+      this.collector.onProgress = undefined;
+    }
     const traceDir = opts.traceDir ?? join(root, ".faultline", "traces");
     const verdicts = this.watchdog.takeVerdicts();
     const exercises = opts.ids.map((id) => {
@@ -213,6 +233,11 @@ export async function grade(opts: GradeOptions): Promise<GradeReport> {
   } finally {
     await g.close();
   }
+}
+
+/** runner/suites/<id>.test.ts → <id>. */
+function exerciseOfSuite(file: string): string {
+  return (file.split("/").pop() ?? file).replace(/\.test\.ts$/, "");
 }
 
 function filesUnder(dir: string): string[] {
