@@ -16,6 +16,8 @@ const exerciseProgress = z.object({
   hintsShown: z.number().int().nonnegative(),
   lastGradedAt: z.string().nullable(),
   passedAt: z.string().nullable(),
+  /** Fingerprint of the learner's files as graded (course/fingerprint.ts); older files lack it. */
+  digest: z.string().optional(),
 });
 
 const quizAnswer = z.object({ choice: z.number().int().nonnegative(), correct: z.boolean() });
@@ -74,11 +76,12 @@ export function exerciseProgressOf(p: Progress, id: string): ExerciseProgress {
   return p.exercises[id] ?? { status: "not-started", attempts: 0, hintsShown: 0, lastGradedAt: null, passedAt: null };
 }
 
-/** Records a grading result against exercises/ (the learner's own work). */
-export function recordGrade(p: Progress, id: string, status: ExerciseState, at: Date): void {
-  const prev = exerciseProgressOf(p, id);
+/** Records a grading result against exercises/ (the learner's own work); `digest`: the files graded (fingerprint.ts). */
+export function recordGrade(p: Progress, id: string, status: ExerciseState, at: Date, digest?: string | null): void {
+  const { digest: _old, ...prev } = exerciseProgressOf(p, id);
   p.exercises[id] = {
     ...prev,
+    ...(digest ? { digest } : {}),
     status,
     attempts: prev.attempts + (status === "not-started" ? 0 : 1),
     lastGradedAt: at.toISOString(),

@@ -17,7 +17,7 @@
 
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { diffLines } from "diff";
 import { z } from "zod";
 import { writeFileAtomic } from "../course/atomicFile.ts";
@@ -142,9 +142,14 @@ function sameRecord(a: EditRecord, b: EditRecord | null): boolean {
 // ---------------------------------------------------------------------------
 // The file
 
-/** Where the learner's notebook state lives (beside progress.json). */
-export function notebookDir(root: string): string {
-  return join(root, ".faultline", "notebook");
+/**
+ * Where the learner's notebook state lives: beside progress.json, in the
+ * state directory (.faultline/, or FAULTLINE_STATE_DIR, which tests point at a
+ * temporary directory so they never touch a learner's notebook).
+ */
+export function notebookDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  const state = env["FAULTLINE_STATE_DIR"];
+  return join(state ? resolve(root, state) : join(root, ".faultline"), "notebook");
 }
 
 export function editsPath(root: string, lessonId: string): string {
