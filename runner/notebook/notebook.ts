@@ -3,9 +3,7 @@
 // reader, `faultline run` and `export --html` share, so that all three run,
 // edit, restore and keep cells the same way.
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { extractCells, runCell, type CellResult } from "./cells.ts";
+import type { CellResult } from "./cells.ts";
 import { loadEdits, notebookCells, saveEdits, withEdit, withRestored, type EditRecord, type LessonCell, type NotebookCell } from "./edits.ts";
 import { keepOutput, keptOutputs, type KeptOutput } from "./outputs.ts";
 
@@ -26,13 +24,10 @@ export function openNotebook(root: string, lessonId: string, cells: readonly Les
   return { lessonId, ...nb, outputs: keptOutputs(root, lessonId, nb.cells), warning };
 }
 
-/** The notebook of a lesson file. */
-export function openLessonNotebook(root: string, lesson: { id: string; file: string }): Notebook {
-  return openNotebook(root, lesson.id, extractCells(readFileSync(join(root, lesson.file), "utf8")));
-}
-
 /** Runs the cell's current code (the learner's edit, if any) and keeps the output. */
 export async function runNotebookCell(root: string, lessonId: string, cell: NotebookCell, opts: { columns?: number; color?: boolean; now?: () => Date } = {}): Promise<CellResult & { kept: KeptOutput }> {
+  // cells.ts brings markdown-it: loaded when a cell first runs, not when the runner starts.
+  const { runCell } = await import("./cells.ts");
   const r = await runCell(root, lessonId, { index: cell.index, code: cell.code, line: 0, timeoutMs: cell.timeoutMs }, { columns: opts.columns ?? 80, color: opts.color ?? false });
   // The colourless text is what is kept: a reopened lesson or a web page shows it anywhere.
   const kept = keepOutput(root, lessonId, cell, opts.color ? { ...r, output: r.output.replace(/\u001b\[[0-9;]*m/g, "") } : r, (opts.now ?? (() => new Date()))());

@@ -4,12 +4,14 @@
 // cell in $VISUAL/$EDITOR and keeps the new version; --restore puts the
 // lesson's own cell back (the learner's version is shelved, not deleted).
 
-import { relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { Lesson } from "../course/course.ts";
 import { JobProgress } from "../jobProgress.ts";
 import { editInEditor, editorCommand, NO_EDITOR, unchangedMessage } from "./editor.ts";
 import { editsPath, type NotebookCell } from "./edits.ts";
-import { openLessonNotebook, restoreCell, runNotebookCell, saveCellEdit } from "./notebook.ts";
+import { extractCells } from "./cells.ts";
+import { openNotebook, restoreCell, runNotebookCell, saveCellEdit } from "./notebook.ts";
 
 export interface RunLessonOptions {
   cell?: number;
@@ -36,7 +38,7 @@ export function staleNote(lessonId: string, index: number): string {
 
 export async function runLesson(root: string, lesson: Lesson, o: RunLessonOptions, io: RunLessonIo): Promise<number> {
   const { out, err, style: s } = io;
-  const nb = openLessonNotebook(root, lesson);
+  const nb = openNotebook(root, lesson.id, extractCells(readFileSync(join(root, lesson.file), "utf8")));
   if (nb.warning) err(s.warn(nb.warning));
   const all = nb.cells;
   if (o.cell !== undefined && (o.cell < 1 || o.cell > all.length)) throw new RunLessonUsage(`${lesson.id} has ${all.length} cell${all.length === 1 ? "" : "s"}: --cell takes 1 to ${all.length}.`);

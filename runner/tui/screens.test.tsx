@@ -17,6 +17,9 @@ import { Reader } from "./reader.tsx";
 import type { Services, WatchHandle } from "./services.ts";
 import { verdictLines } from "./watch.tsx";
 import { lineText } from "../notebook/layout.ts";
+import type { EditorOutcome } from "../notebook/editor.ts";
+import { emptyEdits, notebookCells, withEdit, withRestored } from "../notebook/edits.ts";
+import type { KeptOutput } from "../notebook/outputs.ts";
 
 const sample = readFileSync(join(import.meta.dirname, "..", "notebook", "fixtures", "sample.md"), "utf8");
 
@@ -79,9 +82,16 @@ class FakeWatch implements WatchHandle {
   }
 }
 
-function fakeServices(progress: Progress = emptyProgress()) {
+/** The learner's editor, faked: a command name and what "editing" does to the text. */
+interface FakeEditor {
+  command: string | null;
+  edit(code: string): EditorOutcome;
+}
+
+function fakeServices(progress: Progress = emptyProgress(), editor: FakeEditor = { command: null, edit: () => ({ status: "unchanged" }) }) {
   const watch = new FakeWatch();
   const calls: string[] = [];
+  const notebook = { edits: emptyEdits(), outputs: new Map<string, KeptOutput>() };
   const services: Services = {
     course,
     root: "/project",
@@ -92,7 +102,30 @@ function fakeServices(progress: Progress = emptyProgress()) {
       calls.push(`opened ${l.id}`);
       progress.lessons[l.id] = { opened: true, quizzes: progress.lessons[l.id]?.quizzes ?? {} };
     },
-    runCell: async (_l, cell) => ({ index: cell.index, ok: true, output: `ran cell ${cell.index}`, exitCode: 0, timedOut: false, durationMs: 7 }),
+    // An in-memory notebook with the real rules (edits.ts); a cell "prints" its first console.log string.
+    notebook: (l, cells) => {
+      const nb = notebookCells(cells, notebook.edits);
+      return { lessonId: l.id, ...nb, outputs: new Map(nb.cells.flatMap((c) => (notebook.outputs.has(c.code) ? [[c.index, notebook.outputs.get(c.code)!] as const] : []))), warning: null };
+    },
+    runCell: async (_l, cell) => {
+      calls.push(`run ${cell.index}`);
+      const r = { index: cell.index, ok: true, output: /console\.log\("([^"]*)"\)/.exec(cell.code)?.[1] ?? `ran cell ${cell.index}`, exitCode: 0, timedOut: false, durationMs: 7 };
+      notebook.outputs.set(cell.code, { key: cell.key, code: cell.code, edited: cell.edit !== null, ranAt: "2026-12-01T10:00:00.000Z", ...r });
+      return r;
+    },
+    saveCellEdit: (_l, cell, code) => {
+      notebook.edits = withEdit(notebook.edits, cell, code, new Date(0));
+      return notebookCells([{ index: cell.index, code: cell.original, timeoutMs: cell.timeoutMs }], { ...notebook.edits, edits: notebook.edits.edits.filter((e) => e.index === cell.index) }).cells[0]!;
+    },
+    restoreCell: (_l, cell) => {
+      notebook.edits = withRestored(notebook.edits, cell, new Date(0));
+      return { ...cell, code: cell.original, edit: null, stale: false };
+    },
+    editor: () => editor.command,
+    editInEditor: (_l, cell) => {
+      calls.push(`editor ${cell.index}`);
+      return editor.edit(cell.code);
+    },
     answerQuiz: (_l, q, choice, correct) => void calls.push(`quiz ${q} ${choice} ${correct}`),
     nextHint: (e) => e.hints.slice(0, 1),
     hintsShown: () => [],
@@ -100,7 +133,7 @@ function fakeServices(progress: Progress = emptyProgress()) {
     reset: () => ".faultline/backups/echo/x",
     solution: () => [{ file: "echo.ts", code: "export const answer = 42;\n" }],
   };
-  return { services, watch, calls, progress };
+  return { services, watch, calls, progress, notebook };
 }
 
 function report(status: GradeReport["exercises"][number]["status"], failing = false): GradeReport {
