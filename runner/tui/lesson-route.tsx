@@ -41,10 +41,16 @@ export function LessonRoute({ services, lessonId, width, height, onBack, onOpenE
     code: (index) => cellAt(index).code,
     external(index, command) {
       const r = handOverTerminal(() => services.editInEditor(lesson, cellAt(index), command));
-      if (r.status === "changed") update(services.saveCellEdit(lesson, cellAt(index), r.code));
-      return r;
+      if (r.status !== "changed") return r;
+      const cell = services.saveCellEdit(lesson, cellAt(index), r.code);
+      update(cell);
+      return { ...r, edited: cell.edit !== null };
     },
-    save: (index, code) => update(services.saveCellEdit(lesson, cellAt(index), code)),
+    save(index, code) {
+      const cell = services.saveCellEdit(lesson, cellAt(index), code);
+      update(cell);
+      return cell.edit !== null;
+    },
     restore(index) {
       const cell = services.restoreCell(lesson, cellAt(index));
       update(cell);

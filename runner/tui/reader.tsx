@@ -20,10 +20,10 @@ export interface CellEditing {
   edits: ReadonlyMap<number, "edited" | "stale">;
   /** The cell's code as the learner's notebook has it. */
   code(index: number): string;
-  /** Opens the learner's editor on the cell, waits, and keeps a changed version. */
-  external(index: number, command: string): EditorOutcome;
-  /** Keeps `code` (from the inline editor) as the learner's version of the cell. */
-  save(index: number, code: string): void;
+  /** Opens the learner's editor on the cell, waits, and keeps a changed version (`edited`: the cell now differs from the lesson's). */
+  external(index: number, command: string): EditorOutcome & { edited?: boolean };
+  /** Keeps `code` (from the inline editor) as the learner's version of the cell; true when it differs from the lesson's. */
+  save(index: number, code: string): boolean;
   /** Puts the lesson's cell back (the learner's version is kept); the last output of the lesson's code, if any. */
   restore(index: number): CellView | null;
   /** The edited cell against the lesson's. */
@@ -125,17 +125,16 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
   const scrollBy = (d: number) => setTop((t) => Math.max(0, Math.min(maxTop, Math.min(t, maxTop) + d)));
   const regionOf = (s: Sel) => (s ? layout.regions.find((r) => r.kind === s.kind && r.index === s.index) : undefined);
 
-  const run = (index: number) => {
+  /** Runs a cell; `edited`: whether it is the learner's version (known before a just-saved edit has rendered). */
+  const run = (index: number, edited = editsMap.has(index)) => {
     if (cells.get(index)?.state === "running") return;
     started.current.set(index, performance.now());
     setCells((m) => new Map(m).set(index, { state: "running" }));
     void runCell(index, contentW - 2).then((r) => {
       started.current.delete(index);
-      setCells((m) => new Map(m).set(index, { state: "done", ok: r.ok, output: r.output, timedOut: r.timedOut, durationMs: r.durationMs, exitCode: r.exitCode, edited: editsMapRef.current.has(index) }));
+      setCells((m) => new Map(m).set(index, { state: "done", ok: r.ok, output: r.output, timedOut: r.timedOut, durationMs: r.durationMs, exitCode: r.exitCode, edited }));
     });
   };
-  const editsMapRef = useRef(editsMap);
-  editsMapRef.current = editsMap;
 
   const edit = (index: number) => {
     if (!editing) return;
@@ -144,7 +143,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
     if (r.status === "failed") return setMessage({ text: r.message, tone: "bad" });
     if (r.status === "unchanged") return setMessage({ text: unchangedMessage(editing.editor), tone: "info" });
     setMessage({ text: `Cell ${index} is yours now (kept under .faultline/); running it. d compares it with the lesson's, u restores the lesson's.`, tone: "info" });
-    run(index);
+    run(index, r.edited ?? true);
   };
 
   const restore = (index: number) => {
@@ -153,7 +152,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
     setDiff(null);
     setMessage({ text: `Cell ${index} is the lesson's again (your version is kept under .faultline/notebook/).`, tone: "info" });
     if (view) setCells((m) => new Map(m).set(index, view));
-    else run(index);
+    else run(index, false);
   };
 
   // When a cell's output arrives below the screen, bring it into view.
@@ -274,9 +273,8 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
           onCancel={() => setInline(null)}
           onSave={(code) => {
             setInline(null);
-            editing.save(inline.index, code);
             setMessage({ text: `Cell ${inline.index} is yours now (kept under .faultline/); running it.`, tone: "info" });
-            run(inline.index);
+            run(inline.index, editing.save(inline.index, code));
           }}
         />
       ) : (

@@ -268,6 +268,136 @@ describe("Reader", () => {
   });
 });
 
+describe("the notebook: edit, rerun, restore", () => {
+  // The fake editor changes what cell 1 prints, as a learner changing a parameter would.
+  const myEdit: FakeEditor = { command: "fake-editor", edit: (code) => ({ status: "changed", code: code.replace("hello from cell 1", "hello from my edit") }) };
+
+  async function openLesson(services: Services, size = { width: 80, height: 23 }) {
+    const r = render(<App services={services} initial={{ screen: "lesson", id: "00-the-lab" }} />);
+    void size;
+    await ready(r.stdin);
+    await frame(r.lastFrame, /00 · The lab/);
+    r.stdin.write(TAB);
+    await frame(r.lastFrame, /cell 1 selected|cell 1: the lesson changed/);
+    return r;
+  }
+
+  test("E opens the selected cell in the learner's editor; the edit is kept, marked, rerun, and its output replaces the old", async () => {
+    const { services, calls, notebook } = fakeServices(emptyProgress(), myEdit);
+    const { lastFrame, stdin, unmount } = await openLesson(services);
+    stdin.write("r");
+    await frame(lastFrame, /│ hello from cell 1/);
+    stdin.write("E");
+    await until(() => calls.includes("editor 1"), "the editor");
+    await frame(lastFrame, /cell 1 · edited/);
+    await frame(lastFrame, /│ hello from my edit/);
+    expect(lastFrame()).not.toMatch(/│ hello from cell 1$/m);
+    expect(lastFrame()).toMatch(/your edit\)/);
+    expect(calls.filter((c) => c === "run 1")).toHaveLength(2);
+    expect(notebook.edits.edits.map((e) => e.code)).toEqual([expect.stringContaining("hello from my edit")]);
+    unmount();
+  });
+
+  test("an editor that changes nothing leaves the cell as it was and says so; a failing editor says what happened", async () => {
+    let outcome: EditorOutcome = { status: "unchanged" };
+    const { services, calls, notebook } = fakeServices(emptyProgress(), { command: "fake-editor", edit: () => outcome });
+    const { lastFrame, stdin, unmount } = await openLesson(services);
+    stdin.write("E");
+    await frame(lastFrame, /No change: the cell is as it was/);
+    outcome = { status: "failed", message: "Your editor (fake-editor) exited with code 1, so the cell was left as it was." };
+    stdin.write("E");
+    await frame(lastFrame, /exited with code 1/);
+    expect(calls.filter((c) => c.startsWith("run"))).toEqual([]);
+    expect(notebook.edits.edits).toEqual([]);
+    expect(lastFrame()).not.toMatch(/edited/);
+    unmount();
+  });
+
+  test("d shows the edit against the lesson's cell; u restores the lesson's cell and its kept output", async () => {
+    const { services, notebook } = fakeServices(emptyProgress(), myEdit);
+    const { lastFrame, stdin, unmount } = await openLesson(services);
+    stdin.write("r");
+    await frame(lastFrame, /│ hello from cell 1/);
+    stdin.write("E");
+    await frame(lastFrame, /│ hello from my edit/);
+    stdin.write("d");
+    await frame(lastFrame, /yours and the lesson's/);
+    expect(lastFrame()).toMatch(/- console\.log\("hello from cell 1"\);/);
+    expect(lastFrame()).toMatch(/\+ console\.log\("hello from my edit"\);/);
+    stdin.write("u");
+    await frame(lastFrame, /Cell 1 is the lesson's again/);
+    await frame(lastFrame, /│ hello from cell 1/);
+    expect(lastFrame()).not.toMatch(/cell 1 · edited/);
+    expect(notebook.edits.edits).toEqual([]);
+    expect(notebook.edits.shelved.map((e) => e.code)).toEqual([expect.stringContaining("hello from my edit")]);
+    unmount();
+  });
+
+  test("leaving and reopening the lesson shows the edit and each cell's last output, marked with when it ran and that it ran an edit", async () => {
+    const { services } = fakeServices(emptyProgress(), myEdit);
+    const first = await openLesson(services);
+    first.stdin.write("E");
+    await frame(first.lastFrame, /│ hello from my edit/);
+    first.unmount();
+    const again = await openLesson(services);
+    await frame(again.lastFrame, /cell 1 · edited/);
+    await frame(again.lastFrame, /│ hello from my edit/);
+    expect(again.lastFrame()).toMatch(/output \(7 ms · ran (\d\d:\d\d|1 Dec) · your edit\)/);
+    again.unmount();
+  });
+
+  test("without $VISUAL or $EDITOR, E edits in place: Ctrl-S saves and reruns; Esc with changes asks before discarding", async () => {
+    const { services, calls } = fakeServices();
+    const { lastFrame, stdin, unmount } = await openLesson(services);
+    stdin.write("E");
+    await frame(lastFrame, /editing cell 1/);
+    expect(lastFrame()).toMatch(/No \$VISUAL or \$EDITOR is set/);
+    await tick();
+    // Down to the console.log line, to the end, back over `1");`, and type.
+    stdin.write(DOWN);
+    await tick(30);
+    stdin.write("\u001b[F");
+    await tick(30);
+    for (let i = 0; i < 4; i++) {
+      stdin.write("\u001b[D");
+      await tick(30);
+    }
+    stdin.write("\u007f");
+    await tick(30);
+    stdin.write("2");
+    await frame(lastFrame, /hello from cell 2"\);/);
+    stdin.write("\u001b");
+    await frame(lastFrame, /Esc again discards/);
+    stdin.write("\u0013");
+    await frame(lastFrame, /cell 1 · edited/);
+    await frame(lastFrame, /│ hello from cell 2/);
+    expect(calls).toContain("run 1");
+    // Editing again and pressing Esc without a change just closes the editor.
+    stdin.write("E");
+    await frame(lastFrame, /editing cell 1/);
+    stdin.write("\u001b");
+    await until(() => !/editing cell 1/.test(lastFrame() ?? ""), "the editor to close");
+    expect(lastFrame()).toMatch(/cell 1 · edited/);
+    unmount();
+  });
+
+  test("a cell the lesson changed after the learner edited it is marked, and d shows both changes", async () => {
+    const { services, notebook } = fakeServices(emptyProgress(), myEdit);
+    const old = parseLesson(sample).cells[0]!;
+    // The learner edited an older version of cell 1 (that printed "hello from an old cell 1").
+    const olderCell = old.code.replace("hello from cell 1", "hello from an old cell 1");
+    notebook.edits = withEdit(notebook.edits, notebookCells([{ ...old, code: olderCell }], notebook.edits).cells[0]!, olderCell.replace("an old cell 1", "my version"), new Date(0));
+    const { lastFrame, stdin, unmount } = await openLesson(services);
+    await frame(lastFrame, /cell 1 · edited · lesson changed/);
+    expect(lastFrame()).toMatch(/the lesson changed it after your edit/);
+    stdin.write("d");
+    await frame(lastFrame, /What the lesson changed/);
+    expect(lastFrame()).toMatch(/- console\.log\("hello from an old cell 1"\);/);
+    expect(lastFrame()).toMatch(/\+ console\.log\("hello from cell 1"\);/);
+    unmount();
+  });
+});
+
 describe("watch screen", () => {
   test("verdict lines: the first failure with property, schedule, diagram and replay", () => {
     const lines = verdictLines(report("fail", true).exercises[0]!, { phase: "idle", problem: null, latencyMs: 420, trigger: "save" }, 78, "echo").map(lineText).join("\n");
