@@ -229,7 +229,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
         onAnswer(q.index, choice, q.choices[choice]!.correct);
       }
     }
-  });
+  }, { isActive: inline === null });
 
   const pct = base.lines.length <= bodyH ? "all" : `${Math.round((100 * Math.min(clampedTop + bodyH, base.lines.length)) / base.lines.length)}%`;
   const stale = selected?.kind === "cell" && editsMap.get(selected.index) === "stale";

@@ -373,8 +373,10 @@ describe("the notebook: edit, rerun, restore", () => {
     await frame(lastFrame, /│ hello from cell 2/);
     expect(calls).toContain("run 1");
     // Editing again and pressing Esc without a change just closes the editor.
+    await tick();
     stdin.write("E");
     await frame(lastFrame, /editing cell 1/);
+    await tick();
     stdin.write("\u001b");
     await until(() => !/editing cell 1/.test(lastFrame() ?? ""), "the editor to close");
     expect(lastFrame()).toMatch(/cell 1 · edited/);
