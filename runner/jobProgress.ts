@@ -101,11 +101,19 @@ export class JobProgress {
     this.total = total;
   }
 
-  /** Writes a line of its own, above the live line. */
+  /** Writes a line of its own (on the progress stream), above the live line. */
   print(line: string): void {
+    this.around(() => this.stream.write(line + "\n"));
+  }
+
+  /** Runs `write` (output on stdout, say) with the live line out of its way. */
+  around<T>(write: () => T): T {
     this.clear();
-    this.stream.write(line + "\n");
-    this.draw();
+    try {
+      return write();
+    } finally {
+      this.draw();
+    }
   }
 
   /** The job ended: the live line goes away. */
