@@ -52,7 +52,8 @@ export function checkLearnerImports(root: string, dir: string, entry: string): v
     const loader = extname(file) === ".tsx" ? "tsx" : extname(file) === ".js" || extname(file) === ".mjs" ? "js" : "ts";
     let js: string;
     try {
-      js = transformSync(readFileSync(file, "utf8"), { loader, format: "esm", sourcefile: file }).code;
+      // As tsx runs it under the project's tsconfig: every value import stays, even an unused one.
+      js = transformSync(readFileSync(file, "utf8"), { loader, format: "esm", sourcefile: file, tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } } }).code;
     } catch (e) {
       throw new LearnerCodeError(`${shown(file)} does not compile: ${(e as Error).message.split("\n")[1] ?? (e as Error).message}`);
     }
