@@ -7,14 +7,27 @@ import { diffLines } from "diff";
 import type { NotebookCell } from "./edits.ts";
 import type { Line } from "./text.ts";
 
+/** Unchanged lines shown around a change; longer unchanged runs fold to "⋯". */
+const CONTEXT = 2;
+
 function hunkLines(from: string, to: string): Line[] {
   const out: Line[] = [];
-  for (const part of diffLines(from, to)) {
-    const lines = part.value.replace(/\n$/, "").split("\n");
+  const parts = diffLines(from, to);
+  parts.forEach((part, i) => {
+    let lines = part.value.replace(/\n$/, "").split("\n");
     const mark = part.added ? "+ " : part.removed ? "- " : "  ";
     const style = part.added ? { color: "green" } : part.removed ? { color: "red" } : { dim: true };
+    if (!part.added && !part.removed) {
+      const head = i > 0 ? lines.slice(0, CONTEXT) : [];
+      const tail = i < parts.length - 1 ? lines.slice(-CONTEXT) : [];
+      if (head.length + tail.length < lines.length) {
+        for (const l of head) out.push([{ text: mark + l, style }]);
+        out.push([{ text: "  ⋯", style: { dim: true } }]);
+        lines = tail;
+      }
+    }
     for (const l of lines) out.push([{ text: mark + l.replace(/\t/g, "  "), style }]);
-  }
+  });
   return out;
 }
 

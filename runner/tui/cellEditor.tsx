@@ -6,9 +6,17 @@
 
 import { Box } from "ink";
 import { useState } from "react";
-import type { Line } from "../notebook/text.ts";
-import { Lines, padLines, useKeys } from "./lines.tsx";
+import { wrap, type Line } from "../notebook/text.ts";
+import { Lines, padLines, useKeys, type KeyHint } from "./lines.tsx";
 import { backspace, bufferOf, deleteForward, insert, move, newline, textOf, type TextBuffer } from "./textBuffer.ts";
+
+/** The editor's keys, for the footer while it is open. */
+export const CELL_EDITOR_KEYS: KeyHint[] = [
+  { key: "Ctrl-S", label: "save & run" },
+  { key: "Esc", label: "cancel" },
+  { key: "↑↓←→", label: "move" },
+  { key: "Home/End", label: "line start/end" },
+];
 
 export interface CellEditorProps {
   index: number;
@@ -28,7 +36,8 @@ export function CellEditor({ index, code, width, height, notice, onSave, onCance
   const [confirmCancel, setConfirmCancel] = useState(false);
   const changed = textOf(buf) !== textOf(bufferOf(code));
 
-  const headRows = notice ? 2 : 1;
+  const noticeLines = notice ? wrap([{ text: notice, style: { color: "yellow" } }], width - 1) : [];
+  const headRows = 1 + noticeLines.length;
   const rows = Math.max(1, height - headRows - 1);
   const gutter = String(buf.lines.length).length + 3;
   const textW = Math.max(10, width - gutter - 1);
@@ -63,7 +72,7 @@ export function CellEditor({ index, code, width, height, notice, onSave, onCance
     { text: ` editing cell ${index} `, style: { bold: true, inverse: true, color: "cyan" } },
     { text: confirmCancel ? "  Esc again discards your changes · Ctrl-S saves" : "  Ctrl-S save & run · Esc cancel", style: confirmCancel ? { color: "yellow", bold: true } : { dim: true } },
   ]);
-  if (notice) lines.push([{ text: notice, style: { color: "yellow" } }]);
+  lines.push(...noticeLines);
   // Long lines scroll sideways with the cursor.
   const left = Math.max(0, buf.col - textW + 1);
   buf.lines.slice(top, top + rows).forEach((text, i) => {

@@ -168,12 +168,12 @@ test.skipIf(!hasTmux)("at 80×24 a learner changes lesson 01's loss rate through
   await waitOn("nb1", /01 · The network is not reliable/, "lesson 01");
   await selectCell2("nb1");
   keys1("Enter");
-  let text = await waitOn("nb1", /loss 50%: battles/, "the lesson's chart");
+  let text = await waitOn("nb1", /loss 50%: general 1 still waiting/, "the lesson's chart");
   expect(text).toMatch(/output \(\d+ ms\)/);
 
   // E: the learner's editor changes the loss rate; the cell reruns with it.
   keys1("E");
-  text = await waitOn("nb1", /loss 80%: battles/, "the chart of the edited cell");
+  text = await waitOn("nb1", /loss 80%: general 1 still waiting/, "the chart of the edited cell");
   // The output says it came from the edit; the key footer offers diff and restore, as it does only for an edited cell.
   expect(text).toMatch(/output \(\d+ ms · your edit\)/);
   expect(text).toMatch(/d\/u diff\/restore/);
@@ -188,12 +188,12 @@ test.skipIf(!hasTmux)("at 80×24 a learner changes lesson 01's loss rate through
   // u: the lesson's cell again, with the lesson's chart.
   keys1("u");
   text = await waitOn("nb1", /Cell 2 is the lesson's again/, "the restore");
-  text = await waitOn("nb1", /loss 50%: battles/, "the lesson's chart again");
+  text = await waitOn("nb1", /loss 50%: general 1 still waiting/, "the lesson's chart again");
   expect(text).not.toMatch(/your edit|d\/u diff\/restore/);
 
   // Edit again, quit, reopen: the edit and its output are still there.
   keys1("E");
-  await waitOn("nb1", /loss 80%: battles/, "the edited chart again");
+  await waitOn("nb1", /loss 80%: general 1 still waiting/, "the edited chart again");
   keys1("q");
   await waitOn("nb1", /FAULTLINE-EXITED:0/, "faultline to exit");
   expect(existsSync(join(sandbox, ".faultline", "notebook", "01-two-generals.edits.json"))).toBe(true);
@@ -204,11 +204,11 @@ test.skipIf(!hasTmux)("at 80×24 a learner changes lesson 01's loss rate through
   expect(text).toMatch(/cell 2 · edited/);
   expect(text).toMatch(/const loss = 0\.8;/);
   // Scroll down to its output: the one kept from before, marked with when it ran.
-  for (let i = 0; i < 30 && !/loss 80%: battles/.test(screenOf("nb2")()); i++) {
+  for (let i = 0; i < 30 && !/loss 80%: general 1 still waiting/.test(screenOf("nb2")()); i++) {
     on("nb2")("j");
     await new Promise((r) => setTimeout(r, 150));
   }
-  text = await waitOn("nb2", /loss 80%: battles/, "the kept output of the edit");
+  text = await waitOn("nb2", /loss 80%: general 1 still waiting/, "the kept output of the edit");
   expect(text).toMatch(/output \(\d+ ms · ran \d\d:\d\d · your edit\)/);
   on("nb2")("q");
   await waitOn("nb2", /FAULTLINE-EXITED:0/, "faultline to exit");

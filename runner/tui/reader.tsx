@@ -9,7 +9,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { LessonDocument } from "../notebook/document.ts";
 import { unchangedMessage, type EditorOutcome } from "../notebook/editor.ts";
 import { layoutLesson, type CellView, type Line, type Region } from "../notebook/layout.ts";
-import { CellEditor } from "./cellEditor.tsx";
+import { CELL_EDITOR_KEYS, CellEditor } from "./cellEditor.tsx";
 import { Lines, padLines, Screen, StyledLine, type KeyHint, useKeys } from "./lines.tsx";
 
 /** What the reader may do to the learner's cells (lesson-route.tsx passes the real thing; tests, fakes). */
@@ -57,7 +57,7 @@ export const READER_KEYS = (exercises: readonly string[], editedSelected = false
   { key: "g/G", label: "top/end" },
   { key: "Tab", label: "next cell/quiz" },
   { key: "Enter/r", label: "run cell" },
-  { key: "E", label: "edit cell" },
+  { key: "E", label: "edit" },
   ...(editedSelected ? [{ key: "d/u", label: "diff/restore" }] : []),
   { key: "1-9", label: "answer" },
   { key: "t", label: "contents" },
@@ -84,7 +84,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
   const [, setClock] = useState(0);
 
   const editsMap = useMemo(() => editing?.edits ?? new Map<number, "edited" | "stale">(), [editing?.edits]);
-  const keys = READER_KEYS(exercises, chosen?.kind === "cell" && editsMap.has(chosen.index));
+  const keys = inline ? CELL_EDITOR_KEYS : READER_KEYS(exercises, chosen?.kind === "cell" && editsMap.has(chosen.index));
   const footerH = width < 100 ? 2 : 1;
   const bodyH = Math.max(3, height - 1 - footerH - 1);
   const contentW = Math.min(width - 2, 100);
@@ -138,11 +138,11 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
 
   const edit = (index: number) => {
     if (!editing) return;
-    if (!editing.editor) return setInline({ index, notice: "No $VISUAL or $EDITOR is set, so the cell opens here. (To use your own editor: export EDITOR=nano, then restart faultline.)" });
+    if (!editing.editor) return setInline({ index, notice: "No $VISUAL or $EDITOR is set, so the cell opens here. To use your own editor: export EDITOR=nano (say), then restart faultline." });
     const r = editing.external(index, editing.editor);
     if (r.status === "failed") return setMessage({ text: r.message, tone: "bad" });
     if (r.status === "unchanged") return setMessage({ text: unchangedMessage(editing.editor), tone: "info" });
-    setMessage({ text: `Cell ${index} is yours now (kept under .faultline/); running it. d compares it with the lesson's, u restores the lesson's.`, tone: "info" });
+    setMessage({ text: `Cell ${index} is your version now; running it. d: diff, u: restore.`, tone: "info" });
     run(index, r.edited ?? true);
   };
 
@@ -150,7 +150,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
     if (!editing?.edits.has(index)) return setMessage({ text: `Cell ${index} is the lesson's own: there is nothing to restore.`, tone: "info" });
     const view = editing.restore(index);
     setDiff(null);
-    setMessage({ text: `Cell ${index} is the lesson's again (your version is kept under .faultline/notebook/).`, tone: "info" });
+    setMessage({ text: `Cell ${index} is the lesson's again (yours is kept in .faultline/notebook/).`, tone: "info" });
     if (view) setCells((m) => new Map(m).set(index, view));
     else run(index, false);
   };
@@ -242,7 +242,9 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
     : doc.cells.length + doc.quizzes.length
       ? "Tab moves to the next cell or quiz"
       : "";
-  const status: Line = message
+  const status: Line = inline
+    ? [{ text: ` editing cell ${inline.index}; the lesson itself stays as it is`, style: { dim: true } }]
+    : message
     ? [{ text: ` ${message.text}`, style: message.tone === "bad" ? { color: "red" } : { color: "cyan" } }]
     : [{ text: ` ${running ? `running ${running} cell${running > 1 ? "s" : ""}… ` : ""}`, style: { color: "yellow" } }, { text: hint, style: stale ? { color: "yellow" } : { dim: true } }];
 
@@ -273,7 +275,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
           onCancel={() => setInline(null)}
           onSave={(code) => {
             setInline(null);
-            setMessage({ text: `Cell ${inline.index} is yours now (kept under .faultline/); running it.`, tone: "info" });
+            setMessage({ text: `Cell ${inline.index} is your version now; running it. d: diff, u: restore.`, tone: "info" });
             run(inline.index, editing.save(inline.index, code));
           }}
         />
