@@ -3,10 +3,9 @@
 // rename) so a crash or kill -9 never leaves half a file; a file that is
 // corrupt anyway is set aside with a warning, never a crash.
 
-import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { writeFileAtomic } from "./atomicFile.ts";
+import { readStateFile, writeFileAtomic } from "./stateFile.ts";
 
 export type ExerciseState = "pass" | "fail" | "error" | "not-started";
 
@@ -46,17 +45,9 @@ export interface LoadResult {
 }
 
 export function loadProgress(root: string, now: () => Date = () => new Date()): LoadResult {
-  const file = progressFile(root);
-  if (!existsSync(file)) return { progress: emptyProgress(), warning: null };
-  try {
-    const parsed = progressSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    if (parsed.success) return { progress: parsed.data, warning: null };
-    throw new Error(parsed.error.issues[0]?.message ?? "invalid");
-  } catch (e) {
-    const aside = `${file}.corrupt-${now().toISOString().replace(/[:.]/g, "-")}`;
-    renameSync(file, aside);
-    return { progress: emptyProgress(), warning: `Your progress file was damaged (${(e as Error).message}); it was moved to ${aside} and progress starts afresh. Grading an exercise again restores its status.` };
-  }
+  const r = readStateFile(progressFile(root), progressSchema, now);
+  if (!r.damaged) return { progress: r.value ?? emptyProgress(), warning: null };
+  return { progress: emptyProgress(), warning: `Your progress file was damaged (${r.damaged.why}); it was moved to ${r.damaged.aside} and progress starts afresh. Grading an exercise again restores its status.` };
 }
 
 /** Writes atomically: a reader sees the old file or the new one, never a mix. */

@@ -1,10 +1,9 @@
 // Edited cells follow their cell when the lesson changes: by hash, else by
 // likeness (marked stale), else kept as orphans; restoring shelves an edit.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { tempStateDir } from "../testState.ts";
 import { cellKey, editsPath, emptyEdits, loadEdits, notebookCells, saveEdits, similarity, withEdit, withRestored, type EditsFile, type LessonCell } from "./edits.ts";
 
 const cell = (index: number, code: string): LessonCell => ({ index, code, timeoutMs: 10_000 });
@@ -12,6 +11,7 @@ const A = 'const loss = 0.5;\nconst runs = 200;\nconsole.log("a", loss, runs);\n
 const B = 'console.log("b");\n';
 const C = 'const seed = 7;\nconsole.log("c", seed);\n';
 const at = new Date("2026-12-01T10:00:00Z");
+const root = tempStateDir("edits");
 
 /** The learner edits cell `index` of `cells` to `code`. */
 function edited(cells: LessonCell[], index: number, code: string, file: EditsFile = emptyEdits()): EditsFile {
@@ -100,23 +100,13 @@ describe("saving and restoring", () => {
   });
 
   test("edits persist per lesson; a damaged file is set aside with a warning, not lost", () => {
-    const root = mkdtempSync(join(tmpdir(), "faultline-edits-"));
-    const env = { FAULTLINE_STATE_DIR: join(root, "state") };
-    const prev = process.env["FAULTLINE_STATE_DIR"];
-    process.env["FAULTLINE_STATE_DIR"] = env.FAULTLINE_STATE_DIR;
-    try {
-      const f = edited(lesson, 1, A.replace("0.5", "0.8"));
-      saveEdits(root, "01-x", f);
-      expect(loadEdits(root, "01-x")).toEqual({ file: f, warning: null });
-      writeFileSync(editsPath(root, "01-x"), "{ not json");
-      const r = loadEdits(root, "01-x", () => at);
-      expect(r.file).toEqual(emptyEdits());
-      expect(r.warning).toMatch(/could not be read.*moved to .*corrupt-2026-12-01/);
-      expect(readFileSync(`${editsPath(root, "01-x")}.corrupt-2026-12-01T10-00-00-000Z`, "utf8")).toBe("{ not json");
-    } finally {
-      if (prev === undefined) delete process.env["FAULTLINE_STATE_DIR"];
-      else process.env["FAULTLINE_STATE_DIR"] = prev;
-      rmSync(root, { recursive: true, force: true });
-    }
+    const f = edited(lesson, 1, A.replace("0.5", "0.8"));
+    saveEdits(root, "01-x", f);
+    expect(loadEdits(root, "01-x")).toEqual({ file: f, warning: null });
+    writeFileSync(editsPath(root, "01-x"), "{ not json");
+    const r = loadEdits(root, "01-x", () => at);
+    expect(r.file).toEqual(emptyEdits());
+    expect(r.warning).toMatch(/could not be read.*moved to .*corrupt-2026-12-01/);
+    expect(readFileSync(`${editsPath(root, "01-x")}.corrupt-2026-12-01T10-00-00-000Z`, "utf8")).toBe("{ not json");
   });
 });

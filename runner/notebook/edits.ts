@@ -16,11 +16,10 @@
 // Restoring a cell moves its edit to `shelved` rather than deleting it.
 
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, renameSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { diffLines } from "diff";
 import { z } from "zod";
-import { writeFileAtomic } from "../course/atomicFile.ts";
+import { readStateFile, writeFileAtomic } from "../course/stateFile.ts";
 
 /** A runnable cell as the lesson has it. */
 export interface LessonCell {
@@ -158,17 +157,9 @@ export function editsPath(root: string, lessonId: string): string {
 
 /** The learner's edits of a lesson; a damaged file is set aside with a warning (never lost, never a crash). */
 export function loadEdits(root: string, lessonId: string, now: () => Date = () => new Date()): { file: EditsFile; warning: string | null } {
-  const path = editsPath(root, lessonId);
-  if (!existsSync(path)) return { file: emptyEdits(), warning: null };
-  try {
-    const parsed = editsFile.safeParse(JSON.parse(readFileSync(path, "utf8")));
-    if (parsed.success) return { file: parsed.data, warning: null };
-    throw new Error(parsed.error.issues[0]?.message ?? "invalid");
-  } catch (e) {
-    const aside = `${path}.corrupt-${now().toISOString().replace(/[:.]/g, "-")}`;
-    renameSync(path, aside);
-    return { file: emptyEdits(), warning: `Your edited cells of ${lessonId} could not be read (${(e as Error).message}); the file was moved to ${aside} and the lesson's cells show again.` };
-  }
+  const r = readStateFile(editsPath(root, lessonId), editsFile, now);
+  if (!r.damaged) return { file: r.value ?? emptyEdits(), warning: null };
+  return { file: emptyEdits(), warning: `Your edited cells of ${lessonId} could not be read (${r.damaged.why}); the file was moved to ${r.damaged.aside} and the lesson's cells show again.` };
 }
 
 export function saveEdits(root: string, lessonId: string, file: EditsFile): void {

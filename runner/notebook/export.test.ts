@@ -1,24 +1,17 @@
 // The course as a static site: an index linking every lesson, pages that are
 // self-contained, cells with their outputs, quizzes that reveal their answers.
 
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadCourse, type Course } from "../course/course.ts";
+import { tempStateDir } from "../testState.ts";
 import type { CellResult } from "./cells.ts";
 import { exportCourse, lessonFile, renderLessonPage, renderQuizzes } from "./export.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const dir = mkdtempSync(join(tmpdir(), "faultline-export-"));
-// The notebook (kept outputs, edits) goes to a temporary state directory, never the learner's.
-const prevState = process.env["FAULTLINE_STATE_DIR"];
-process.env["FAULTLINE_STATE_DIR"] = join(dir, "state");
-afterAll(() => {
-  if (prevState === undefined) delete process.env["FAULTLINE_STATE_DIR"];
-  else process.env["FAULTLINE_STATE_DIR"] = prevState;
-  rmSync(dir, { recursive: true, force: true });
-});
+// The site, and the notebook (kept outputs, edits) in a temporary state directory, never the learner's.
+const dir = tempStateDir("export");
 
 const tiny: Course = {
   version: 1,

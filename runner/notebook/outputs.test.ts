@@ -1,25 +1,13 @@
 // Kept outputs belong to the code that made them: an edit, a restore or a
 // new lesson text never shows another code's output.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
+import { tempStateDir } from "../testState.ts";
 import type { CellResult } from "./cells.ts";
 import { emptyEdits, notebookCells, withEdit, type LessonCell } from "./edits.ts";
 import { keepOutput, keptOutputs } from "./outputs.ts";
 
-const root = mkdtempSync(join(tmpdir(), "faultline-outputs-"));
-let prev: string | undefined;
-beforeAll(() => {
-  prev = process.env["FAULTLINE_STATE_DIR"];
-  process.env["FAULTLINE_STATE_DIR"] = join(root, "state");
-});
-afterAll(() => {
-  if (prev === undefined) delete process.env["FAULTLINE_STATE_DIR"];
-  else process.env["FAULTLINE_STATE_DIR"] = prev;
-  rmSync(root, { recursive: true, force: true });
-});
+const root = tempStateDir("outputs");
 
 const result = (output: string): CellResult => ({ index: 1, ok: true, output, exitCode: 0, timedOut: false, durationMs: 5 });
 const lesson: LessonCell[] = [{ index: 1, code: 'console.log("lesson");\n', timeoutMs: 10_000 }];

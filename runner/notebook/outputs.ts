@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { writeFileAtomic } from "../course/atomicFile.ts";
+import { writeFileAtomic } from "../course/stateFile.ts";
 import type { CellResult } from "./cells.ts";
 import { cellKey, notebookDir, type NotebookCell } from "./edits.ts";
 

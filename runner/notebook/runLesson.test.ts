@@ -2,27 +2,17 @@
 // cell, the change is kept and run; restore brings the lesson's back. Works on
 // a fixture lesson, with the notebook in a temporary state directory.
 
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, expect, test } from "vitest";
+import { tempStateDir } from "../testState.ts";
 import { editsPath } from "./edits.ts";
 import { runLesson, RunLessonUsage, type RunLessonOptions } from "./runLesson.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const tmp = mkdtempSync(join(tmpdir(), "faultline-run-"));
+const tmp = tempStateDir("run");
 const lesson = { id: `test-run-${process.pid}`, title: "Sample", file: "runner/notebook/fixtures/sample.md", exercises: [] };
-let prev: string | undefined;
-beforeAll(() => {
-  prev = process.env["FAULTLINE_STATE_DIR"];
-  process.env["FAULTLINE_STATE_DIR"] = join(tmp, "state");
-});
-afterAll(() => {
-  if (prev === undefined) delete process.env["FAULTLINE_STATE_DIR"];
-  else process.env["FAULTLINE_STATE_DIR"] = prev;
-  rmSync(tmp, { recursive: true, force: true });
-  rmSync(join(ROOT, ".faultline", "cells", lesson.id), { recursive: true, force: true });
-});
+afterAll(() => rmSync(join(ROOT, ".faultline", "cells", lesson.id), { recursive: true, force: true }));
 
 function script(name: string, body: string): string {
   const file = join(tmp, name);

@@ -28,19 +28,20 @@ function tmux(...args: string[]): string {
   return execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", env: { ...process.env, TERM: process.env["TERM"] || "xterm-256color" } });
 }
 
-function screen(): string {
+/** What tmux session `session` shows now. */
+function screen(session = "e2e"): string {
   try {
-    return tmux("capture-pane", "-p", "-t", "e2e");
+    return tmux("capture-pane", "-p", "-t", session);
   } catch {
     return "";
   }
 }
 
 /** Polls the screen until `pattern` shows (generous: the machine may be busy). */
-async function waitFor(pattern: RegExp, what: string, timeoutMs = 90_000): Promise<string> {
+async function waitFor(pattern: RegExp, what: string, timeoutMs = 90_000, session = "e2e"): Promise<string> {
   const started = Date.now();
   for (;;) {
-    const text = screen();
+    const text = screen(session);
     if (pattern.test(text)) return text;
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what} (${pattern}); the screen shows:\n${text}`);
     await new Promise((r) => setTimeout(r, 150));
@@ -133,23 +134,8 @@ test.skipIf(!hasTmux)("at 80×24 a learner changes lesson 01's loss rate through
     tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", sandbox, command);
   };
   const on = (name: string) => (...k: string[]) => tmux("send-keys", "-t", name, ...k);
-  const screenOf = (name: string) => () => {
-    try {
-      return tmux("capture-pane", "-p", "-t", name);
-    } catch {
-      return "";
-    }
-  };
-  const waitOn = async (name: string, pattern: RegExp, what: string, timeoutMs = 120_000) => {
-    const read = screenOf(name);
-    const started = Date.now();
-    for (;;) {
-      const text = read();
-      if (pattern.test(text)) return text;
-      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what} (${pattern}); the screen shows:\n${text}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  };
+  const screenOf = (name: string) => () => screen(name);
+  const waitOn = (name: string, pattern: RegExp, what: string, timeoutMs = 120_000) => waitFor(pattern, what, timeoutMs, name);
   /** Tab until cell 2 is selected. */
   const selectCell2 = async (name: string) => {
     // The status line says what is selected: press Tab, wait for it to change, until it is cell 2.
