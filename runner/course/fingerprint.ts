@@ -5,10 +5,11 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { exerciseFolder } from "../suites/harness/target.ts";
 
-/** sha256 over every file under exercises/<id>/ (names and contents, in name order); null when there is no such folder. */
+/** sha256 over every file in the folder exercise `id` grades (names and contents, in name order); null when there is no such folder. */
 export function exerciseDigest(root: string, id: string): string | null {
-  const dir = join(root, "exercises", id);
+  const dir = join(root, "exercises", exerciseFolder(root, id));
   let files: string[];
   try {
     files = readdirSync(dir, { recursive: true, withFileTypes: true })

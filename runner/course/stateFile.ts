@@ -7,12 +7,12 @@ import { dirname } from "node:path";
 import type { z } from "zod";
 
 /** Writes `text` to `file` atomically: a reader sees the old file or the new one, never a mix. */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, "w");
   try {
-    writeSync(fd, text);
+    writeSync(fd, typeof text === "string" ? Buffer.from(text) : text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

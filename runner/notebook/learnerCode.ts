@@ -70,9 +70,10 @@ export function checkLearnerImports(root: string, dir: string, entry: string): v
   }
 }
 
-/** The learner's module `exercises/<id>/<file>`, checked and loaded (see above). */
-export async function loadLearnerModule(root: string, id: string, file: string): Promise<Record<string, unknown>> {
-  const dir = join(root, "exercises", id);
-  checkLearnerImports(root, dir, file);
-  return (await import(pathToFileURL(join(dir, file)).href)) as Record<string, unknown>;
+/** The learner's module `exercises/<folder>/<file>` (`path` is "<folder>/<file>"), checked and loaded (see above). */
+export async function loadLearnerModule(root: string, path: string): Promise<Record<string, unknown>> {
+  const [folder, ...rest] = path.split("/");
+  const dir = join(root, "exercises", folder!);
+  checkLearnerImports(root, dir, rest.join("/"));
+  return (await import(pathToFileURL(join(dir, ...rest)).href)) as Record<string, unknown>;
 }

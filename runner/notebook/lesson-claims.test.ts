@@ -203,6 +203,62 @@ describe("07 Sagas", () => {
   });
 });
 
+describe("08 Raft", () => {
+  const lesson = "08-raft";
+
+  test("a partitioned leader with a minority commits nothing: a, b and c are never applied", async () => {
+    const out = await cellOutput(lesson, "const buddy");
+    const applied = out.split("\n").find((l) => l.startsWith("applied anywhere:"))!;
+    expect(applied).toMatch(/:x .*:y/);
+    for (const cmd of ["a", "b", "c"]) expect(applied, applied).not.toMatch(new RegExp(`:${cmd}\\b`));
+  });
+
+  test("without the election restriction a stale node wins and replaces applied entries; with it, it cannot win", async () => {
+    const out = await cellOutput(lesson, "anyCandidate: true");
+    const [n2, n3] = table(out, "votes without the up-to-date check (the mistake): n3 won");
+    expect(n2!["applied (index:command)"]).toMatch(/^1:a 2:b/);
+    expect(n3!["applied (index:command)"]).toMatch(/^1:x/);
+    expect(n2!["log"]).not.toMatch(/a@/);
+    const [m2, m3] = table(out, "the election restriction (§5.4.1): n3 could not win");
+    expect(m3!["log"]).toBe(m2!["log"]);
+    expect(m2!["log"]).toMatch(/^a@\d+ b@\d+$/);
+  });
+
+  test("Figure 8: counting replicas of an old-term entry lets a committed entry be overwritten; the rule never does", async () => {
+    const out = await cellOutput(lesson, "countOldTerms");
+    const applied = (title: string) => {
+      const lines = out.split("\n");
+      const line = lines.slice(lines.findIndex((l) => l.trim() === title)).find((l) => l.startsWith("applied at index 2:"))!;
+      return new Set(line.replace("applied at index 2: ", "").split(", ").map((x) => x.split(" ")[1]));
+    };
+    expect(applied("counting replicas of an old-term entry (the mistake)")).toEqual(new Set(["b", "c"]));
+    expect(applied("counting replicas only for the leader's own term (§5.4.2)")).toEqual(new Set(["c"]));
+    // The steps are the paper's: b of term 2 on s1, s2 in (a); c of term 3 on s5 in (b); d of term 5 everywhere in (d).
+    const steps = table(out, "counting replicas of an old-term entry (the mistake)");
+    expect(steps.map((r) => r["step"])).toEqual(["(a)", "(b)", "(c)", "(d)"]);
+    expect(steps[0]!["s2"]).toMatch(/b@2/);
+    expect(steps[1]!["s5"]).toMatch(/c@3 ★/);
+    expect(steps[2]!["s1"]).toMatch(/b@2 \| ★/);
+    expect(steps[3]!["s2"]).toMatch(/c@3 d@5/);
+  });
+
+  test("forgetting votedFor across a restart elects two leaders in one term; keeping it on disk, one", async () => {
+    const out = await cellOutput(lesson, "voteInMemory: true");
+    const leaders = (title: string) => table(out, title).filter((r) => r["role"] === "leader").map((r) => r["term"]);
+    expect(leaders("votedFor kept only in memory (the mistake)")).toEqual(["1", "1"]);
+    expect(leaders("votedFor on disk before the vote is sent (Figure 2)")).toEqual(["1"]);
+  });
+});
+
+describe("09 A linearizable store", () => {
+  test("the stranded leader cannot answer the read; after healing it reads the new value, and the history is linearizable", async () => {
+    const out = await cellOutput("09-linearizable-kv", "kvStore()");
+    expect(out).toMatch(/c1's read is still unanswered/);
+    expect(out).toMatch(/checker: linearizable/);
+    expect(out).toMatch(/c1 +\{"op":"get","key":"k"\} +\{"value":"new"\}/);
+  });
+});
+
 describe("11 CRDTs", () => {
   test("the RGA cell's merge is the one the prose explains: both edits kept, concurrent inserts ordered by id, the c a tombstone", async () => {
     const out = await cellOutput("11-crdts", "growableArray");

@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { exerciseDigest } from "../course/fingerprint.ts";
 import { progressFile, progressSchema, type ExerciseProgress } from "../course/progress.ts";
+import { exerciseFolder } from "../suites/harness/target.ts";
 import { loadLearnerModule } from "./learnerCode.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
@@ -29,7 +30,7 @@ export function chooseImplementation(id: string, graded: ExerciseProgress | unde
   if (!graded || graded.status !== "pass")
     return { use: "demo", note: `the lesson's demo; yours takes its place once \`${id}\` passes (faultline watch ${id})` };
   if (!graded.digest || graded.digest !== digestNow) return { use: "demo", note: `the lesson's demo: your ${id} changed since it passed; grade it again (faultline grade ${id}) to use it here` };
-  return { use: "yours", note: `your code (exercises/${id}/), which passes` };
+  return { use: "yours", note: `your code, which passes` };
 }
 
 function lastGrade(root: string, id: string): ExerciseProgress | undefined {
@@ -41,11 +42,12 @@ function lastGrade(root: string, id: string): ExerciseProgress | undefined {
   }
 }
 
+/** The exercise's main file, as a path under exercises/ (the Raft stages share one folder). */
 function mainFile(root: string, id: string): string {
   const course = JSON.parse(readFileSync(join(root, "course.json"), "utf8")) as { exercises: { id: string; files: string[] }[] };
   const e = course.exercises.find((x) => x.id === id);
   if (!e) throw new Error(`yours("${id}"): course.json has no exercise "${id}".`);
-  return e.files[0]!;
+  return `${exerciseFolder(root, id)}/${e.files[0]!}`;
 }
 
 /**
@@ -86,16 +88,16 @@ export async function yours<T extends object>(id: string, demo: T, opts: YoursOp
   }
   let mod: Record<string, unknown>;
   try {
-    mod = await loadLearnerModule(root, id, file);
+    mod = await loadLearnerModule(root, file);
   } catch (e) {
     say(`▸ ${id}: the lesson's demo; yours could not be loaded here: ${(e as Error).message}`);
     return demo;
   }
   const mixed = overDemo(mod, demo);
   if (!mixed.ok) {
-    say(`▸ ${id}: the lesson's demo; exercises/${id}/${file} does not fit this cell: ${mixed.why}`);
+    say(`▸ ${id}: the lesson's demo; exercises/${file} does not fit this cell: ${mixed.why}`);
     return demo;
   }
-  say(`▸ ${id}: ${choice.note}`);
+  say(`▸ ${id}: ${choice.note} (exercises/${file})`);
   return mixed.value;
 }

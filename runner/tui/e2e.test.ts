@@ -1,7 +1,8 @@
 // End to end: drives the real `faultline` binary in a pseudo-terminal (tmux)
 // as a learner would — home, lesson 00, run a cell, open echo, break it, see
-// the failure, fix it, see the pass, quit; and change a cell of lesson 01
-// through $EDITOR, restore it, reopen — reading the screen as text.
+// the failure, fix it, see the pass, quit; then the Raft worksheet from
+// raft-election to raft-log in one file; and a cell of lesson 01 changed
+// through $EDITOR, restored, reopened — reading the screen as text.
 // Works on a throwaway copy of the project, so the learner's files are never
 // touched, and waits by polling the screen (no fixed sleeps).
 
@@ -10,6 +11,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { makeSandbox, removeSandbox } from "../bench/tui.ts";
+import { findExercise, loadCourse } from "../course/course.ts";
+import { referenceFiles } from "../course/reference.ts";
 
 const hasTmux = (() => {
   try {
@@ -28,7 +31,6 @@ function tmux(...args: string[]): string {
   return execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", env: { ...process.env, TERM: process.env["TERM"] || "xterm-256color" } });
 }
 
-/** What tmux session `session` shows now. */
 function screen(session = "e2e"): string {
   try {
     return tmux("capture-pane", "-p", "-t", session);
@@ -52,6 +54,11 @@ function keys(...k: string[]): void {
   tmux("send-keys", "-t", "e2e", ...k);
 }
 
+/** The command a session runs: faultline with `args`, then a marker with its exit code. */
+function faultlineCommand(args = ""): string {
+  return `env -u CI -u CONTINUOUS_INTEGRATION -u NO_COLOR TERM=xterm-256color ${JSON.stringify(process.execPath)} bin/faultline.js ${args}; echo "FAULTLINE-EXITED:$?"; sleep 600`;
+}
+
 beforeAll(() => {
   if (!hasTmux) return;
   sandbox = makeSandbox("e2e");
@@ -70,8 +77,7 @@ afterAll(() => {
 });
 
 test.skipIf(!hasTmux)("a learner opens the course, runs a cell, breaks and fixes echo, and quits", { timeout: 600_000 }, async () => {
-  const command = `env -u CI -u CONTINUOUS_INTEGRATION -u NO_COLOR TERM=xterm-256color ${JSON.stringify(process.execPath)} bin/faultline.js; echo "FAULTLINE-EXITED:$?"; sleep 600`;
-  tmux("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", "-c", sandbox, command);
+  tmux("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", "-c", sandbox, faultlineCommand());
 
   // Home: the course map with progress and the key footer; lesson 00 is next.
   let text = await waitFor(/continue/, "the course map");
@@ -123,6 +129,44 @@ test.skipIf(!hasTmux)("a learner opens the course, runs a cell, breaks and fixes
   expect(existsSync(join(sandbox, ".faultline", "progress.json"))).toBe(true);
 });
 
+test.skipIf(!hasTmux)("a learner passes raft-election, moves on to raft-log in the same worksheet (nothing to copy), and passes it", { timeout: 900_000 }, async () => {
+  const session = "e2e-raft";
+  const wait = (pattern: RegExp, what: string, timeoutMs = 180_000) => waitFor(pattern, what, timeoutMs, session);
+  const course = loadCourse(sandbox);
+  // What `faultline solution <stage>` shows: the answers up to that stage, later stages still todos.
+  const upTo = (id: string) => referenceFiles(sandbox, course, findExercise(course, id)!).find((f) => f.file === "raft.ts")!.code;
+  const file = join(sandbox, "exercises", "raft", "raft.ts");
+  tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-c", sandbox, faultlineCommand("watch raft-election"));
+
+  // The untouched worksheet: raft-election is not started, in exercises/raft/raft.ts, stage 1 of 5.
+  let text = await wait(/not started|✗ fail|✓ pass/, "raft-election's first verdict");
+  expect(text).toMatch(/raft-election — Raft, part A/);
+  expect(text).toMatch(/edit: exercises\/raft\/raft\.ts\s+stage 1 of 5/);
+  expect(text).toMatch(/not started/);
+
+  // Elections written: the stage passes.
+  writeFileSync(file, upTo("raft-election"));
+  text = await wait(/✓ pass/, "raft-election to pass");
+  expect(text).toMatch(/n next/);
+
+  // n: the next stage grades the same file. Its own scenarios stop at the raft-log todos; no copy step is offered.
+  tmux("send-keys", "-t", session, "n");
+  text = await wait(/raft-log — Raft, part B[\s\S]*(not started|✗ fail|✓ pass)/, "raft-log's first verdict");
+  expect(text).toMatch(/edit: exercises\/raft\/raft\.ts\s+stage 2 of 5/);
+  expect(text).toMatch(/not started/);
+  expect(text).toMatch(/still a todo: raft-log/);
+  expect(text).not.toMatch(/carry|copy/i);
+
+  // The log written into the same file: raft-log passes (raft-election's scenarios included).
+  writeFileSync(file, upTo("raft-log"));
+  text = await wait(/✓ pass/, "raft-log to pass");
+
+  tmux("send-keys", "-t", session, "q");
+  text = await wait(/FAULTLINE-EXITED:\d+/, "faultline to exit", 60_000);
+  expect(text).toMatch(/FAULTLINE-EXITED:0/);
+  expect(existsSync(join(sandbox, "exercises", "raft-log"))).toBe(false);
+});
+
 test.skipIf(!hasTmux)("at 80×24 a learner changes lesson 01's loss rate through $EDITOR, sees a new chart, restores the lesson's, and finds an edit still there after reopening", { timeout: 600_000 }, async () => {
   // The learner's "editor": a script that changes the loss rate in the file it is given.
   mkdirSync(join(sandbox, ".faultline"), { recursive: true });
@@ -130,8 +174,7 @@ test.skipIf(!hasTmux)("at 80×24 a learner changes lesson 01's loss rate through
   writeFileSync(editor, "#!/bin/sh\nsed -i 's/const loss = 0.5;/const loss = 0.8;/' \"$1\"\n");
   chmodSync(editor, 0o755);
   const open = (name: string) => {
-    const command = `env -u CI -u CONTINUOUS_INTEGRATION -u NO_COLOR -u VISUAL TERM=xterm-256color EDITOR=${JSON.stringify(editor)} ${JSON.stringify(process.execPath)} bin/faultline.js lesson 01-two-generals; echo "FAULTLINE-EXITED:$?"; sleep 600`;
-    tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", sandbox, command);
+    tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", sandbox, `env -u VISUAL EDITOR=${JSON.stringify(editor)} ${faultlineCommand("lesson 01-two-generals")}`);
   };
   const on = (name: string) => (...k: string[]) => tmux("send-keys", "-t", name, ...k);
   const screenOf = (name: string) => () => screen(name);
