@@ -49,6 +49,8 @@ describe("which implementation a cell gets", () => {
     expect(r.ok && r.value.helper()).toBe("the demo's");
     expect(overDemo({ tick: 3 }, demo)).toEqual({ ok: false, why: "its tick is a number, where the cell needs a function" });
     expect(overDemo({ other: () => 1 }, demo)).toMatchObject({ ok: false, why: expect.stringMatching(/exports none of tick, helper/) });
+    // A name the demo sets to null has no demo: the learner's takes it, whatever it is.
+    expect(overDemo({ Store: class {} }, { Store: null })).toMatchObject({ ok: true, value: { Store: expect.any(Function) } });
   });
 
   test("yours(): the learner's module after a pass of these very files, with a note", async () => {

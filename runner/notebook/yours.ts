@@ -8,7 +8,8 @@
 //
 // `demo` has the shape of the exercise's module (the names the cell uses;
 // the learner's exports take the place of the names they share with it, and
-// helpers only the demo has stay). The learner's module is used when their last grade was a pass and their
+// helpers only the demo has stay). A name set to null in `demo` has no demo:
+// the cell gets null until the learner's passes, and stands in itself. The learner's module is used when their last grade was a pass and their
 // files are still the ones that passed (progress.json keeps a fingerprint of
 // the files graded); otherwise, or when it cannot be loaded, the demo is. The
 // cell prints one line saying which it got and why.
@@ -28,8 +29,8 @@ export type Choice = { use: "yours"; note: string } | { use: "demo"; note: strin
 /** Whether a cell may use the learner's code of `id`, from their last grade and their files now. */
 export function chooseImplementation(id: string, graded: ExerciseProgress | undefined, digestNow: string | null): Choice {
   if (!graded || graded.status !== "pass")
-    return { use: "demo", note: `the lesson's demo; yours takes its place once \`${id}\` passes (faultline watch ${id})` };
-  if (!graded.digest || graded.digest !== digestNow) return { use: "demo", note: `the lesson's demo: your ${id} changed since it passed; grade it again (faultline grade ${id}) to use it here` };
+    return { use: "demo", note: `the lesson's own stands in; yours takes its place once \`${id}\` passes (faultline watch ${id})` };
+  if (!graded.digest || graded.digest !== digestNow) return { use: "demo", note: `the lesson's own stands in: your ${id} changed since it passed; grade it again (faultline grade ${id}) to use it here` };
   return { use: "yours", note: `your code, which passes` };
 }
 
@@ -61,7 +62,8 @@ export function overDemo<T extends object>(mod: Record<string, unknown>, demo: T
   let shared = 0;
   for (const [k, v] of Object.entries(demo)) {
     if (!(k in mod)) continue;
-    if (typeof mod[k] !== typeof v) return { ok: false, why: `its ${k} is a ${typeof mod[k]}, where the cell needs a ${typeof v}` };
+    // A name the demo sets to null has no demo: the learner's takes it, whatever it is.
+    if (v !== null && typeof mod[k] !== typeof v) return { ok: false, why: `its ${k} is a ${typeof mod[k]}, where the cell needs a ${typeof v}` };
     value[k] = mod[k];
     shared++;
   }
@@ -90,12 +92,12 @@ export async function yours<T extends object>(id: string, demo: T, opts: YoursOp
   try {
     mod = await loadLearnerModule(root, file);
   } catch (e) {
-    say(`▸ ${id}: the lesson's demo; yours could not be loaded here: ${(e as Error).message}`);
+    say(`▸ ${id}: the lesson's own stands in; yours could not be loaded here: ${(e as Error).message}`);
     return demo;
   }
   const mixed = overDemo(mod, demo);
   if (!mixed.ok) {
-    say(`▸ ${id}: the lesson's demo; exercises/${file} does not fit this cell: ${mixed.why}`);
+    say(`▸ ${id}: the lesson's own stands in; exercises/${file} does not fit this cell: ${mixed.why}`);
     return demo;
   }
   say(`▸ ${id}: ${choice.note} (exercises/${file})`);
