@@ -11,7 +11,7 @@ import { referenceFiles } from "./reference.ts";
 import { resetExercise } from "./reset.ts";
 import { WatchSession } from "./watch.ts";
 import { editInEditor, editorCommand } from "../notebook/editor.ts";
-import { openNotebook, restoreCell, runNotebookCell, saveCellEdit } from "../notebook/notebook.ts";
+import { openNotebook, restoreCell, runNotebookCell, saveCellEdit, unshelveCell } from "../notebook/notebook.ts";
 
 export function realServices(root: string, course: Course, opts: { hyperlinks: boolean; onWarning?: (w: string) => void }): Services {
   const progress = () => {
@@ -39,6 +39,7 @@ export function realServices(root: string, course: Course, opts: { hyperlinks: b
     runCell: (lesson, cell, columns) => runNotebookCell(root, lesson.id, cell, { columns, color: false }),
     saveCellEdit: (lesson, cell, code) => saveCellEdit(root, lesson.id, cell, code),
     restoreCell: (lesson, cell) => restoreCell(root, lesson.id, cell),
+    unshelveCell: (lesson, cell) => unshelveCell(root, lesson.id, cell),
     editor: () => editorCommand(),
     editInEditor: (lesson, cell, command) => editInEditor(root, lesson.id, cell.index, cell.code, command),
     answerQuiz(lesson, quiz, choice, correct) {

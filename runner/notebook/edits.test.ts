@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { tempStateDir } from "../testState.ts";
-import { cellKey, editsPath, emptyEdits, loadEdits, notebookCells, saveEdits, similarity, withEdit, withRestored, type EditsFile, type LessonCell } from "./edits.ts";
+import { cellKey, editsPath, emptyEdits, loadEdits, notebookCells, saveEdits, similarity, withEdit, withRestored, withUnshelved, type EditsFile, type LessonCell } from "./edits.ts";
 
 const cell = (index: number, code: string): LessonCell => ({ index, code, timeoutMs: 10_000 });
 const A = 'const loss = 0.5;\nconst runs = 200;\nconsole.log("a", loss, runs);\n';
@@ -91,12 +91,18 @@ describe("saving and restoring", () => {
     expect(back.edits).toEqual([]);
   });
 
-  test("restoring shelves the edit (newest first) and the lesson's code runs again", () => {
+  test("restoring shelves the edit (newest first) and the lesson's code runs again; unshelving brings it back", () => {
     const f = edited(lesson, 1, A.replace("0.5", "0.8"));
     const r = withRestored(f, notebookCells(lesson, f).cells[0]!, at);
     expect(r.edits).toEqual([]);
     expect(r.shelved.map((e) => e.code)).toEqual([A.replace("0.5", "0.8")]);
     expect(notebookCells(lesson, r).cells[0]!.code).toBe(A);
+    // …and comes back.
+    const restored = notebookCells(lesson, r).cells[0]!;
+    expect(restored.shelved?.code).toBe(A.replace("0.5", "0.8"));
+    const back = withUnshelved(r, restored);
+    expect(back.shelved).toEqual([]);
+    expect(notebookCells(lesson, back).cells[0]).toMatchObject({ code: A.replace("0.5", "0.8"), stale: false, shelved: null });
   });
 
   test("edits persist per lesson; a damaged file is set aside with a warning, not lost", () => {

@@ -13,7 +13,8 @@
 //      and offers both (diff, keep yours, or restore the new original);
 //   3. else the edit is an *orphan*: its cell is gone. It stays in the file
 //      (nothing the learner wrote is thrown away) and `faultline run` says so.
-// Restoring a cell moves its edit to `shelved` rather than deleting it.
+// Restoring a cell moves its edit to `shelved` rather than deleting it, and
+// `u` on that cell brings it back.
 
 import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
@@ -62,6 +63,8 @@ export interface NotebookCell {
   edit: EditRecord | null;
   /** The lesson's cell changed since the learner edited it (edit.original is not `original`). */
   stale: boolean;
+  /** For a cell the learner restored: their newest restored version of it, which `u` brings back. */
+  shelved: EditRecord | null;
 }
 
 /** How many restored edits are kept, newest first. */
@@ -114,7 +117,8 @@ export function notebookCells(cells: readonly LessonCell[], file: EditsFile): { 
   return {
     cells: cells.map((c, i) => {
       const edit = owner.get(c.index) ?? null;
-      return { index: c.index, key: keys[i]!, original: c.code, code: edit ? edit.code : c.code, timeoutMs: c.timeoutMs, edit, stale: edit !== null && edit.key !== keys[i] };
+      const shelved = edit ? null : (file.shelved.find((e) => e.key === keys[i]) ?? null);
+      return { index: c.index, key: keys[i]!, original: c.code, code: edit ? edit.code : c.code, timeoutMs: c.timeoutMs, edit, stale: edit !== null && edit.key !== keys[i], shelved };
     }),
     orphans,
   };
@@ -132,6 +136,14 @@ export function withRestored(file: EditsFile, cell: NotebookCell, now: Date): Ed
   if (!cell.edit) return file;
   const edit = cell.edit;
   return { ...file, edits: file.edits.filter((e) => !sameRecord(e, edit)), shelved: [{ ...edit, restoredAt: now.toISOString() }, ...file.shelved].slice(0, SHELF) };
+}
+
+/** The file with `cell`'s newest restored version back in force (`u` after a restore). */
+export function withUnshelved(file: EditsFile, cell: NotebookCell): EditsFile {
+  const back = cell.shelved;
+  if (!back || cell.edit) return file;
+  const { restoredAt: _at, ...edit } = file.shelved.find((e) => sameRecord(e, back)) ?? { ...back, restoredAt: "" };
+  return { ...file, edits: [...file.edits, edit], shelved: file.shelved.filter((e) => !sameRecord(e, back)) };
 }
 
 function sameRecord(a: EditRecord, b: EditRecord | null): boolean {

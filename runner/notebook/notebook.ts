@@ -4,7 +4,7 @@
 // edit, restore and keep cells the same way.
 
 import type { CellResult } from "./cells.ts";
-import { loadEdits, notebookCells, saveEdits, withEdit, withRestored, type EditRecord, type LessonCell, type NotebookCell } from "./edits.ts";
+import { loadEdits, notebookCells, saveEdits, withEdit, withRestored, withUnshelved, type EditRecord, type LessonCell, type NotebookCell } from "./edits.ts";
 import { keepOutput, keptOutputs, type KeptOutput } from "./outputs.ts";
 
 export interface Notebook {
@@ -40,12 +40,21 @@ export function saveCellEdit(root: string, lessonId: string, cell: NotebookCell,
   const next = withEdit(file, cell, code, now);
   saveEdits(root, lessonId, next);
   const edit = next.edits.find((e) => e.key === cell.key && e.index === cell.index && e.editedAt === now.toISOString()) ?? null;
-  return { ...cell, code: edit ? edit.code : cell.original, edit, stale: false };
+  return { ...cell, code: edit ? edit.code : cell.original, edit, stale: false, shelved: null };
 }
 
 /** Puts the lesson's code back (the edit is shelved, not deleted); returns the cell as it now is. */
 export function restoreCell(root: string, lessonId: string, cell: NotebookCell, now = new Date()): NotebookCell {
   const { file } = loadEdits(root, lessonId);
   saveEdits(root, lessonId, withRestored(file, cell, now));
-  return { ...cell, code: cell.original, edit: null, stale: false };
+  return { ...cell, code: cell.original, edit: null, stale: false, shelved: cell.edit && cell.edit.key === cell.key ? cell.edit : null };
+}
+
+/** Brings back the learner's version the cell had before a restore; returns the cell as it now is. */
+export function unshelveCell(root: string, lessonId: string, cell: NotebookCell): NotebookCell {
+  if (!cell.shelved) return cell;
+  const { file } = loadEdits(root, lessonId);
+  saveEdits(root, lessonId, withUnshelved(file, cell));
+  const edit = cell.shelved;
+  return { ...cell, code: edit.code, edit, stale: false, shelved: null };
 }

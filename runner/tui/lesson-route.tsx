@@ -34,6 +34,7 @@ export function LessonRoute({ services, lessonId, width, height, onBack, onOpenE
   const shownDoc = useMemo(() => withCode(doc, cells), [doc, cells]);
   const kept = useMemo(() => new Map([...opened.outputs].map(([i, o]) => [i, keptView(o, new Date())])), [opened]);
   const edits = useMemo(() => new Map(cells.filter((c) => c.edit).map((c) => [c.index, c.stale ? ("stale" as const) : ("edited" as const)])), [cells]);
+  const shelved = useMemo(() => new Set(cells.filter((c) => c.shelved).map((c) => c.index)), [cells]);
 
   const editing: CellEditing = {
     editor: services.editor(),
@@ -58,6 +59,13 @@ export function LessonRoute({ services, lessonId, width, height, onBack, onOpenE
       return o && !o.edited ? keptView(o, new Date()) : null;
     },
     diff: (index) => cellDiffLines(cellAt(index)),
+    shelved,
+    unshelve(index) {
+      const cell = services.unshelveCell(lesson, cellAt(index));
+      update(cell);
+      const o = services.notebook(lesson, doc.cells).outputs.get(index);
+      return o && o.edited ? keptView(o, new Date()) : null;
+    },
   };
 
   return (

@@ -28,6 +28,10 @@ export interface CellEditing {
   restore(index: number): CellView | null;
   /** The edited cell against the lesson's. */
   diff(index: number): Line[];
+  /** Restored cells whose learner's version `u` can bring back. */
+  shelved: ReadonlySet<number>;
+  /** Brings the learner's version back; the last output of its code, if any. */
+  unshelve(index: number): CellView | null;
 }
 
 export interface ReaderProps {
@@ -147,10 +151,17 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
   };
 
   const restore = (index: number) => {
+    if (editing && !editing.edits.has(index) && editing.shelved.has(index)) {
+      const view = editing.unshelve(index);
+      setMessage({ text: `Your version of cell ${index} is back (u again restores the lesson's).`, tone: "info" });
+      if (view) setCells((m) => new Map(m).set(index, view));
+      else run(index, true);
+      return;
+    }
     if (!editing?.edits.has(index)) return setMessage({ text: `Cell ${index} is the lesson's own: there is nothing to restore.`, tone: "info" });
     const view = editing.restore(index);
     setDiff(null);
-    setMessage({ text: `Cell ${index} is the lesson's again (yours is kept in .faultline/notebook/).`, tone: "info" });
+    setMessage({ text: `Cell ${index} is the lesson's again; u brings yours back.`, tone: "info" });
     if (view) setCells((m) => new Map(m).set(index, view));
     else run(index, false);
   };
@@ -237,7 +248,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
     ? selected.kind === "cell"
       ? stale
         ? `cell ${selected.index}: the lesson changed it after your edit; d shows both, u takes the lesson's`
-        : `cell ${selected.index} selected: Enter runs it, E edits it${editsMap.has(selected.index) ? ", d/u diff/restore" : ""}`
+        : `cell ${selected.index} selected: Enter runs it, E edits it${editsMap.has(selected.index) ? ", d/u diff/restore" : editing?.shelved.has(selected.index) ? ", u brings your version back" : ""}`
       : `quiz ${selected.index}: press 1–9 to answer`
     : doc.cells.length + doc.quizzes.length
       ? "Tab moves to the next cell or quiz"

@@ -18,7 +18,7 @@ import type { Services, WatchHandle } from "./services.ts";
 import { verdictLines } from "./watch.tsx";
 import { lineText } from "../notebook/layout.ts";
 import type { EditorOutcome } from "../notebook/editor.ts";
-import { emptyEdits, notebookCells, withEdit, withRestored } from "../notebook/edits.ts";
+import { emptyEdits, notebookCells, withEdit, withRestored, withUnshelved } from "../notebook/edits.ts";
 import type { KeptOutput } from "../notebook/outputs.ts";
 
 const sample = readFileSync(join(import.meta.dirname, "..", "notebook", "fixtures", "sample.md"), "utf8");
@@ -119,7 +119,11 @@ function fakeServices(progress: Progress = emptyProgress(), editor: FakeEditor =
     },
     restoreCell: (_l, cell) => {
       notebook.edits = withRestored(notebook.edits, cell, new Date(0));
-      return { ...cell, code: cell.original, edit: null, stale: false };
+      return notebookCells([{ index: cell.index, code: cell.original, timeoutMs: cell.timeoutMs }], notebook.edits).cells[0]!;
+    },
+    unshelveCell: (_l, cell) => {
+      notebook.edits = withUnshelved(notebook.edits, cell);
+      return notebookCells([{ index: cell.index, code: cell.original, timeoutMs: cell.timeoutMs }], notebook.edits).cells[0]!;
     },
     editor: () => editor.command,
     editInEditor: (_l, cell) => {
@@ -313,7 +317,7 @@ describe("the notebook: edit, rerun, restore", () => {
     unmount();
   });
 
-  test("d shows the edit against the lesson's cell; u restores the lesson's cell and its kept output", async () => {
+  test("d shows the edit against the lesson's cell; u restores the lesson's cell and its kept output; u again brings the edit back", async () => {
     const { services, notebook } = fakeServices(emptyProgress(), myEdit);
     const { lastFrame, stdin, unmount } = await openLesson(services);
     stdin.write("r");
@@ -330,6 +334,14 @@ describe("the notebook: edit, rerun, restore", () => {
     expect(lastFrame()).not.toMatch(/cell 1 · edited/);
     expect(notebook.edits.edits).toEqual([]);
     expect(notebook.edits.shelved.map((e) => e.code)).toEqual([expect.stringContaining("hello from my edit")]);
+    // u again: the learner's version is back, with its output.
+    await frame(lastFrame, /u brings/);
+    stdin.write("u");
+    await frame(lastFrame, /Your version of cell 1 is back/);
+    await frame(lastFrame, /│ hello from my edit/);
+    expect(lastFrame()).toMatch(/cell 1 · edited/);
+    expect(notebook.edits.edits.map((e) => e.code)).toEqual([expect.stringContaining("hello from my edit")]);
+    expect(notebook.edits.shelved).toEqual([]);
     unmount();
   });
 

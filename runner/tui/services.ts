@@ -39,6 +39,8 @@ export interface Services {
   saveCellEdit(lesson: Lesson, cell: NotebookCell, code: string): NotebookCell;
   /** Puts the lesson's cell back (the learner's version is shelved); returns the cell as it now is. */
   restoreCell(lesson: Lesson, cell: NotebookCell): NotebookCell;
+  /** Brings back the learner's version of a restored cell; returns the cell as it now is. */
+  unshelveCell(lesson: Lesson, cell: NotebookCell): NotebookCell;
   /** The learner's editor command ($VISUAL, else $EDITOR), or null. */
   editor(): string | null;
   /** Opens the cell in the learner's editor and waits (the caller hands the terminal over). */
