@@ -131,7 +131,10 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
 
   /** Runs a cell; `edited`: whether it is the learner's version (known before a just-saved edit has rendered). */
   const run = (index: number, edited = editsMap.has(index)) => {
-    if (cells.get(index)?.state === "running") return;
+    if (cells.get(index)?.state === "running") {
+      setMessage({ text: `Cell ${index} is still running; press Enter once it ends to run it as it is now.`, tone: "info" });
+      return;
+    }
     started.current.set(index, performance.now());
     setCells((m) => new Map(m).set(index, { state: "running" }));
     void runCell(index, contentW - 2).then((r) => {
@@ -146,7 +149,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
     const r = editing.external(index, editing.editor);
     if (r.status === "failed") return setMessage({ text: r.message, tone: "bad" });
     if (r.status === "unchanged") return setMessage({ text: unchangedMessage(editing.editor), tone: "info" });
-    setMessage({ text: `Cell ${index} is your version now; running it. d: diff, u: restore.`, tone: "info" });
+    setMessage({ text: `Cell ${index} is yours now; running it (d diff, u restore).`, tone: "info" });
     run(index, r.edited ?? true);
   };
 
@@ -286,7 +289,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
           onCancel={() => setInline(null)}
           onSave={(code) => {
             setInline(null);
-            setMessage({ text: `Cell ${inline.index} is your version now; running it. d: diff, u: restore.`, tone: "info" });
+            setMessage({ text: `Cell ${inline.index} is yours now; running it (d diff, u restore).`, tone: "info" });
             run(inline.index, editing.save(inline.index, code));
           }}
         />
