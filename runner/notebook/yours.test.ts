@@ -2,11 +2,14 @@
 // passed, loaded under the rules graded code lives by; the demo otherwise,
 // with one line saying why.
 
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { makeSandbox, removeSandbox } from "../bench/tui.ts";
 import { exerciseDigest } from "../course/fingerprint.ts";
+import { emptyProgress, progressFile, recordGrade, saveProgress } from "../course/progress.ts";
+import { extractCells, runCell } from "./cells.ts";
 import { checkLearnerImports, LearnerCodeError } from "./learnerCode.ts";
 import { chooseImplementation, overDemo, yours } from "./yours.ts";
 
@@ -99,4 +102,28 @@ describe("learner code is loaded as graded code is", () => {
     symlinkSync(join(root, "solutions", "real.ts"), join(root, "exercises", "clock", "link.ts"));
     expect(() => checkLearnerImports(root, join(root, "exercises", "clock"), "clock.ts")).toThrow(/outside/);
   });
+});
+
+test("lesson 02's cell runs the lesson's vector clock until the learner's passes, then the learner's", { timeout: 180_000 }, async () => {
+  // A throwaway copy of the project, so the learner's own files and progress are never touched.
+  const sandbox = makeSandbox("yours");
+  try {
+    const cell = extractCells(readFileSync(join(sandbox, "lessons", "02-time-and-order.md"), "utf8")).find((c) => c.code.includes('yours("vector-clock"'))!;
+    const before = await runCell(sandbox, "test-yours", cell, { columns: 100 });
+    expect(before.ok, before.output).toBe(true);
+    expect(before.output.split("\n")[0]).toMatch(/^▸ vector-clock: the lesson's own stands in; yours takes its place once `vector-clock` passes/);
+    // The learner's clock (here the reference's), graded as passing with these very files.
+    copyFileSync(join(sandbox, "solutions", "vector-clock", "clock.ts"), join(sandbox, "exercises", "vector-clock", "clock.ts"));
+    const p = emptyProgress();
+    recordGrade(p, "vector-clock", "pass", new Date(), exerciseDigest(sandbox, "vector-clock"));
+    saveProgress(sandbox, p);
+    expect(progressFile(sandbox)).toBeTruthy();
+    const after = await runCell(sandbox, "test-yours", cell, { columns: 100 });
+    expect(after.ok, after.output).toBe(true);
+    expect(after.output.split("\n")[0]).toBe("▸ vector-clock: your code, which passes (exercises/vector-clock/clock.ts)");
+    // Every pair still judged right: the learner's clock is the one the table measures.
+    expect(after.output).toMatch(/Every pair of events/);
+  } finally {
+    removeSandbox(sandbox);
+  }
 });
