@@ -7,6 +7,8 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { exerciseFolder, exercisesInOrder, findExercise, findLesson, loadCourse, worksheetStages, type Course, type Exercise } from "./course/course.ts";
 import { displayStatus, exerciseProgressOf, loadProgress, recordGrade, updateProgress } from "./course/progress.ts";
 import { resetExercise, ResetError, undoReset } from "./course/reset.ts";
+import { exerciseDigest } from "./course/fingerprint.ts";
+import { JobProgress } from "./jobProgress.ts";
 import { formatReport, formatStatus, indent } from "./grade/format.ts";
 import type { GradeOptions, GradeReport } from "./grade/grade.ts";
 import { colorEnabled, makeStyler } from "./grade/style.ts";
@@ -68,13 +70,13 @@ function checkTarget(target: string): void {
   if (!existsSync(target)) throw new UsageError(`--target ${target}: no such directory. Use exercises, solutions, or a directory laid out like exercises/ (one folder per exercise id).`);
 }
 
-/** Grading against exercises/ is the learner's own work: remember how it went. */
-function remember(report: GradeReport): void {
+/** Grading against exercises/ is the learner's own work: remember how it went (`digests`: the files as graded). */
+function remember(report: GradeReport, digests: ReadonlyMap<string, string | null>): void {
   // Tests of the CLI grade the stubs too: they must not touch a learner's progress.
   if (report.target !== "exercises" || process.env["FAULTLINE_NO_PROGRESS"]) return;
   try {
     const r = updateProgress(ROOT, (p) => {
-      for (const e of report.exercises) recordGrade(p, e.id, e.status, new Date());
+      for (const e of report.exercises) recordGrade(p, e.id, e.status, new Date(), digests.get(e.id));
     });
     if (r.warning) err(s.warn(r.warning));
   } catch (e) {
@@ -82,11 +84,37 @@ function remember(report: GradeReport): void {
   }
 }
 
-async function runGrade(ids: string[], values: Record<string, unknown>): Promise<number> {
+/** Progress over the suites of one grading run (verify, report): done/total and the suites running now. */
+function gradeProgress(label: string, total: number): { onProgress: GradeOptions["onProgress"]; finish(): void } {
+  const p = new JobProgress(label, total);
+  const running: string[] = [];
+  return {
+    onProgress(e) {
+      if (e.phase === "start") {
+        running.push(e.id);
+        p.start(running.join(", "));
+      } else {
+        running.splice(running.indexOf(e.id) >>> 0, 1);
+        p.step(e.id);
+        if (running.length) p.start(running.join(", "));
+      }
+    },
+    finish: () => p.finish(),
+  };
+}
+
+async function runGrade(ids: string[], values: Record<string, unknown>, label = "grade"): Promise<number> {
   const target = String(values["target"]);
   checkTarget(target);
-  const report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs"), sandbox: Boolean(values["sandbox"]) });
-  remember(report);
+  const digests = new Map(target === "exercises" ? ids.map((id) => [id, exerciseDigest(ROOT, id)]) : []);
+  const progress = ids.length > 1 ? gradeProgress(label, ids.length) : null;
+  let report: GradeReport;
+  try {
+    report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs"), sandbox: Boolean(values["sandbox"]), onProgress: progress?.onProgress });
+  } finally {
+    progress?.finish();
+  }
+  remember(report, digests);
   if (values["junit"]) {
     const { writeJunit } = await import("./grade/junit.ts");
     writeJunit(String(values["junit"]), report);
@@ -218,7 +246,7 @@ const commands: Record<string, Command> = {
     summary: "grade every exercise in course order",
     options: { ...targetOption, seed: { type: "string" }, runs: { type: "string" }, json: { type: "boolean" }, junit: { type: "string" }, sandbox: { type: "boolean" } },
     async run({ values }) {
-      return runGrade(exercisesInOrder(course()).map((e) => e.id), values);
+      return runGrade(exercisesInOrder(course()).map((e) => e.id), values, "verify");
     },
   },
 
@@ -289,37 +317,18 @@ const commands: Record<string, Command> = {
   },
 
   run: {
-    usage: "faultline run <lesson-id> [--cell N]",
-    summary: "run a lesson's cells without the TUI and print their output",
-    options: { cell: { type: "string" } },
+    usage: "faultline run <lesson-id> [--cell N] [--edit] [--restore]",
+    summary: "run a lesson's cells (your edited versions where you made them) and print their output; --edit opens cell N in $VISUAL/$EDITOR, keeps your version and reruns it; --restore puts the lesson's cell back",
+    options: { cell: { type: "string" }, edit: { type: "boolean" }, restore: { type: "boolean" } },
     async run({ values, positionals }) {
-      const [lessonArg] = positionals;
-      const c = course();
-      if (!lessonArg) throw new UsageError(`Which lesson? e.g. \`faultline run 00-the-lab\`. Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
-      const lesson = findLesson(c, lessonArg);
-      if (!lesson) throw new UsageError(`There is no lesson "${lessonArg}". Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
-      const { extractCells, runCell } = await import("./notebook/cells.ts");
-      const cells = extractCells(readFileSync(`${ROOT}/${lesson.file}`, "utf8"));
-      const only = intOption(values["cell"], "cell");
-      if (only !== undefined && (only < 1 || only > cells.length)) throw new UsageError(`${lesson.id} has ${cells.length} cell${cells.length === 1 ? "" : "s"}: --cell takes 1 to ${cells.length}.`);
-      const chosen = only === undefined ? cells : cells.filter((x) => x.index === only);
-      if (chosen.length === 0) {
-        out(`${lesson.id} has no runnable cells.`);
-        return 0;
+      const lesson = lessonArg(course(), positionals[0], "faultline run 00-the-lab");
+      const { runLesson, RunLessonUsage } = await import("./notebook/runLesson.ts");
+      const opts = { cell: intOption(values["cell"], "cell"), edit: Boolean(values["edit"]), restore: Boolean(values["restore"]), columns: Math.min(process.stdout.columns ?? 80, 120), color: colorEnabled() };
+      try {
+        return await runLesson(ROOT, lesson, opts, { out, err, style: s });
+      } catch (e) {
+        throw e instanceof RunLessonUsage ? new UsageError(e.message) : e;
       }
-      let failed = 0;
-      for (const cell of chosen) {
-        out(s.bold(`── ${lesson.id} · cell ${cell.index} of ${cells.length} ${"─".repeat(Math.max(0, 40 - lesson.id.length))}`));
-        const r = await runCell(ROOT, lesson.id, cell, { columns: Math.min(process.stdout.columns ?? 80, 120), color: colorEnabled() });
-        if (r.output) out(r.output);
-        if (!r.ok) {
-          failed++;
-          out(s.bad(r.timedOut ? `cell ${cell.index} timed out` : `cell ${cell.index} failed (exit code ${r.exitCode})`));
-        }
-        out("");
-      }
-      if (failed) out(s.bad(`${failed} of ${chosen.length} cell${chosen.length === 1 ? "" : "s"} failed.`));
-      return failed ? 1 : 0;
     },
   },
 
@@ -478,7 +487,13 @@ const commands: Record<string, Command> = {
       const target = String(values["target"]);
       checkTarget(target);
       // Learner code in CI is untrusted: reports grade it in the sandbox unless told otherwise.
-      const report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs"), sandbox: !values["no-sandbox"] });
+      const shown = gradeProgress("report", ids.length);
+      let report: GradeReport;
+      try {
+        report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs"), sandbox: !values["no-sandbox"], onProgress: shown.onProgress });
+      } finally {
+        shown.finish();
+      }
       const { progress } = loadProgress(ROOT);
       const attempts = Object.fromEntries(ids.filter((id) => progress.exercises[id]).map((id) => [id, progress.exercises[id]!.attempts]));
       const learner = (values["learner"] as string | undefined) ?? process.env["GITHUB_REPOSITORY"];
@@ -504,11 +519,23 @@ const commands: Record<string, Command> = {
       const only = (values["lesson"] as string[] | undefined)?.map((id) => lessonArg(c, id, "faultline export --html site --lesson 00-the-lab").id);
       const { exportCourse } = await import("./notebook/export.ts");
       const dir = String(values["html"]);
-      const r = await exportCourse(ROOT, c, dir, {
-        run: !values["no-run"],
-        only,
-        onLesson: (l, cells) => err(`${l.id}: ${cells.length ? `${cells.filter((x) => x.ok).length}/${cells.length} cells ran` : "written"}`),
-      });
+      // Piped, the per-lesson lines below are the progress.
+      const progress = new JobProgress("export", null, { plain: "none" });
+      let r: Awaited<ReturnType<typeof exportCourse>>;
+      try {
+        r = await exportCourse(ROOT, c, dir, {
+          run: !values["no-run"],
+          only,
+          onCell: (e) => {
+            progress.setTotal(e.total);
+            if (e.phase === "start") progress.start(`${e.lesson} cell ${e.index}`);
+            else progress.step();
+          },
+          onLesson: (l, cells) => progress.print(`${l.id}: ${cells.length ? `${cells.filter((x) => x.ok).length}/${cells.length} cells ran` : "written"}`),
+        });
+      } finally {
+        progress.finish();
+      }
       out(`${r.files.length} pages written to ${dir} (open ${dir.replace(/\/$/, "")}/index.html)`);
       for (const f of r.failedCells) err(s.bad(`${f.lesson}: cell ${f.index} failed; its output is on the page`));
       return r.failedCells.length ? 1 : 0;

@@ -84,6 +84,14 @@ export interface GradeOptions {
   sandbox?: boolean;
   /** The learner's files, already compiled (the sandbox's parent compiles them: its child may not start esbuild). */
   bundles?: Record<string, LearnerBundle>;
+  /** Told as each exercise's suite starts and ends (for progress on long runs). */
+  onProgress?: (event: GradeProgress) => void;
+}
+
+/** An exercise's suite started or ended. */
+export interface GradeProgress {
+  id: string;
+  phase: "start" | "end";
 }
 
 export function suiteFile(root: string, id: string): string {
@@ -101,6 +109,13 @@ interface Unhandled {
 class Collector implements Reporter {
   modules: readonly TestModule[] = [];
   unhandled: Unhandled[] = [];
+  onProgress: ((e: GradeProgress) => void) | undefined;
+  onTestModuleStart(m: TestModule): void {
+    this.onProgress?.({ id: exerciseOfSuite(m.moduleId), phase: "start" });
+  }
+  onTestModuleEnd(m: TestModule): void {
+    this.onProgress?.({ id: exerciseOfSuite(m.moduleId), phase: "end" });
+  }
   onTestRunEnd(modules: readonly TestModule[], errors: readonly { message?: string; name?: string; VITEST_TEST_PATH?: string }[]): void {
     this.modules = modules;
     this.unhandled = errors.map((e) => ({ message: `${e.name ?? "Error"}: ${e.message ?? String(e)}`, file: e.VITEST_TEST_PATH ?? null }));
@@ -180,7 +195,12 @@ export class Grader {
     for (const f of files) this.vitest.invalidateFile(f);
     const specs = files.map((f) => this.vitest.getRootProject().createSpecification(f));
     this.collector.modules = [];
-    await this.vitest.runTestSpecifications(specs, false);
+    this.collector.onProgress = opts.onProgress;
+    try {
+      await this.vitest.runTestSpecifications(specs, false);
+    } finally {
+      this.collector.onProgress = undefined;
+    }
     const traceDir = opts.traceDir ?? join(root, ".faultline", "traces");
     const verdicts = this.watchdog.takeVerdicts();
     const exercises = opts.ids.map((id) => {
@@ -242,6 +262,11 @@ export async function compileLearnerFiles(root: string, target: string, ids: rea
     for (const b of await bundleLearnerFiles({ root, folder: dir, entries, marks, solutions })) bundles[b.file] = b;
   }
   return bundles;
+}
+
+/** runner/suites/<id>.test.ts → <id>. */
+function exerciseOfSuite(file: string): string {
+  return (file.split("/").pop() ?? file).replace(/\.test\.ts$/, "");
 }
 
 function escapeRegExp(s: string): string {

@@ -31,7 +31,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LearnerBundle } from "../learner/bundle.ts";
-import type { GradeOptions, GradeReport } from "./grade.ts";
+import type { GradeOptions, GradeProgress, GradeReport } from "./grade.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 
@@ -69,6 +69,7 @@ export function scrubbedEnv(from: NodeJS.ProcessEnv = process.env): NodeJS.Proce
 
 /** How much of the child's stdout/stderr is kept for an error message. */
 const OUTPUT_KEPT = 4000;
+const PROGRESS = "\u0000faultline-progress ";
 
 /**
  * The child runs as plain JavaScript, bundled here from this file: tsx would
@@ -94,6 +95,16 @@ async function buildChild(root: string): Promise<string> {
     banner: { js: "// Built by runner/grade/sandbox.ts for sandboxed grading; do not edit." },
   });
   return outfile;
+}
+
+/** A progress line's event; only progress depends on it, never a verdict. */
+function progressEvent(json: string): GradeProgress {
+  try {
+    const e = JSON.parse(json) as GradeProgress;
+    return { id: String(e.id), phase: e.phase === "start" ? "start" : "end" };
+  } catch {
+    return { id: "?", phase: "end" };
+  }
 }
 
 /** Grades in a child process under the permission model; returns the same report grade() would. */
@@ -126,10 +137,19 @@ export async function gradeSandboxedMany(jobs: readonly GradeOptions[]): Promise
   let errText = "";
   const keep = (d: string) => (errText = (errText + d).slice(-OUTPUT_KEPT));
   child.stdout!.setEncoding("utf8").on("data", keep);
-  child.stderr!.setEncoding("utf8").on("data", keep);
+  // The child reports each suite's start and end on stderr (PROGRESS lines): pass them on.
+  let partial = "";
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => {
+    const lines = (partial + d).split("\n");
+    partial = lines.pop()!.slice(-OUTPUT_KEPT);
+    for (const l of lines)
+      if (l.startsWith(PROGRESS)) for (const tell of new Set(jobs.map((j) => j.onProgress))) tell?.(progressEvent(l.slice(PROGRESS.length)));
+      else keep(l + "\n");
+  });
   const chunks: Buffer[] = [];
   (child.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => chunks.push(d));
   const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
+  keep(partial);
   rmSync(jobFile, { force: true });
   const text = Buffer.concat(chunks).toString("utf8");
   if (!text) throw new Error(`The sandboxed grader stopped without a report (exit ${code}).${errText ? `\n${errText.trim()}` : ""}`);
@@ -166,7 +186,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const grader = await Grader.open(jobs[0]!.root, { sandboxed: true });
   const reports: GradeReport[] = [];
   try {
-    for (const job of jobs) reports.push(await grader.run(job));
+    for (const job of jobs) reports.push(await grader.run({ ...job, onProgress: (e) => process.stderr.write(PROGRESS + JSON.stringify(e) + "\n") }));
   } finally {
     await grader.close();
   }

@@ -119,9 +119,10 @@ export function splitKeys(input: string, key: Key): [string, Key][] {
  * handler in an effect, after the frame is drawn: a key pressed in between
  * would reach the previous render's handler and act on stale state. Keys
  * that arrive together (fast typing, a busy machine) are handled one at a
- * time, each after the previous one's update has rendered.
+ * time, each after the previous one's update has rendered. `isActive:
+ * false` stops listening (an overlay with keys of its own is open).
  */
-export function useKeys(handler: (input: string, key: Key) => void): void {
+export function useKeys(handler: (input: string, key: Key) => void, opts: { isActive?: boolean } = {}): void {
   const ref = useRef(handler);
   ref.current = handler;
   const queue = useRef<[string, Key][]>([]);
@@ -136,7 +137,7 @@ export function useKeys(handler: (input: string, key: Key) => void): void {
       if (queue.current.length) setTimeout(drain, 0);
     };
     drain();
-  });
+  }, { isActive: opts.isActive ?? true });
 }
 
 /** The terminal's size, kept up to date on resize. */
