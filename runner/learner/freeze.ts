@@ -84,11 +84,21 @@ const patched = {
 
 Object.defineProperty(Object, "freeze", { value: patched, writable: true, enumerable: false, configurable: true });
 
-/** Every object that serves as a prototype among those reachable from the global object (and the hidden iterator prototypes). */
+/** The built-ins lockdown freezes, by their global names (the rest of the global object is the host's, not SES's). */
+const BUILT_INS = [
+  "Object", "Function", "Array", "Number", "String", "Boolean", "Symbol", "BigInt", "Math", "JSON", "Reflect", "Proxy", "Promise", "Date", "RegExp",
+  "Error", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError", "AggregateError",
+  "Map", "Set", "WeakMap", "WeakSet", "WeakRef", "FinalizationRegistry", "ArrayBuffer", "SharedArrayBuffer", "DataView", "Atomics",
+  "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+  "Iterator", "TextEncoder", "TextDecoder", "Intl",
+];
+
+/** Every object that serves as a prototype among the built-ins (and the hidden iterator prototypes). */
 function findPrototypes(): WeakSet<object> {
   const found = new WeakSet<object>();
   const seen = new Set<unknown>();
-  const queue: unknown[] = [globalThis];
+  const g = globalThis as Record<string, unknown>;
+  const queue: unknown[] = BUILT_INS.map((name) => g[name]).filter((x) => x !== undefined);
   const hidden = [[][Symbol.iterator](), new Map()[Symbol.iterator](), new Set()[Symbol.iterator](), ""[Symbol.iterator](), /x/[Symbol.matchAll]("x"), (function* () {})(), (async function* () {})()];
   for (const h of hidden) queue.push(h);
   while (queue.length) {

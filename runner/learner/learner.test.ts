@@ -217,12 +217,22 @@ describe("nodes share nothing but messages", () => {
   });
 
   it("hands the harness copies: what a method returns cannot change afterwards", async () => {
-    const m = await load(`export class Clock { v = [0]; tick() { this.v[0]++; return this.v; } }`);
-    const c = new (m["Clock"] as new () => { tick(): number[] })();
-    const first = c.tick();
+    const m = await load(`export class Clock { v = [0]; tick() { this.v[0]++; return [...this.v]; } peek() { return this.v; } }`);
+    const c = new (m["Clock"] as new () => { tick(): number[]; peek(): number[] })();
+    const first = c.peek();
     c.tick();
-    expect(first).toEqual([1]);
+    expect(first).toEqual([0]);
     expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it("still catches aliasing: an object returned again must hold what it held the first time", async () => {
+    const m = await load(`export class Clock { v = { n1: 0 }; tick() { this.v.n1++; return this.v; } }`);
+    const c = new (m["Clock"] as new () => { tick(): Record<string, number> })();
+    c.tick();
+    expect(thrown(() => c.tick())).toMatch(/tick\(\) returned the very object it had returned before, and that object has changed since \(it was \{"n1":1\}, it is now \{"n1":2\}\).*Return a copy of your state/);
+    const same = await load(`const K = { k: 1 }; export function constant() { return K; }`);
+    const f = same["constant"] as () => unknown;
+    expect([f(), f()]).toEqual([{ k: 1 }, { k: 1 }]);
   });
 
   it("hands learner code frozen copies of the harness's arguments", async () => {

@@ -90,13 +90,51 @@ function leave(prev: number): void {
   if ((prev & 1) === 0) pi[ProbeSlot.State] = pi[ProbeSlot.State]! & ~1;
 }
 
+/** What each object learner code returned looked like when it was returned (see sameAsReturned). */
+const returned = new WeakMap<object, unknown>();
+
+/** Deep equality of plain data. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+export class AliasingError extends Error {
+  constructor(what: string, before: unknown, now: unknown) {
+    super(
+      `${what} returned the very object it had returned before, and that object has changed since (it was ${JSON.stringify(before)}, it is now ${JSON.stringify(now)}): whoever kept the first value sees it change under them. Return a copy of your state (for example { ...this.v } or [...this.log]) rather than the object you keep.`,
+    );
+    this.name = "AliasingError";
+  }
+}
+
+/**
+ * The harness gets copies, so it must check aliasing itself: an object
+ * learner code hands back a second time must still hold what it held the
+ * first time (a clock that returns its own vector, then keeps counting in
+ * it, is wrong for every caller that kept a stamp).
+ */
+function checkNotChangedSinceReturned(r: object, what: string): void {
+  const before = returned.get(r);
+  if (before !== undefined && !sameData(before, r)) throw new AliasingError(what, before, takeData(r, what, null, MAX_RETURN_BYTES));
+}
+
 /** Calls learner code with the watchdog told, arguments handed in, the result taken out. */
 function call(fn: (...a: unknown[]) => unknown, self: unknown, args: readonly unknown[], what: string, construct: boolean): unknown {
   const prev = enter(what);
   try {
     const inArgs = args.map(inward);
     const r = construct ? Reflect.construct(fn, inArgs) : Reflect.apply(fn, self, inArgs);
-    return outward(r, `${what} → result`);
+    if (r === null || typeof r !== "object" || facades.has(r) || hasBehaviour(r)) return outward(r, `${what} → result`);
+    checkNotChangedSinceReturned(r, what);
+    const copy = outward(r, `${what} → result`);
+    returned.set(r, copy);
+    return copy;
   } finally {
     leave(prev);
   }

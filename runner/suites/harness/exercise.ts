@@ -484,6 +484,7 @@ export async function exercise<T>(id: string, file: string): Promise<Exercise<T>
   if (!bundle.ok) throw loadError(bundle.error);
   // The grader's own work first (lockdown), so that the load deadline times learner code only.
   hardenRealm();
+  probeRun();
   probePhase("loading");
   const mod = new LearnerModule(bundle, label);
   let first: Record<string, unknown>;
