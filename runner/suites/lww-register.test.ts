@@ -8,7 +8,7 @@ import { compareStamps, lwwWinner, type Stamp } from "../check/crdt.ts";
 import { expectThat } from "../check/violation.ts";
 import { exercise } from "./harness/exercise.ts";
 import { gossipNode, type GossipNode } from "./support/crdtNode.ts";
-import { convergenceScenario, lawScenarios, semanticScenario, type CrdtSpec } from "./support/crdtScenarios.ts";
+import { convergenceScenario, lawScenarios, MANY_REPLICAS, semanticScenario, type CrdtSpec } from "./support/crdtScenarios.ts";
 import type * as L from "../../exercises/lww-register/lwwRegister.ts";
 
 const ex = await exercise<typeof L>("lww-register", "lwwRegister.ts");
@@ -71,5 +71,5 @@ ex.scripted("with a clock running ahead, an earlier concurrent write beats a lat
 
 lawScenarios(ex, spec);
 semanticScenario(ex, spec, "every replica holds the greatest (time, replica) write it has seen, and its own writes beat what it had");
-convergenceScenario(ex, spec, { n: 3, runs: 25, clocks: true });
-convergenceScenario(ex, spec, { n: 6, runs: 10, clocks: true });
+convergenceScenario(ex, spec, { replicas: 3, runs: 25, clocks: true });
+convergenceScenario(ex, spec, { replicas: MANY_REPLICAS, runs: 10, clocks: true });
