@@ -259,6 +259,11 @@ ex.scripted("coordinator: the decision is forced before anyone hears it — cras
     const told = r.told(p);
     expectThat(told.length > 0 && told.every((d) => d === "commit"), "a decision on disk is the decision: after a restart the coordinator resends it, unchanged, to every participant that has not acknowledged it", () => `${p} was told ${JSON.stringify(told)}`, r.sim.now);
   }
+  // Participants in doubt ask, too: the answer comes from the same log.
+  const before = r.told("p2").length;
+  r.say("p2", { type: "status", tx: TX }, 40);
+  const answers = r.told("p2").slice(before);
+  expectThat(answers.length > 0 && answers.every((d) => d === "commit"), "after a restart, a status question is answered from the decision on disk", () => `p2 asked after the restart and was told ${JSON.stringify(answers)}`, r.sim.now);
   expectThat(r.decided().join() === "commit", PROPERTY.decidedOnce, () => `the coordinator output ${JSON.stringify(r.decided())} (it decided before the crash; recovery resends the decision, it does not decide again)`, r.sim.now);
 });
 
@@ -292,9 +297,13 @@ ex.scripted("coordinator: a restarted coordinator settles every transaction it b
     const ack = r.puppets.of(p).reply!;
     r.puppets.of(p).reply = (from, m) => (m.type === "prepare" ? { type: "vote", tx: m.tx, vote: "yes" } : ack(from, m));
   }
+  const restartedAt = r.sim.now;
   r.sim.restart(CO);
   r.sim.run(1000);
   const ds = r.decided();
+  if (ds[0] === "commit")
+    for (const p of r.participants)
+      expectThat(r.puppets.heard(p, "prepare").some((h) => h.t >= restartedAt), PROPERTY.validity, () => `the restarted coordinator committed ${TX} without asking ${p} for its vote again (the yes it had heard was in memory)`, r.sim.now);
   expectThat(ds.length === 1, "a restarted coordinator decides every transaction it began and had not decided (the votes it held in memory are gone: it may abort, or ask again)", () => `after the restart the coordinator's decisions on ${TX} are ${JSON.stringify(ds)}`, r.sim.now);
   for (const p of r.participants) expectThat(r.told(p).length > 0 && r.told(p).every((d) => d === ds[0]), "the coordinator tells every participant its decision", () => `${p} was told ${JSON.stringify(r.told(p))}; the coordinator decided ${ds[0]}`, r.sim.now);
 });
