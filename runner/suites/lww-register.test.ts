@@ -51,6 +51,15 @@ ex.scripted("the greater (time, replica) wins everywhere; equal times go to the 
   a.write("water", 99); // n1's clock is behind the stamp it holds
   b.merge(structuredClone(a.state()));
   expectThat(a.value() === "water" && b.value() === "water", "a write made after seeing another beats it, even from a clock that is behind", () => `n1 reads ${a.value()}, n2 reads ${b.value()}`);
+  // Replica ids are strings, compared as strings: "n9" > "n10".
+  const c = new ex.impl.LwwRegister("n9");
+  const d = new ex.impl.LwwRegister("n10");
+  c.write("nine", 7);
+  d.write("ten", 7);
+  const sc = structuredClone(c.state());
+  c.merge(structuredClone(d.state()));
+  d.merge(sc);
+  expectThat(c.value() === "nine" && d.value() === "nine", "on equal times the greater replica id wins, comparing the ids as strings (\"n9\" > \"n10\")", () => `n9 reads ${c.value()}, n10 reads ${d.value()}`);
 });
 
 ex.scripted("with a clock running ahead, an earlier concurrent write beats a later one (LWW's price, by specification)", { runs: 3 }, (lab) => {

@@ -17,12 +17,12 @@
 
 import { checkCommitSafety, PROPERTY } from "../check/atomicCommit.ts";
 import { expectThat } from "../check/violation.ts";
-import { describeExploration } from "../sim/explore.ts";
-import { exploreCluster, type ClusterExploreReport, type ClusterFaults } from "../sim/exploreCluster.ts";
-import { quiesce, renderDiagram, scheduleArb, type FaultOp, type NodeFactory, type NodeId, type Simulation } from "../sim/index.ts";
+import type { ClusterFaults } from "../sim/exploreCluster.ts";
+import { quiesce, scheduleArb, type FaultOp, type NodeFactory, type NodeId, type Simulation } from "../sim/index.ts";
 import type { NetworkConfig } from "../sim/network.ts";
 import { exercise, type Lab } from "./harness/exercise.ts";
 import { crashStormArb, crashStormEnd, type CrashStormOptions } from "./support/crashStorm.ts";
+import { exhaustiveSearches } from "./support/exhaustive.ts";
 import { puppet, Puppets } from "./support/puppet.ts";
 import { expectQuiet } from "./support/quiescence.ts";
 import { COORDINATOR, commitNodes, decisionsOf, expectEveryoneDecided, expectSafe, outputsByNode, ResourceManagers, votesOf, type Decision, type TpcMsg, type Vote } from "./support/twoPhaseCommit.ts";
@@ -538,46 +538,26 @@ ex.generative(
 // ---------------------------------------------------------------------------
 // Exhaustive search.
 
-/** The search does not depend on the seed: run it once per configuration, however many runs are asked for. */
-const explored = new Map<string, ClusterExploreReport>();
+const expectEveryStateSafe = exhaustiveSearches();
 
 /** Explores every interleaving of a coordinator and two participants (both vote yes) up to a depth. */
 function exhaustive(lab: Lab, faults: ClusterFaults, maxDepth: number): void {
   const participants = ["p1", "p2"];
-  const key = JSON.stringify([faults, maxDepth]);
-  const report = explored.get(key) ?? exploreCluster({
-    setup: () => ({
-      nodes: commitNodes(ex.impl, participants, new ResourceManagers(() => "yes")),
-      start: (w) => w.call<TPC.Coordinator, void>(CO, "begin", (n) => n.begin(TX, participants)),
-    }),
-    faults,
-    loseUnsynced: true,
-    maxDepth,
-    maxStates: 50_000,
-    invariants: [
-      {
-        name: "safety",
-        check: (v) => {
-          const bad = checkCommitSafety(v.outputs, participants);
-          return bad ? `${bad.property}|${bad.details}` : true;
-        },
-      },
-    ],
-  });
-  explored.set(key, report);
-  // The grade report says how far the search went, and whether it exhausted the space.
-  lab.metrics({ states: report.distinct, depth: report.depth, exhausted: report.exhausted, search: describeExploration(report) });
-  const v = report.violation;
-  expectThat(v === null, v ? v.details.split("|")[0]! : "", () => {
-    const [, details] = v!.details.split("|");
-    return [
-      `${details}.`,
-      `Exhaustive search found it after ${describeExploration(report)}; the shortest sequence of events that leads there:`,
-      ...report.steps!.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s}`),
-      "",
-      renderDiagram(report.trace!, { width: 80 }),
-    ].join("\n");
-  });
+  expectEveryStateSafe(
+    lab,
+    JSON.stringify([faults, maxDepth]),
+    {
+      setup: () => ({
+        nodes: commitNodes(ex.impl, participants, new ResourceManagers(() => "yes")),
+        start: (w) => w.call<TPC.Coordinator, void>(CO, "begin", (n) => n.begin(TX, participants)),
+      }),
+      faults,
+      loseUnsynced: true,
+      maxDepth,
+      maxStates: 50_000,
+    },
+    (v) => checkCommitSafety(v.outputs, participants),
+  );
 }
 
 ex.scripted("exhaustive search, coordinator + 2 participants: every order of the first 6 events, with any one crash, keeps decisions safe", { runs: 1 }, (lab) => {
