@@ -178,7 +178,7 @@ ex.scripted("cancels lost in the network are retried until they succeed", { runs
 });
 
 ex.scripted("an orchestrator that crashes while compensating, and again while recovering, finishes the compensation", { runs: 3 }, (lab) => {
-  // Every message takes 5 ms: the car refuses t1 at t=40 (the reply lands at t=45) and the cancels go out then.
+  // Every message takes 5 ms: the car's refusal arrives at t=40 and the cancels go out; their confirmations would arrive at t=50.
   const run = sagaRun(lab, [{ id: "t1", refusedBy: ["car"], at: 10 }], {
     network: { delayMs: [5, 5] },
     schedule: [

@@ -19,7 +19,7 @@ import { checkCommitSafety, PROPERTY } from "../check/atomicCommit.ts";
 import { expectThat } from "../check/violation.ts";
 import type { ClusterFaults } from "../sim/exploreCluster.ts";
 import { quiesce, scheduleArb, type FaultOp, type NodeFactory, type NodeId, type Simulation } from "../sim/index.ts";
-import type { NetworkConfig } from "../sim/network.ts";
+import type { MessageRule, NetworkConfig } from "../sim/network.ts";
 import { exercise, type Lab } from "./harness/exercise.ts";
 import { crashStormArb, crashStormEnd, type CrashStormOptions } from "./support/crashStorm.ts";
 import { exhaustiveSearches } from "./support/exhaustive.ts";
@@ -45,6 +45,12 @@ interface Run {
   begun: Set<string>;
 }
 
+interface RunOptions {
+  network?: Partial<NetworkConfig>;
+  messageRule?: MessageRule;
+  schedule?: FaultOp[];
+}
+
 interface TxPlan {
   tx: string;
   participants: NodeId[];
@@ -55,9 +61,9 @@ interface TxPlan {
  * A coordinator and the learner's participants; each transaction begins at its
  * time if the coordinator is up. `votes` scripts each resource manager.
  */
-function commitRun(lab: Lab, nodes: readonly NodeId[], plans: readonly TxPlan[], votes: (node: NodeId, tx: string) => Vote, opts: { network?: Partial<NetworkConfig>; schedule?: FaultOp[] } = {}): Run {
+function commitRun(lab: Lab, nodes: readonly NodeId[], plans: readonly TxPlan[], votes: (node: NodeId, tx: string) => Vote, opts: RunOptions = {}): Run {
   const rms = new ResourceManagers(votes);
-  const sim = lab.simulation({ nodes: commitNodes(ex.impl, nodes, rms), network: opts.network, schedule: opts.schedule, disk: { loseUnsynced: true } });
+  const sim = lab.simulation({ nodes: commitNodes(ex.impl, nodes, rms), network: opts.network, messageRule: opts.messageRule, schedule: opts.schedule, disk: { loseUnsynced: true } });
   const run: Run = { sim, txs: {}, begun: new Set() };
   for (const p of plans) {
     run.txs[p.tx] = p.participants;
@@ -71,7 +77,7 @@ function commitRun(lab: Lab, nodes: readonly NodeId[], plans: readonly TxPlan[],
 }
 
 /** One transaction t1 at t=10 ms over p1… with these votes. */
-function twoPC(lab: Lab, votes: readonly Vote[], opts: { network?: Partial<NetworkConfig>; schedule?: FaultOp[] } = {}): Run {
+function twoPC(lab: Lab, votes: readonly Vote[], opts: RunOptions = {}): Run {
   const ps = votes.map((_, i) => `p${i + 1}`);
   return commitRun(lab, ps, [{ tx: TX, participants: ps, at: 10 }], (node) => votes[ps.indexOf(node)]!, opts);
 }
@@ -515,23 +521,10 @@ ex.generative(
   },
   (lab, schedule) => {
     const votes: Vote[] = ["yes", "yes", lab.seed % 4 === 1 ? "no" : "yes"];
-    const ps = ["p1", "p2", "p3"];
     // Until the faults end, everything a participant sends is often duplicated and sometimes held up for longer than the vote timeout.
-    const rms = new ResourceManagers((node) => votes[ps.indexOf(node)]!);
-    const sim = lab.simulation({
-      nodes: commitNodes(ex.impl, ps, rms),
-      network: { delayMs: [1, 20] },
-      messageRule: (from) => (from !== CO && sim.now < 1500 ? { duplicate: 0.5, tail: 0.3, tailMs: [VOTE_TIMEOUT_MS, 3 * VOTE_TIMEOUT_MS] } : undefined),
-      schedule: [...schedule, ...quiesce(1500, NODES)],
-      disk: { loseUnsynced: true },
-    });
-    const run: Run = { sim, txs: { [TX]: ps }, begun: new Set() };
-    sim.at(10, () => {
-      if (sim.status(CO) !== "up") return;
-      sim.call<TPC.Coordinator, void>(CO, "begin", (n) => n.begin(TX, ps));
-      run.begun.add(TX);
-    });
-    settleAndCheck(run, 1500 + 3 * VOTE_TIMEOUT_MS, ps);
+    const late = { duplicate: 0.5, tail: 0.3, tailMs: [VOTE_TIMEOUT_MS, 3 * VOTE_TIMEOUT_MS] as const };
+    const run: Run = twoPC(lab, votes, { network: { delayMs: [1, 20] }, messageRule: (from) => (from !== CO && run.sim.now < 1500 ? late : undefined), schedule: [...schedule, ...quiesce(1500, NODES)] });
+    settleAndCheck(run, 1500 + 3 * VOTE_TIMEOUT_MS, ["p1", "p2", "p3"]);
   },
 );
 
