@@ -7,6 +7,9 @@
 //   Convergence: 3 and 11 replicas (ids of every shape) in the simulator, with
 //     loss, duplication, reordering, partitions and pauses, all end with the
 //     specified text.
+//
+// Seed policy: as in support/crdtScenarios.ts (measured 2026-12-06 over seeds
+// 1 to 10 with the blind set and the mutants: every bug caught at all ten).
 
 import fc from "fast-check";
 import { brief, rgaKey, rgaOrder } from "../check/crdt.ts";

@@ -450,6 +450,14 @@ function sortedDecisions(sim: Simulation, node: NodeId): string {
 // ---------------------------------------------------------------------------
 // Schedules: random faults, then healing; safety throughout, termination and
 // quiet after.
+//
+// Seed policy (the runs below). Set by measurement, 2026-12-06: the blind set
+// of learner bugs and every mutant were graded at base seeds 1 to 10. Every
+// one is caught at all ten: most by a rule test above (those do not depend on
+// the seed), the rest by these scenarios at every seed. When a new bug is
+// caught at some seeds and not others, raise the runs of the scenarios that
+// catch it until it is caught at all ten, and keep `grade two-phase-commit`
+// within 5 s (grade --json reports durationMs; npm run bench).
 
 /** After the faults end at `faultyMs`: time to settle, then a quiet window. */
 function settleAndCheck(run: Run, faultyMs: number, nodes: readonly NodeId[]): void {

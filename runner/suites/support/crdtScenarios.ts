@@ -17,6 +17,13 @@
 // in every shape (n9 and n10, names without a number), since a replica id is
 // any string.
 //
+// Seed policy (numRuns of the laws and semantics, runs of the convergence
+// scenarios in each suite). Set by measurement, 2026-12-06: the blind set of
+// learner bugs and every mutant of the track were graded at base seeds 1 to
+// 10, and every one is caught at all ten. When a new bug is caught at some
+// seeds and not others, raise the runs of the layers that catch it until it
+// is caught at all ten, keeping each exercise's grade within 5 s.
+//
 // A suite describes its CRDT once (a CrdtSpec) and registers the layers with
 // lawScenarios / semanticScenario / convergenceScenario. Law and semantic
 // layers run fast-check with a seed derived from the scenario's seed, so they
