@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { checkAgreement, checkCommitSafety, checkDecidedOnce, checkEveryoneDecided, checkNoReversal, checkValidity, checkVotedOnce, checkVotersAreParticipants } from "./atomicCommit.ts";
+import { checkAgreement, checkCommitAfterVotes, checkCommitSafety, checkDecidedOnce, checkEveryoneDecided, checkNoReversal, checkValidity, checkVotedOnce, checkVotersAreParticipants } from "./atomicCommit.ts";
 
 const voted = (tx: string, vote: "yes" | "no") => ({ type: "voted", tx, vote });
 const decided = (tx: string, decision: "commit" | "abort") => ({ type: "decided", tx, decision });
@@ -38,4 +38,10 @@ test("validity: commit needs every participant's yes", () => {
 test("everyone decided and the combined safety check", () => {
   expect(checkEveryoneDecided({ p1: [decided("t1", "abort")], p2: [] }, ["p1", "p2"], "t1")).toMatch(/p2 never decided/);
   expect(checkCommitSafety({ p1: [voted("t1", "yes"), decided("t1", "commit")], p2: [voted("t1", "yes"), decided("t1", "commit")] }, ["p1", "p2"])).toBeNull();
+});
+
+test("a commit comes after every participant's yes, in time", () => {
+  const rec = (t: number, node: string, value: unknown) => ({ t, node, value });
+  expect(checkCommitAfterVotes([rec(5, "p1", voted("t1", "yes")), rec(9, "co", decided("t1", "commit")), rec(12, "p2", voted("t1", "yes"))], ["p1", "p2"])).toMatch(/co decided commit on transaction t1 at t=9 ms, but p2 voted yes only at t=12 ms/);
+  expect(checkCommitAfterVotes([rec(5, "p1", voted("t1", "yes")), rec(6, "p2", voted("t1", "yes")), rec(9, "co", decided("t1", "commit"))], ["p1", "p2"])).toBeNull();
 });

@@ -30,6 +30,7 @@ export const PROPERTY = {
   votedOnce: "a participant votes once per transaction: a repeated prepare gets the vote already made, not a new one (and after a crash, the vote on disk)",
   votersAreParticipants: "only a transaction's participants vote on it (the coordinator prepares exactly the participants it was given)",
   validity: "a transaction commits only if every participant voted yes",
+  commitAfterVotes: "a commit comes after the votes it needs: no node decides commit before every participant has voted yes",
   commitWhenAllYes: "with no faults and every vote yes, the transaction commits",
   termination: "once every node has recovered and the network has healed, every participant and the coordinator decide",
 } as const;
@@ -106,6 +107,31 @@ export function checkValidity(outputs: OutputsByNode, participants: Participants
         return v.type === "voted" && v.tx === d.tx && v.vote === "yes";
       });
       if (!votedYes) return `${d.node} decided commit on transaction ${d.tx}, but ${p} never voted yes`;
+    }
+  }
+  return null;
+}
+
+/** One output with its time, for the checks that need the order across nodes. */
+export interface TimedOutput {
+  t: number;
+  node: string;
+  value: unknown;
+}
+
+/** Every commit is output no earlier than every participant's yes vote on that transaction. */
+export function checkCommitAfterVotes(outputs: readonly TimedOutput[], participants: Participants): string | null {
+  const yesAt = new Map<string, number>();
+  for (const o of outputs) {
+    const v = o.value as Partial<CommitOutput>;
+    if (v?.type === "voted" && v.vote === "yes" && !yesAt.has(`${o.node} ${v.tx}`)) yesAt.set(`${o.node} ${v.tx}`, o.t);
+  }
+  for (const o of outputs) {
+    const v = o.value as Partial<CommitOutput>;
+    if (v?.type !== "decided" || v.decision !== "commit") continue;
+    for (const p of participantsOf(participants, v.tx!)) {
+      const at = yesAt.get(`${p} ${v.tx}`);
+      if (at === undefined || at > o.t) return `${o.node} decided commit on transaction ${v.tx} at t=${o.t} ms, ${at === undefined ? `and ${p} never voted yes` : `but ${p} voted yes only at t=${at} ms`}`;
     }
   }
   return null;

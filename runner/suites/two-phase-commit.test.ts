@@ -25,7 +25,7 @@ import { crashStormArb, crashStormEnd, type CrashStormOptions } from "./support/
 import { exhaustiveSearches } from "./support/exhaustive.ts";
 import { puppet, Puppets } from "./support/puppet.ts";
 import { expectQuiet } from "./support/quiescence.ts";
-import { COORDINATOR, commitNodes, decisionsOf, expectEveryoneDecided, expectSafe, outputsByNode, ResourceManagers, votesOf, type Decision, type TpcMsg, type Vote } from "./support/twoPhaseCommit.ts";
+import { COORDINATOR, commitNodes, decisionsOf, expectEveryoneDecided, expectSimSafe, outputsByNode, ResourceManagers, votesOf, type Decision, type TpcMsg, type Vote } from "./support/twoPhaseCommit.ts";
 import type * as TPC from "../../exercises/two-phase-commit/twoPhaseCommit.ts";
 
 const ex = await exercise<typeof TPC>("two-phase-commit", "twoPhaseCommit.ts");
@@ -83,7 +83,7 @@ function twoPC(lab: Lab, votes: readonly Vote[], opts: RunOptions = {}): Run {
 }
 
 function expectRunSafe(run: Run): void {
-  expectSafe(outputsByNode(run.sim), run.txs);
+  expectSimSafe(run.sim, run.txs);
 }
 
 function expectAllDecided(run: Run): void {

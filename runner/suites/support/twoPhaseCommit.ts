@@ -3,7 +3,7 @@
 // and the checks every scenario shares (the outputs are the specification:
 // see check/atomicCommit.ts).
 
-import { checkCommitSafety, checkEveryoneDecided, PROPERTY, type OutputsByNode } from "../../check/atomicCommit.ts";
+import { checkCommitAfterVotes, checkCommitSafety, checkEveryoneDecided, PROPERTY, type OutputsByNode, type Participants } from "../../check/atomicCommit.ts";
 import { expectThat } from "../../check/violation.ts";
 import type { Ctx, NodeFactory, NodeId, Simulation } from "../../sim/index.ts";
 import type * as TPC from "../../../exercises/two-phase-commit/twoPhaseCommit.ts";
@@ -67,10 +67,16 @@ export function votesOf(sim: Simulation, node: NodeId, tx?: string): Vote[] {
   return sim.outputsOf<TpcOut>(node).flatMap((o) => (o.value.type === "voted" && (tx === undefined || o.value.tx === tx) ? [o.value.vote] : []));
 }
 
-/** Agreement, no reversal, validity, and each vote and decision output once, by the right nodes. */
-export function expectSafe(outputs: OutputsByNode, participants: Readonly<Record<string, readonly NodeId[]>> | readonly NodeId[], at?: number): void {
-  const bad = checkCommitSafety(outputs, participants);
-  expectThat(bad === null, bad?.property ?? "", () => bad!.details, at);
+/**
+ * Agreement, no reversal, validity, each vote and decision output once by the
+ * right nodes, and (outputs have times here) every commit after the yes votes
+ * it needs.
+ */
+export function expectSimSafe(sim: Simulation, participants: Participants): void {
+  const bad = checkCommitSafety(outputsByNode(sim), participants);
+  expectThat(bad === null, bad?.property ?? "", () => bad!.details);
+  const early = checkCommitAfterVotes(sim.outputs, participants);
+  expectThat(early === null, PROPERTY.commitAfterVotes, () => early!);
 }
 
 /** Every participant of `tx`, and the coordinator, has decided it. */
