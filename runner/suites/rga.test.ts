@@ -17,6 +17,7 @@ import { Violation, expectThat } from "../check/violation.ts";
 import { Stream, TodoError, quiesce, scheduleArb, sourceLocation } from "../sim/index.ts";
 import { exercise, type Lab } from "./harness/exercise.ts";
 import { opNode, type OpNode } from "./support/crdtNode.ts";
+import { idsInBrief } from "./support/crdtScenarios.ts";
 import type * as G from "../../exercises/rga/rga.ts";
 
 const ex = await exercise<typeof G>("rga", "rga.ts");
@@ -180,7 +181,7 @@ for (const nodes of [["n1", "n2", "n3"], ["n1", "n2", "n3", "n4", "n5", "n6", "n
   const n = nodes.length;
   const faultyMs = 2000;
   ex.generative(
-    `${n} replicas${n > 3 ? ` (${nodes.join(", ")})` : ""} editing through loss, duplication, reordering, partitions and pauses all end with the specified text`,
+    `${n} replicas${n > 3 ? ` (${idsInBrief(nodes)})` : ""} editing through loss, duplication, reordering, partitions and pauses all end with the specified text`,
     { runs: n === 3 ? 25 : 10, schedule: scheduleArb({ nodes, durationMs: faultyMs, kinds: ["partition", "heal", "network", "pause", "resume"], maxOps: 8, maxDrop: 0.6, maxDuplicate: 0.3, maxDelayMs: 300 }) },
     (lab, schedule) => {
       const factory = opNode<G.Rga, G.RgaOp>((id) => new ex.impl.Rga(id));

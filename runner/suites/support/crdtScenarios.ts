@@ -277,6 +277,11 @@ export interface ConvergenceOptions {
   clocks?: boolean;
 }
 
+/** A list of replica ids, shortened for a scenario's name. */
+export function idsInBrief(ids: readonly NodeId[]): string {
+  return ids.length <= 5 ? ids.join(", ") : `${ids.slice(0, 2).join(", ")} … ${ids.slice(-4).join(", ")}`;
+}
+
 /** Many replicas gossip to a few peers a round (all-to-all would cost the square of the replicas). */
 const FANOUT_FROM = 6;
 
@@ -291,7 +296,7 @@ export function convergenceScenario<R, Op, Rec>(ex: Ex, spec: CrdtSpec<R, Op, Re
   const kinds: FaultKind[] = ["partition", "heal", "network", "pause", "resume", ...(opts.clocks ? (["clock"] as const) : [])];
   const updates = opts.updates ?? 24;
   ex.generative(
-    `${nodes.length} replicas${typeof opts.replicas === "number" ? "" : ` (${nodes.join(", ")})`} gossiping through loss, duplication, reordering, partitions and pauses all reach the specified value, in the specified order, once the network heals`,
+    `${nodes.length} replicas${typeof opts.replicas === "number" ? "" : ` (${idsInBrief(nodes)})`} gossiping through loss, duplication, reordering, partitions and pauses all reach the specified value, in the specified order, once the network heals`,
     { runs: opts.runs, schedule: scheduleArb({ nodes, durationMs: faultyMs, kinds, maxOps: 8, maxDrop: 0.6, maxDuplicate: 0.3, maxDelayMs: 300, maxSkewMs: 400 }) },
     (lab, schedule) => {
       const factory = gossipNode<R & StateReplica<unknown>, unknown>((id) => spec.create(id) as R & StateReplica<unknown>, { maxStateChars: 10_000, fanout: nodes.length >= FANOUT_FROM ? 3 : "all" });
