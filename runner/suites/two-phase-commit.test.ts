@@ -435,10 +435,10 @@ ex.scripted("participant: transactions are independent — a decision on one set
   const ids = ["t 10", "t:2", "t/3"];
   for (const tx of ids) r.say({ type: "prepare", tx });
   r.say({ type: "decision", tx: "t:2", decision: "commit" });
-  r.sim.run(300);
+  r.sim.run(2000);
   const ds = sortedDecisions(r.sim, "p1");
   expectThat(ds === JSON.stringify([["t:2", "commit"]]), "a decision settles its own transaction only", () => `p1 decided ${ds}`, r.sim.now);
-  const recent = (tx: string) => r.puppets.heard(CO, "status").filter((h) => h.msg.tx === tx && h.t > r.sim.now - 150).length;
+  const recent = (tx: string) => r.puppets.heard(CO, "status").filter((h) => h.msg.tx === tx && h.t > r.sim.now - 1000).length;
   for (const tx of ["t 10", "t/3"]) expectThat(recent(tx) > 0, "a participant in doubt keeps asking about each undecided transaction", () => `p1 stopped asking about ${JSON.stringify(tx)}`, r.sim.now);
   expectThat(recent("t:2") === 0, "a participant stops asking about a transaction once it knows the outcome", () => `p1 still asks about "t:2" after applying its commit`, r.sim.now);
 });
