@@ -27,4 +27,19 @@ export default defineMutants("echo", [
     bug: "sends every reply twice, \"to be safe\" (a node must not assume more sends mean more reliability)",
     edits: [{ file: "echo.ts", find: "      ctx.send(from, { type: \"echo_ok\", inReplyTo: msg.id, body: msg.body });\n", replace: "      ctx.send(from, { type: \"echo_ok\", inReplyTo: msg.id, body: msg.body });\n      ctx.send(from, { type: \"echo_ok\", inReplyTo: msg.id, body: msg.body });\n" }],
   },
+  {
+    name: "skip-blank-requests",
+    bug: "ignores a request whose body is empty or whose id is 0, reading them as \"no body\" and \"no id\"",
+    edits: [{ file: "echo.ts", find: "      if (msg.type !== \"echo\") return;\n", replace: "      if (msg.type !== \"echo\" || !msg.id || !msg.body) return;\n" }],
+  },
+  {
+    name: "answer-clients-only",
+    bug: "answers only nodes whose names start with \"c\", taking every other sender for a server that should not be asking",
+    edits: [{ file: "echo.ts", find: "      if (msg.type !== \"echo\") return;\n", replace: "      if (msg.type !== \"echo\" || !from.startsWith(\"c\")) return;\n" }],
+  },
+  {
+    name: "answer-every-message",
+    bug: "replies to whatever arrives, echo_ok included, skipping the type check (two echo servers would answer each other forever)",
+    edits: [{ file: "echo.ts", find: "      if (msg.type !== \"echo\") return;\n", replace: "      if (msg === null) return;\n" }],
+  },
 ]);
