@@ -13,6 +13,7 @@
 import { expectThat } from "../check/violation.ts";
 import { quiesce, scheduleArb, Stream, type FaultOp, type NetworkConfig, type Simulation } from "../sim/index.ts";
 import { exercise, type Lab } from "./harness/exercise.ts";
+import { afterOutput, crashWhen } from "./support/crashes.ts";
 import type * as Transfer from "../../exercises/careful-transfer/transfer.ts";
 
 const ex = await exercise<typeof Transfer>("careful-transfer", "transfer.ts");
@@ -179,6 +180,13 @@ ex.scripted("A's disk rots: a damaged read is never sent off as the file", { run
   expectDone(r);
 });
 
+ex.scripted("A's first reads are all damaged: what A sends must match the digest kept on disk, not one computed from a bad read", { runs: 2 }, (lab) => {
+  // Every read on A fails for the first 50 ms (its first attempt), then the disk behaves.
+  const r = transfer(lab, { rot: { a: 1 }, schedule: [{ at: 50, op: "disk-corruption", node: "a", rate: 0 }] });
+  expectHonestEnd(r);
+  expectDone(r);
+});
+
 ex.scripted("B unreachable: A reports failure, not success and not silence", { runs: 2 }, (lab) => {
   const r = transfer(lab, { schedule: [{ at: 0, op: "isolate", node: "b" }], runMs: 30_000 });
   expectHonestEnd(r);
@@ -219,15 +227,7 @@ ex.scripted("delays far beyond A's timer (duplicates and stale replies pile up):
 ex.scripted("B crashes right after storing the file, before A hears of it: A still learns the truth", { runs: 3 }, (lab) => {
   const r = transfer(lab, {
     network: { duplicate: 0.2 },
-    setup: (sim) => {
-      let crashed = false;
-      sim.afterEvent(() => {
-        if (crashed || sim.disk("b").keys().indexOf("file") < 0) return;
-        crashed = true;
-        sim.crash("b");
-        sim.schedule([{ at: sim.now + 400, op: "restart", node: "b" }]);
-      });
-    },
+    setup: (sim) => void crashWhen(sim, "b", () => sim.disk("b").keys().includes("file"), 400),
   });
   expectHonestEnd(r);
   expectDone(r);
@@ -236,12 +236,7 @@ ex.scripted("B crashes right after storing the file, before A hears of it: A sti
 ex.scripted("A crashes right after reporting done: after its restart it neither reports again nor starts over", { runs: 3 }, (lab) => {
   const r = transfer(lab, {
     network: { duplicate: 0.2 },
-    setup: (sim) => {
-      sim.onOutput((o) => {
-        if (o.node !== "a") return;
-        sim.schedule([{ at: sim.now, op: "crash", node: "a" }, { at: sim.now + 300, op: "restart", node: "a" }]);
-      });
-    },
+    setup: (sim) => void crashWhen(sim, "a", afterOutput(sim, "a"), 300),
   });
   expectHonestEnd(r);
   expectDone(r);

@@ -131,18 +131,21 @@ ex.scripted("a stamp, once returned, never changes as the clock counts on", { ru
 /** Node ids of every shape a vector may hold. */
 const KEYS = ["n1", "n2", "n9", "n10", "n12", "alice", "c:3"];
 const count = fc.oneof(fc.integer({ min: 0, max: 12 }), fc.constantFrom(0, 9, 10, 99, 100, 1000));
-const vector = fc.shuffledSubarray(KEYS).chain((keys) => fc.tuple(...keys.map(() => count)).map((cs) => Object.fromEntries(keys.map((k, i) => [k, cs[i]!])) as V));
-/** A second vector close to the first, so every answer (equal included) comes up often. */
-const nearby = (a: V): fc.Arbitrary<V> =>
-  fc
-    .tuple(fc.shuffledSubarray(KEYS, { minLength: KEYS.length }), fc.array(fc.tuple(fc.constantFrom(...KEYS), fc.integer({ min: -2, max: 2 })), { maxLength: 2 }), fc.boolean())
-    .map(([order, bumps, zeros]) => {
-      const b: V = {};
-      for (const k of order) if (k in a || zeros) b[k] = a[k] ?? 0;
-      for (const [k, d] of bumps) b[k] = Math.max(0, (b[k] ?? 0) + d);
-      return b;
-    });
-const pair = fc.oneof(fc.tuple(vector, vector), vector.chain((a) => fc.tuple(fc.constant(a), nearby(a))));
+/** Per key: a count, or no entry at all. */
+const entries = fc.tuple(...KEYS.map(() => fc.option(count, { nil: undefined })));
+/** The order the keys are written in. */
+const order = fc.shuffledSubarray(KEYS, { minLength: KEYS.length });
+const build = (cs: readonly (number | undefined)[], keys: readonly string[]): V => Object.fromEntries(keys.flatMap((k) => (cs[KEYS.indexOf(k)] === undefined ? [] : [[k, cs[KEYS.indexOf(k)]!]])));
+const independent = fc.tuple(entries, order, entries, order).map(([c1, o1, c2, o2]): [V, V] => [build(c1, o1), build(c2, o2)]);
+/** A second vector close to the first (the same entries in another order, zeros made explicit, an entry or two moved), so every answer — "equal" included — comes up often. */
+const nearby = fc
+  .tuple(entries, order, order, fc.boolean(), fc.array(fc.tuple(fc.nat(KEYS.length - 1), fc.integer({ min: -2, max: 2 })), { maxLength: 2 }))
+  .map(([c, o1, o2, zeros, moves]): [V, V] => {
+    const d = c.map((x) => (x === undefined && zeros ? 0 : x));
+    for (const [i, by] of moves) d[i] = Math.max(0, (d[i] ?? 0) + by);
+    return [build(c, o1), build(d, o2)];
+  });
+const pair = fc.oneof(independent, nearby);
 
 ex.scripted("compare follows the entry-wise order: missing entries are 0, key order and node names do not matter", { runs: 1 }, (lab) => {
   const c = ex.impl.compare;
