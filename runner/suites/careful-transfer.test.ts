@@ -9,6 +9,14 @@
 // unusual characters), and make the schedules a random generator rarely
 // does: a long outage, delays far beyond A's timer, a crash right after B
 // stores the file, a crash of A right after it reports.
+//
+// Seed policy, from measurement: every mutant (runner/mutants/careful-transfer.ts)
+// and a blind set of classic learner bugs, graded at seed windows 1–10 with
+// these defaults, was caught in all ten. The one that first escaped two
+// windows in ten (A checksumming a damaged read: caught by "A's disk rots"
+// only when a read happened to rot) now meets a deterministic scenario
+// (A's first reads all damaged). The generative scenario's 40 runs miss a
+// bug that one run in ten catches with probability 0.9^40 < 1.5%.
 
 import { expectThat } from "../check/violation.ts";
 import { quiesce, scheduleArb, Stream, type FaultOp, type NetworkConfig, type Simulation } from "../sim/index.ts";
@@ -245,7 +253,7 @@ ex.scripted("A crashes right after reporting done: after its restart it neither 
 ex.generative(
   "crashes mid-transfer, rotting disks and a bad network: done means an exact copy, and calm brings success",
   {
-    runs: 30,
+    runs: 40,
     schedule: scheduleArb({ nodes: ["a", "b"], durationMs: 3000, kinds: ["crash", "restart", "network", "disk-corruption", "partition", "heal"], maxOps: 8, maxDrop: 0.3, maxDuplicate: 0.3, maxDelayMs: 80 }),
   },
   (lab, schedule) => {

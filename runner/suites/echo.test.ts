@@ -4,6 +4,12 @@
 // test (edge-case ids and bodies, many clients with unusual names, requests
 // from other servers, messages that are not requests, late retries); then
 // scripted and generative runs with the lab's retrying clients.
+//
+// Seed policy, from measurement: every mutant (runner/mutants/echo.ts) and a
+// blind set of classic learner bugs, graded at seed windows 1–10 with these
+// defaults, was caught in all ten. The rules are deterministic (one run);
+// the generative scenario's 60 runs miss a bug that one run in ten catches
+// with probability 0.9^60 < 0.2%.
 
 import { expectThat } from "../check/violation.ts";
 import { quiesce, scheduleArb, type Ctx, type Node, type NodeFactory, type NodeId, type Simulation, type TraceEvent } from "../sim/index.ts";

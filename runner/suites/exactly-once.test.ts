@@ -14,6 +14,13 @@
 // lost acknowledgements, crash loops, fourteen producers whose names collide
 // when joined without a separator, thousands of payments, a long outage with
 // delays far beyond the producers' retry timer, and random fault schedules.
+//
+// Seed policy, from measurement: every mutant (runner/mutants/exactly-once.ts)
+// and a blind set of classic learner bugs, graded at seed windows 1–10 with
+// these defaults, was caught in all ten (most by the deterministic rule
+// scenarios and the thousands-of-payments run). The generative scenario's
+// 40 runs miss a bug that one run in ten catches with probability
+// 0.9^40 < 1.5%.
 
 import { expectThat } from "../check/violation.ts";
 import { quiesce, scheduleArb, type FaultOp, type NetworkConfig, type NodeFactory, type NodeId, type Simulation } from "../sim/index.ts";

@@ -6,6 +6,12 @@
 // C(a) < C(b) — over random executions (delays, reordering, duplicates,
 // drops, partitions, pauses), with four nodes and with twelve whose names
 // are not n1…n9.
+//
+// Seed policy, from measurement: every mutant (runner/mutants/lamport-clock.ts)
+// and a blind set of classic learner bugs, graded at seed windows 1–10 with
+// these defaults, was caught in all ten — all by the rule scenarios, which
+// are deterministic. The generative scenario's 40 runs miss a bug that one
+// run in ten catches with probability 0.9^40 < 1.5%.
 
 import { expectThat } from "../check/violation.ts";
 import { scheduleArb, type NodeId, type Simulation } from "../sim/index.ts";

@@ -3,6 +3,11 @@
 // loss; the bounded exhaustive search then exhibits a loss pattern that splits
 // them (it always exists). Part 2: the learner's loss schedule must split the
 // lab's handshake protocol.
+//
+// Seed policy, from measurement: every mutant (runner/mutants/two-generals.ts)
+// and a blind set of classic learner bugs, graded at seed windows 1–10 with
+// these defaults, was caught in all ten. Validity runs 20 seeds of 30% loss;
+// the agreement rate is judged on 200 battles per window.
 
 import { expectThat } from "../check/violation.ts";
 import { exercise } from "./harness/exercise.ts";

@@ -8,6 +8,13 @@
 // compare(V(a), V(b)) says "before" exactly when a happened before b,
 // "after" exactly when b happened before a, and "concurrent" for every other
 // pair of distinct events.
+//
+// Seed policy, from measurement: every mutant (runner/mutants/vector-clock.ts)
+// and a blind set of classic learner bugs, graded at seed windows 1–10 with
+// these defaults, was caught in all ten — all by the deterministic rule
+// scenarios (the compare property draws 400 pairs from the run's seed and
+// shrinks a failure). The generative scenario's 40 runs miss a bug that one
+// run in ten catches with probability 0.9^40 < 1.5%.
 
 import fc from "fast-check";
 import { expectThat } from "../check/violation.ts";
@@ -182,7 +189,7 @@ ex.scripted("on one node, every event comes after the ones before it", { runs: 3
 
 const TWELVE = ["n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "n12", "alice"];
 
-ex.scripted("exact order with twelve nodes, ids n10, n12 and alice among them", { runs: 3 }, (lab) => {
+ex.scripted("exact order with twelve nodes, ids n10, n12 and alice among them", { runs: 2 }, (lab) => {
   const sim = lab.simulation({ nodes: Object.fromEntries(TWELVE.map((n) => [n, workloadNode<V>(makeClock, 10)])), network: { duplicate: 0.1, tail: 0.2, tailMs: [50, 300] } });
   sim.run(2000);
   expectExactOrder(sim);
@@ -190,7 +197,7 @@ ex.scripted("exact order with twelve nodes, ids n10, n12 and alice among them", 
 
 ex.generative(
   "happened-before and concurrency are detected exactly over random executions",
-  { runs: 30, schedule: scheduleArb({ nodes: ["n1", "n2", "n3", "n4"], durationMs: 800, kinds: ["network", "partition", "heal", "pause", "resume"], maxOps: 6, maxDrop: 0.3, maxDuplicate: 0.3, maxDelayMs: 120 }) },
+  { runs: 40, schedule: scheduleArb({ nodes: ["n1", "n2", "n3", "n4"], durationMs: 800, kinds: ["network", "partition", "heal", "pause", "resume"], maxOps: 6, maxDrop: 0.3, maxDuplicate: 0.3, maxDelayMs: 120 }) },
   (lab, schedule) => {
     const sim = lab.simulation({ nodes: { n1: node, n2: node, n3: node, n4: node }, network: { tail: 0.2, tailMs: [50, 300] }, schedule: [...schedule, { at: 900, op: "heal" }, { at: 900, op: "resume", node: "n1" }, { at: 900, op: "resume", node: "n2" }, { at: 900, op: "resume", node: "n3" }, { at: 900, op: "resume", node: "n4" }] });
     sim.run(2500);
