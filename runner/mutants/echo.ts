@@ -42,4 +42,12 @@ export default defineMutants("echo", [
     bug: "replies to whatever arrives, echo_ok included, skipping the type check (two echo servers would answer each other forever)",
     edits: [{ file: "echo.ts", find: "      if (msg.type !== \"echo\") return;\n", replace: "      if (msg === null) return;\n" }],
   },
+  {
+    name: "reply-cache-joined-key",
+    bug: "keeps a reply cache so a retry gets the first answer, keyed by sender and id run together: c1's request 12 and c11's request 2 share an entry",
+    edits: [
+      { file: "echo.ts", find: "  return {\n", replace: "  const first = new Map<string, string>();\n  return {\n" },
+      { file: "echo.ts", find: "      if (msg.type !== \"echo\") return;\n", replace: "      if (msg.type !== \"echo\") return;\n      if (!first.has(from + msg.id)) first.set(from + msg.id, msg.body);\n      msg = { ...msg, body: first.get(from + msg.id)! };\n" },
+    ],
+  },
 ]);

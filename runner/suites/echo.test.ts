@@ -170,11 +170,13 @@ const MANY_CLIENTS = ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10
 
 ex.scripted("rule: each reply goes back to whoever asked — more than nine clients, unusual names, the same ids, and other servers", { runs: 1 }, (lab) => {
   const sim = rig(lab, { servers: ["n2", "n12"], clients: MANY_CLIENTS });
-  // Everyone uses ids 1 and 0, with bodies that say who asked: only the sender's own reply matches.
+  // Everyone uses the same ids, with bodies that say who asked: only the sender's own reply matches.
+  // (c1's request 12 and c11's request 2 collide in a table keyed by name and id run together.)
   const askers = [...MANY_CLIENTS, "n2", "n12"];
-  for (const who of askers) for (const id of [1, 0]) say(sim, who, "n1", { type: "echo", id, body: `request ${id} of ${who}` }, 2);
+  const ids = [1, 0, 2, 12, 21];
+  for (const who of askers) for (const id of ids) say(sim, who, "n1", { type: "echo", id, body: `request ${id} of ${who}` }, 2);
   sim.run(50);
-  for (const who of askers) for (const id of [1, 0]) expectAnsweredOnce(sim, who, id, `request ${id} of ${who}`, "each reply goes to whoever asked, with that asker's body — clients and servers alike, whatever their names");
+  for (const who of askers) for (const id of ids) expectAnsweredOnce(sim, who, id, `request ${id} of ${who}`, "each reply goes to whoever asked, with that asker's body — clients and servers alike, whatever their names");
 });
 
 ex.scripted("rule: a message that is not an echo request gets no reply", { runs: 1 }, (lab) => {
