@@ -234,7 +234,7 @@ ex.scripted("rule: crashing right after an acknowledgement leaves, the payment's
   // Crash at the very instant the first acknowledgement is sent (before anything else can happen).
   const crash = crashWhen(r.sim, "c", () => r.sends.some((s) => s.from === "c" && (s.msg as { type?: string })?.type === "ack"), 50);
   deliver(r, sent, "p1", 0, 20, 300);
-  expectThat(crash.count === 1, "the payment is acknowledged", () => "the consumer never acknowledged seq 0 (within 300 ms)");
+  expectThat(crash.count === 1, "an applied payment is acknowledged", () => "the consumer applied seq 0 but never acknowledged it (within 300 ms)");
   deliver(r, sent, "p1", 0, 20, 100); // the copy that was already in flight
   r.sim.run(200);
   expectExactlyOnce(r, sent);
