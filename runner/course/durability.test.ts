@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Exercise } from "./course.ts";
+import type { Course, Exercise } from "./course.ts";
 import { loadProgress, progressFile } from "./progress.ts";
 import { resetExercise, undoReset } from "./reset.ts";
 
@@ -67,6 +67,7 @@ describe("reset keeps backups and --undo restores them", () => {
   it("reset backs up the learner's file with a timestamp, restores the stub; undo brings the work back", () => {
     const root = fresh("faultline-reset-");
     const ex: Exercise = { id: "echo", title: "Echo", lesson: "00-the-lab", summary: "s", files: ["echo.ts"], hints: ["h"] };
+    const course: Course = { version: 1, title: "t", lessons: [{ id: "00-the-lab", title: "l", file: "l.md", exercises: ["echo"] }], exercises: [ex] };
     const file = join(root, "exercises", "echo", "echo.ts");
     mkdirSync(join(root, "exercises", "echo"), { recursive: true });
     writeFileSync(file, "// the stub\n");
@@ -76,7 +77,8 @@ describe("reset keeps backups and --undo restores them", () => {
     git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "stub");
 
     writeFileSync(file, "// my work, hours of it\n");
-    const kept = resetExercise(root, ex, new Date("2026-11-26T04:00:00Z"));
+    const { backup: kept, files } = resetExercise(root, course, ex, "stage", new Date("2026-11-26T04:00:00Z"));
+    expect(files).toEqual(["exercises/echo/echo.ts"]);
     expect(kept).toBe(join(".faultline", "backups", "echo", "2026-11-26T04-00-00-000Z"));
     expect(readFileSync(file, "utf8")).toBe("// the stub\n");
     expect(readFileSync(join(root, kept!, "echo.ts"), "utf8")).toBe("// my work, hours of it\n");

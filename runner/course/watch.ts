@@ -9,7 +9,7 @@ import { watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GradeReport } from "../grade/grade.ts";
-import type { Exercise } from "./course.ts";
+import { exerciseFolder, type Exercise } from "./course.ts";
 import { recordGrade, updateProgress } from "./progress.ts";
 
 export type WatchPhase = "starting" | "grading" | "idle";
@@ -61,7 +61,7 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
   }
 
   get exerciseDir(): string {
-    return join(this.opts.root, "exercises", this.opts.exercise.id);
+    return join(this.opts.root, "exercises", exerciseFolder(this.opts.exercise));
   }
 
   start(): void {

@@ -1,6 +1,7 @@
 // End to end: drives the real `faultline` binary in a pseudo-terminal (tmux)
 // as a learner would — home, lesson 00, run a cell, open echo, break it, see
-// the failure, fix it, see the pass, quit — reading the screen as text.
+// the failure, fix it, see the pass, quit; then the Raft worksheet from
+// raft-election to raft-log in one file — reading the screen as text.
 // Works on a throwaway copy of the project, so the learner's files are never
 // touched, and waits by polling the screen (no fixed sleeps).
 
@@ -9,6 +10,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { makeSandbox, removeSandbox } from "../bench/tui.ts";
+import { findExercise, loadCourse } from "../course/course.ts";
+import { referenceFiles } from "../course/reference.ts";
 
 const hasTmux = (() => {
   try {
@@ -27,19 +30,19 @@ function tmux(...args: string[]): string {
   return execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", env: { ...process.env, TERM: process.env["TERM"] || "xterm-256color" } });
 }
 
-function screen(): string {
+function screen(session = "e2e"): string {
   try {
-    return tmux("capture-pane", "-p", "-t", "e2e");
+    return tmux("capture-pane", "-p", "-t", session);
   } catch {
     return "";
   }
 }
 
 /** Polls the screen until `pattern` shows (generous: the machine may be busy). */
-async function waitFor(pattern: RegExp, what: string, timeoutMs = 90_000): Promise<string> {
+async function waitFor(pattern: RegExp, what: string, timeoutMs = 90_000, session = "e2e"): Promise<string> {
   const started = Date.now();
   for (;;) {
-    const text = screen();
+    const text = screen(session);
     if (pattern.test(text)) return text;
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what} (${pattern}); the screen shows:\n${text}`);
     await new Promise((r) => setTimeout(r, 150));
@@ -48,6 +51,11 @@ async function waitFor(pattern: RegExp, what: string, timeoutMs = 90_000): Promi
 
 function keys(...k: string[]): void {
   tmux("send-keys", "-t", "e2e", ...k);
+}
+
+/** The command a session runs: faultline with `args`, then a marker with its exit code. */
+function faultlineCommand(args = ""): string {
+  return `env -u CI -u CONTINUOUS_INTEGRATION -u NO_COLOR TERM=xterm-256color ${JSON.stringify(process.execPath)} bin/faultline.js ${args}; echo "FAULTLINE-EXITED:$?"; sleep 600`;
 }
 
 beforeAll(() => {
@@ -68,8 +76,7 @@ afterAll(() => {
 });
 
 test.skipIf(!hasTmux)("a learner opens the course, runs a cell, breaks and fixes echo, and quits", { timeout: 600_000 }, async () => {
-  const command = `env -u CI -u CONTINUOUS_INTEGRATION -u NO_COLOR TERM=xterm-256color ${JSON.stringify(process.execPath)} bin/faultline.js; echo "FAULTLINE-EXITED:$?"; sleep 600`;
-  tmux("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", "-c", sandbox, command);
+  tmux("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", "-c", sandbox, faultlineCommand());
 
   // Home: the course map with progress and the key footer; lesson 00 is next.
   let text = await waitFor(/continue/, "the course map");
@@ -119,4 +126,42 @@ test.skipIf(!hasTmux)("a learner opens the course, runs a cell, breaks and fixes
   text = await waitFor(/FAULTLINE-EXITED:\d+/, "faultline to exit");
   expect(text).toMatch(/FAULTLINE-EXITED:0/);
   expect(existsSync(join(sandbox, ".faultline", "progress.json"))).toBe(true);
+});
+
+test.skipIf(!hasTmux)("a learner passes raft-election, moves on to raft-log in the same worksheet (nothing to copy), and passes it", { timeout: 900_000 }, async () => {
+  const session = "e2e-raft";
+  const wait = (pattern: RegExp, what: string, timeoutMs = 180_000) => waitFor(pattern, what, timeoutMs, session);
+  const course = loadCourse(sandbox);
+  // What `faultline solution <stage>` shows: the answers up to that stage, later stages still todos.
+  const upTo = (id: string) => referenceFiles(sandbox, course, findExercise(course, id)!).find((f) => f.file === "raft.ts")!.code;
+  const file = join(sandbox, "exercises", "raft", "raft.ts");
+  tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-c", sandbox, faultlineCommand("watch raft-election"));
+
+  // The untouched worksheet: raft-election is not started, in exercises/raft/raft.ts, stage 1 of 5.
+  let text = await wait(/not started|✗ fail|✓ pass/, "raft-election's first verdict");
+  expect(text).toMatch(/raft-election — Raft, part A/);
+  expect(text).toMatch(/edit: exercises\/raft\/raft\.ts\s+stage 1 of 5/);
+  expect(text).toMatch(/not started/);
+
+  // Elections written: the stage passes.
+  writeFileSync(file, upTo("raft-election"));
+  text = await wait(/✓ pass/, "raft-election to pass");
+  expect(text).toMatch(/n next/);
+
+  // n: the next stage grades the same file. Its own scenarios stop at the raft-log todos; no copy step is offered.
+  tmux("send-keys", "-t", session, "n");
+  text = await wait(/raft-log — Raft, part B[\s\S]*(not started|✗ fail|✓ pass)/, "raft-log's first verdict");
+  expect(text).toMatch(/edit: exercises\/raft\/raft\.ts\s+stage 2 of 5/);
+  expect(text).toMatch(/not started/);
+  expect(text).toMatch(/still a todo: raft-log/);
+  expect(text).not.toMatch(/carry|copy/i);
+
+  // The log written into the same file: raft-log passes (raft-election's scenarios included).
+  writeFileSync(file, upTo("raft-log"));
+  text = await wait(/✓ pass/, "raft-log to pass");
+
+  tmux("send-keys", "-t", session, "q");
+  text = await wait(/FAULTLINE-EXITED:\d+/, "faultline to exit", 60_000);
+  expect(text).toMatch(/FAULTLINE-EXITED:0/);
+  expect(existsSync(join(sandbox, "exercises", "raft-log"))).toBe(false);
 });
