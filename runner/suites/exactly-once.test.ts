@@ -50,6 +50,8 @@ interface Run {
   sends: Send[];
   /** The most the consumer's disk held, and when it first went over the bound (if it did). */
   disk: { max: number; overAt: number | null; bound: number };
+  /** What puppet producers delivered: [producer, seq, amount] (lab producers report through their outputs). */
+  paid: [NodeId, number, number][];
 }
 
 interface RunOptions {
@@ -70,7 +72,7 @@ function start(lab: Lab, o: RunOptions): Run {
   for (const [id, count] of Object.entries(o.producers ?? {})) clients[id] = producer(count, o.producerOptions);
   for (const id of o.puppets ?? []) clients[id] = puppet;
   const producers = Object.keys(clients);
-  const r: Run = { sim: null as unknown as Simulation, producers, sends: [], disk: { max: 0, overAt: null, bound: DISK_BYTES_BASE + DISK_BYTES_PER_PRODUCER * producers.length } };
+  const r: Run = { sim: null as unknown as Simulation, producers, sends: [], disk: { max: 0, overAt: null, bound: DISK_BYTES_BASE + DISK_BYTES_PER_PRODUCER * producers.length }, paid: [] };
   const sim = lab.simulation({
     nodes: { c: ex.impl.createConsumer },
     clients,
@@ -107,18 +109,18 @@ function run(lab: Lab, o: RunOptions): Run {
 /** One key per payment, safe whatever the producer's name (never joined with a separator). */
 const key = (producer: NodeId, seq: number) => JSON.stringify([producer, seq]);
 
-/** What each producer sent: (producer, seq) → amount. Puppets report through `extra`. */
-function sentLedger(r: Run, extra: [NodeId, number, number][] = []): Map<string, { producer: NodeId; seq: number; amount: number }> {
+/** What each producer sent: (producer, seq) → amount. */
+function sentLedger(r: Run): Map<string, { producer: NodeId; seq: number; amount: number }> {
   const sent = new Map<string, { producer: NodeId; seq: number; amount: number }>();
   for (const p of r.producers)
     for (const o of r.sim.outputsOf<ProducerOut>(p)) if (o.value.type === "sent") sent.set(key(p, o.value.seq), { producer: p, seq: o.value.seq, amount: o.value.amount });
-  for (const [p, seq, amount] of extra) sent.set(key(p, seq), { producer: p, seq, amount });
+  for (const [p, seq, amount] of r.paid) sent.set(key(p, seq), { producer: p, seq, amount });
   return sent;
 }
 
 /** The ledger: each payment's effect exactly once, with its amount; nothing that was never sent. */
-function expectExactlyOnce(r: Run, extra: [NodeId, number, number][] = []): void {
-  const sent = sentLedger(r, extra);
+function expectExactlyOnce(r: Run): void {
+  const sent = sentLedger(r);
   const seen = new Map<string, number[]>();
   for (const e of r.sim.outputsOf<Queue.Effect>("c")) {
     const v = e.value;
@@ -187,67 +189,62 @@ function expectAll(r: Run, calmAt = 0): void {
 // ---------------------------------------------------------------------------
 // The rules, one at a time: puppet producers send exactly these deliveries.
 
-/** Puppet `p` delivers (seq, amount) to the consumer; the scenario keeps the ledger of what was sent. */
-function deliver(r: Run, sent: [NodeId, number, number][], p: NodeId, seq: number, amount: number, ms = 10): void {
-  if (!sent.some(([q, s]) => q === p && s === seq)) sent.push([p, seq, amount]);
+/** Puppet `p` delivers (seq, amount) to the consumer, and the run's ledger records the payment. */
+function deliver(r: Run, p: NodeId, seq: number, amount: number, ms = 10): void {
+  if (!r.paid.some(([q, s]) => q === p && s === seq)) r.paid.push([p, seq, amount]);
   say(r.sim, p, "c", { type: "deliver", seq, amount }, ms);
 }
 
 ex.scripted("rule: a payment is (producer, seq) — the same seq from two producers is two payments, seq 0 included", { runs: 1 }, (lab) => {
   const r = start(lab, { puppets: ["p1", "p2", "p11"] });
-  const sent: [NodeId, number, number][] = [];
-  for (const p of ["p1", "p2", "p11"]) for (const seq of [0, 1, 2]) deliver(r, sent, p, seq, 10 * seq + 5);
+  for (const p of ["p1", "p2", "p11"]) for (const seq of [0, 1, 2]) deliver(r, p, seq, 10 * seq + 5);
   r.sim.run(200);
-  expectExactlyOnce(r, sent);
+  expectExactlyOnce(r);
   expectHonestAcks(r);
 });
 
 ex.scripted("rule: amounts are data — zero, a refund, a fraction and a large amount are each applied once, exactly", { runs: 1 }, (lab) => {
   const r = start(lab, { puppets: ["p1"] });
-  const sent: [NodeId, number, number][] = [];
-  [0, -5, 12.5, 1e15, 20, 20].forEach((amount, seq) => deliver(r, sent, "p1", seq, amount));
+  [0, -5, 12.5, 1e15, 20, 20].forEach((amount, seq) => deliver(r, "p1", seq, amount));
   r.sim.run(200);
-  expectExactlyOnce(r, sent);
+  expectExactlyOnce(r);
 });
 
 ex.scripted("rule: a duplicate that turns up after the producer's next payments — even much later, after a restart — is not applied again", { runs: 1 }, (lab) => {
   const r = start(lab, { puppets: ["p1"] });
-  const sent: [NodeId, number, number][] = [];
-  for (const seq of [0, 1, 2]) deliver(r, sent, "p1", seq, 20, 40);
-  deliver(r, sent, "p1", 0, 20, 40); // behind seq 1 and 2
-  deliver(r, sent, "p1", 1, 20, 40);
-  for (let seq = 3; seq < 3 + 4 * WINDOW; seq++) deliver(r, sent, "p1", seq, seq, 40); // the producer moves on
-  deliver(r, sent, "p1", 2, 20, 40); // a long-delayed copy
+  for (const seq of [0, 1, 2]) deliver(r, "p1", seq, 20, 40);
+  deliver(r, "p1", 0, 20, 40); // behind seq 1 and 2
+  deliver(r, "p1", 1, 20, 40);
+  for (let seq = 3; seq < 3 + 4 * WINDOW; seq++) deliver(r, "p1", seq, seq, 40); // the producer moves on
+  deliver(r, "p1", 2, 20, 40); // a long-delayed copy
   r.sim.crash("c");
   r.sim.run(50);
   r.sim.restart("c");
   r.sim.run(50);
-  for (const seq of [0, 2, 5, 3 + 4 * WINDOW - 1]) deliver(r, sent, "p1", seq, seq < 3 ? 20 : seq, 40); // copies after the restart
+  for (const seq of [0, 2, 5, 3 + 4 * WINDOW - 1]) deliver(r, "p1", seq, seq < 3 ? 20 : seq, 40); // copies after the restart
   r.sim.run(200);
-  expectExactlyOnce(r, sent);
+  expectExactlyOnce(r);
   expectHonestAcks(r);
 });
 
 ex.scripted("rule: crashing right after an acknowledgement leaves, the payment's late copy is not applied again", { runs: 1 }, (lab) => {
   const r = start(lab, { puppets: ["p1"] });
-  const sent: [NodeId, number, number][] = [];
   // Crash at the very instant the first acknowledgement is sent (before anything else can happen).
   const crash = crashWhen(r.sim, "c", () => r.sends.some((s) => s.from === "c" && (s.msg as { type?: string })?.type === "ack"), 50);
-  deliver(r, sent, "p1", 0, 20, 300);
+  deliver(r, "p1", 0, 20, 300);
   expectThat(crash.count === 1, "an applied payment is acknowledged", () => "the consumer applied seq 0 but never acknowledged it (within 300 ms)");
-  deliver(r, sent, "p1", 0, 20, 100); // the copy that was already in flight
+  deliver(r, "p1", 0, 20, 100); // the copy that was already in flight
   r.sim.run(200);
-  expectExactlyOnce(r, sent);
+  expectExactlyOnce(r);
   expectHonestAcks(r);
 });
 
 ex.scripted("rule: crashing right after an effect, before any acknowledgement, the redelivery is not applied again — and is acknowledged", { runs: 1 }, (lab) => {
   const r = start(lab, { puppets: ["p1"] });
-  const sent: [NodeId, number, number][] = [];
   crashWhen(r.sim, "c", afterOutput(r.sim, "c"), 50, Infinity);
-  deliver(r, sent, "p1", 0, 20, 100);
-  deliver(r, sent, "p1", 0, 20, 300); // the producer's retry
-  expectExactlyOnce(r, sent);
+  deliver(r, "p1", 0, 20, 100);
+  deliver(r, "p1", 0, 20, 300); // the producer's retry
+  expectExactlyOnce(r);
   expectHonestAcks(r);
   const acks = r.sends.filter((s) => s.from === "c" && (s.msg as Queue.Ack).type === "ack" && (s.msg as Queue.Ack).seqs?.includes(0));
   expectThat(acks.length > 0, "a redelivered payment that was already applied is acknowledged (or the producer resends it forever)", () => "seq 0 was applied, the consumer crashed and restarted, p1 sent it again — and it was never acknowledged");
@@ -257,7 +254,7 @@ ex.scripted("rule: messages that are not deliveries change nothing", { runs: 1 }
   const r = start(lab, { puppets: ["p1"] });
   for (const m of [{ type: "ack", seqs: [0] }, { type: "ping" }, { type: "DELIVER", seq: 0, amount: 5 }, { kind: "deliver", seq: 1, amount: 5 }]) say(r.sim, "p1", "c", m, 10);
   r.sim.run(200);
-  expectExactlyOnce(r, []);
+  expectExactlyOnce(r);
   const sent = r.sends.filter((s) => s.from === "c");
   expectThat(sent.length === 0, "only deliveries are acknowledged: anything else gets no answer", () => `the consumer answered with ${JSON.stringify(sent[0]!.msg)}`, sent[0]?.t);
 });
