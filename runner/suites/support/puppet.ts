@@ -20,7 +20,7 @@ export interface Puppet<M> extends Node<M> {
   reply: ((from: NodeId, msg: M) => readonly M[] | M | void) | null;
 }
 
-export function puppet<M>(ctx: Ctx<M>): Puppet<M> {
+export function puppet<M = unknown>(ctx: Ctx<M>): Puppet<M> {
   const p: Puppet<M> = {
     inbox: [],
     reply: null,
@@ -54,4 +54,18 @@ export class Puppets<M> {
   heard<T extends string>(id: NodeId, type?: T): Heard<Extract<M, { type: T }>>[] {
     return this.of(id).inbox.filter((h) => type === undefined || (h.msg as { type?: string }).type === type) as Heard<Extract<M, { type: T }>>[];
   }
+}
+
+/** What a puppet received (the name some suites use). */
+export type Received<M> = Heard<M>;
+
+/** Puppet `from` sends `msg` to `to`; then virtual time moves on `ms`. */
+export function say(sim: Simulation, from: NodeId, to: NodeId, msg: unknown, ms = 20): void {
+  sim.call<Puppet<unknown>, void>(from, "send", (p) => p.send(to, msg));
+  sim.run(ms);
+}
+
+/** What puppet `id` has received so far. */
+export function inboxOf<M>(sim: Simulation, id: NodeId): readonly Received<M>[] {
+  return sim.node<Puppet<M>>(id)?.inbox ?? [];
 }
