@@ -13,7 +13,10 @@
 //
 // The grader's rule: whenever A says "done", B's disk already holds the exact
 // file. Saying "failed" is allowed; silent damage never is. When faults are
-// moderate, A must succeed.
+// moderate, A must succeed. A reports once — one outcome, never repeated, not
+// even after a crash and restart — and then sends nothing more (B answers only
+// what reaches it, so it falls silent too). Files come in every shape: no
+// parts at all, empty parts, one huge part, any characters.
 //
 // You get a per-packet checksum layer below (seal/unseal). It is useful —
 // and it is not enough. Which damage can it not see?
@@ -41,8 +44,8 @@ export function checksum(text: string): string {
 
 /** A → B: part i of n of transfer `xfer`; `digest` is the whole file's checksum. */
 export type Part = { type: "part"; xfer: number; i: number; n: number; digest: string; data: string };
-/** A → B: "how far are you?" once every part is acknowledged. */
-export type Check = { type: "check"; xfer: number };
+/** A → B: "how far are you?" once every part is acknowledged (with the file's shape, so that even an empty file can be checked). */
+export type Check = { type: "check"; xfer: number; n: number; digest: string };
 /** B → A: which parts B holds, and whether the whole file is verified and stored. */
 export type Status = { type: "status"; xfer: number; have: number[]; verified: boolean };
 export type Body = Part | Check | Status;

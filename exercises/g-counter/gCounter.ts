@@ -24,7 +24,7 @@ export class GCounter {
   // Your replica's state. Leave out replicas you have heard nothing from.
   private counts: GCounterState = {};
 
-  /** `id` is this replica's name (the node's id, e.g. "n2"). */
+  /** `id` is this replica's name: the node's id, any string ("n2", "n10", "alice"). */
   constructor(readonly id: NodeId) {}
 
   /** Counts `by` (a positive integer) at this replica. Touch only your own entry. */

@@ -11,7 +11,9 @@
 // The grader records every event's timestamp and checks the clock condition
 // over many random executions: if event a happened before event b, then
 // C(a) < C(b). ("Happened before": earlier on the same node, or a send and its
-// receive, or a chain of those.)
+// receive, or a chain of those.) The grader also drives one clock call by
+// call, with stamps far ahead, far behind, equal and repeated. Node ids are
+// any strings ("n12", "alice").
 
 import { todo, type NodeId } from "faultline/sim";
 

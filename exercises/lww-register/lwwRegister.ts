@@ -20,7 +20,7 @@ export type LwwState = { value: string; time: number; replica: NodeId } | null;
 export class LwwRegister {
   private s: LwwState = null;
 
-  /** `id` is this replica's name (the node's id, e.g. "n2"). */
+  /** `id` is this replica's name: the node's id, any string ("n2", "n10", "alice"). */
   constructor(readonly id: NodeId) {}
 
   /**

@@ -24,7 +24,7 @@ export type MvState = { value: string; vv: VersionVector }[];
 export class MvRegister {
   private entries: MvState = [];
 
-  /** `id` is this replica's name (the node's id, e.g. "n2"). */
+  /** `id` is this replica's name: the node's id, any string ("n2", "n10", "alice"). */
   constructor(readonly id: NodeId) {}
 
   /**
@@ -36,7 +36,10 @@ export class MvRegister {
     todo("build a vv that dominates every entry, and make the write the only entry");
   }
 
-  /** The values of the concurrent latest writes, sorted ([] before any write). */
+  /**
+   * The values of the concurrent latest writes, sorted ([] before any write):
+   * one value per entry, so two concurrent writes of the same value appear twice.
+   */
   value(): string[] {
     return todo("the entries' values, sorted");
   }

@@ -26,7 +26,7 @@ export class OrSet {
   /** How many tags this replica has made. Never reuse a number. */
   private seq = 0;
 
-  /** `id` is this replica's name (the node's id, e.g. "n2"). */
+  /** `id` is this replica's name: the node's id, any string ("n2", "n10", "alice"). */
   constructor(readonly id: NodeId) {}
 
   /** Adds `element` with a fresh tag `${this.id}:${n}` (even if it is already in the set). */

@@ -20,7 +20,7 @@ export type PNCounterState = { p: { [replica: NodeId]: number }; n: { [replica: 
 export class PNCounter {
   private s: PNCounterState = { p: {}, n: {} };
 
-  /** `id` is this replica's name (the node's id, e.g. "n2"). */
+  /** `id` is this replica's name: the node's id, any string ("n2", "n10", "alice"). */
   constructor(readonly id: NodeId) {}
 
   /** Adds `by` (a positive integer). */

@@ -51,7 +51,7 @@ export class Rga {
   /** The largest counter seen, local or remote (Lamport clock). */
   private clock = 0;
 
-  /** `id` is this replica's name (the node's id, e.g. "n2"). */
+  /** `id` is this replica's name: the node's id, any string ("n2", "n10", "alice"). */
   constructor(readonly id: NodeId) {}
 
   /**

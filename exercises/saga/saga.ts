@@ -8,15 +8,24 @@
 // A service answers the same key the same way however often it is asked.
 //
 // The harness calls `book(trip)` on your orchestrator ("orch"). When the trip
-// is settled, output {type: "done", trip, outcome: "booked" | "compensated"}.
+// is settled, output {type: "done", trip, outcome: "booked" | "compensated"},
+// once: "booked" when all three are confirmed, "compensated" when every
+// booking made has been cancelled and each cancel confirmed.
 //
-// The grader loses, duplicates and delays messages, partitions the network and
-// crashes your orchestrator (the disk keeps only what you forced with
-// ctx.disk.sync()). After healing, for every trip:
+// The grader loses, duplicates and delays messages (replies can arrive long
+// after you resent a request), partitions the network and crashes your
+// orchestrator, also while it compensates and while it recovers (the disk keeps
+// only what you forced with ctx.disk.sync()). It tests each rule on its own too,
+// with fake services that answer exactly as a rule needs. After healing, for
+// every trip:
 //   - either all three are booked, or every booking made has been cancelled;
 //   - nothing is booked twice;
+//   - the steps go in order: a service is asked only after the one before it confirmed;
+//   - a refusal is final: it is not retried, and compensation starts at once;
 //   - cancels are retried until they are confirmed;
-//   - the saga finishes, even if the orchestrator crashed on the way.
+//   - the saga finishes, and says done once, even if the orchestrator crashed on the way;
+//   - then the orchestrator goes quiet.
+// Trip ids can be any string (including "/", "#", spaces).
 //
 // Run `npx faultline grade saga` to check your work.
 

@@ -8,7 +8,10 @@
 //
 // What the grader checks:
 //   - validity: nobody attacks unless g1 was ordered to attack;
-//   - when no message is lost, both generals follow g1's orders;
+//   - when no message is lost, both generals follow g1's orders — even when
+//     messengers are slow (delays far beyond your retry timer) — and stop
+//     sending by t = 500 ms: once the commander holds an acknowledgement,
+//     more messengers buy no certainty;
 //   - at 10% message loss, the two decide the same in at least 99% of 200 battles.
 // It then searches every loss pattern of the first messages of a run for one
 // under which your generals disagree. It always finds one: that is the

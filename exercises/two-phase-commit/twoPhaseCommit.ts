@@ -7,14 +7,21 @@
 //
 // The grader crashes every node at every step (the disk keeps only what you
 // forced with ctx.disk.sync()), loses, duplicates and reorders messages,
-// partitions the network, and also searches *every* interleaving of a
-// coordinator and two participants. It checks that:
+// delays them far beyond your timeouts, partitions the network, and also
+// searches *every* interleaving of a coordinator and two participants. It
+// tests each rule below on its own, too, with fake peers that send exactly
+// the messages a rule is about. It checks that:
 //   - all nodes that decide a transaction decide the same;
 //   - no node ever reverses a decision, across restarts;
-//   - a transaction commits only if every participant voted yes;
-//   - a participant applies (outputs) a decision once, however often it hears it;
+//   - a transaction commits only if every participant named in begin() voted yes;
+//   - every node outputs its decision once, however often it hears it and however
+//     often it restarts (a coordinator decides once; recovery resends, it does not decide again);
+//   - a participant votes once per transaction (a repeated prepare gets the same vote,
+//     also after a crash) and asks its resource manager once;
 //   - with no faults and all yes votes, the transaction commits;
-//   - once every node has recovered and the network has healed, every participant decides.
+//   - once every node has recovered and the network has healed, every node decides,
+//     and then the traffic stops (nothing already acknowledged is resent).
+// Participant ids and transaction ids can be any string ("p10", "alice", "t/3").
 //
 // Outputs: a participant outputs {type: "voted", tx, vote} when it votes, and
 // every node outputs {type: "decided", tx, decision} once, when it learns the outcome.

@@ -12,7 +12,9 @@
 //
 // The grader checks both directions over many random executions: a happened
 // before b if and only if compare says "before", and concurrency is detected
-// exactly. Return a fresh object from each method (the grader keeps them).
+// exactly. Return a fresh object from each method (the grader keeps them, and
+// checks they never change). Node ids are any strings ("n12", "alice", "c:3"),
+// and there may be more than nine nodes.
 
 import { todo, type NodeId } from "faultline/sim";
 

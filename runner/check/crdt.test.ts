@@ -1,5 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { NotPlainData, addWinsValue, canonical, compareStamps, lwwWinner, maximalWrites, rgaOrder } from "./crdt.ts";
+import { NotPlainData, addWinsValue, canonical, compareStamps, exact, lwwWinner, maximalWrites, rgaOrder } from "./crdt.ts";
+
+describe("exact", () => {
+  test("keeps array order (values have one), ignores key order", () => {
+    expect(exact(["a", "b"])).not.toBe(exact(["b", "a"]));
+    expect(exact({ b: ["x"], a: 1 })).toBe(exact({ a: 1, b: ["x"] }));
+    expect(() => exact([new Map()])).toThrow(/value\(\)\[0\] is a Map/);
+  });
+});
 
 describe("canonical", () => {
   test("ignores key order and array order, keeps duplicates", () => {
@@ -28,6 +36,8 @@ describe("MV-Register specification", () => {
     expect(maximalWrites([{ id: 1, value: "x", past: [] }, { id: 2, value: "y", past: [] }])).toEqual(["x", "y"]);
     expect(maximalWrites([{ id: 1, value: "x", past: [] }, { id: 2, value: "y", past: [1] }])).toEqual(["y"]);
     expect(maximalWrites([])).toEqual([]);
+    // Two concurrent writes of one value are two siblings.
+    expect(maximalWrites([{ id: 1, value: "x", past: [] }, { id: 2, value: "x", past: [] }, { id: 3, value: "a", past: [] }])).toEqual(["a", "x", "x"]);
   });
 });
 

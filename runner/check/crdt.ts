@@ -3,6 +3,9 @@
 //
 // - canonical(): one string per state, so "a ⊔ b equals b ⊔ a" can be
 //   checked whatever order a learner keeps their arrays and keys in.
+// - exact(): one string per value, arrays in order: every data type of the
+//   track defines the order of its value (sorted sets, a text), so replicas
+//   whose values list the same elements in different orders do not agree.
 // - addWinsValue(): the OR-Set's specification (an element is present when
 //   some add of it was not observed by any remove).
 // - maximalWrites(): the MV-Register's specification (the writes no other
@@ -29,6 +32,15 @@ export class NotPlainData extends Error {
  * duplicates entries is not idempotent and should be seen to differ.
  */
 export function canonical(v: unknown, path = "state"): string {
+  return plain(v, path, true);
+}
+
+/** Like canonical(), but arrays keep their order: for values, whose order the data type defines. */
+export function exact(v: unknown, path = "value()"): string {
+  return plain(v, path, false);
+}
+
+function plain(v: unknown, path: string, arraysAsSets: boolean): string {
   if (v === null) return "null";
   switch (typeof v) {
     case "string":
@@ -39,14 +51,17 @@ export function canonical(v: unknown, path = "state"): string {
       if (!Number.isFinite(v)) throw new NotPlainData(path, `is ${v}, which JSON cannot carry`);
       return String(Object.is(v, -0) ? 0 : v);
     case "object": {
-      if (Array.isArray(v)) return `[${v.map((x, i) => canonical(x, `${path}[${i}]`)).sort().join(",")}]`;
+      if (Array.isArray(v)) {
+        const items = v.map((x, i) => plain(x, `${path}[${i}]`, arraysAsSets));
+        return `[${(arraysAsSets ? items.sort() : items).join(",")}]`;
+      }
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) {
         const what = v instanceof Map ? "a Map" : v instanceof Set ? "a Set" : `an instance of ${(v as object).constructor?.name ?? "a class"}`;
         throw new NotPlainData(path, `is ${what}; states travel in messages, so use plain objects and arrays`);
       }
       const keys = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k], `${path}.${k}`)}`).join(",")}}`;
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${plain((v as Record<string, unknown>)[k], `${path}.${k}`, arraysAsSets)}`).join(",")}}`;
     }
     default:
       throw new NotPlainData(path, `is a ${typeof v}, which JSON cannot carry`);
@@ -91,11 +106,15 @@ export interface WriteEvent {
   past: readonly number[];
 }
 
-/** The values of the writes that no other write (in `writes`) has seen: the concurrent latest writes. Sorted, distinct. */
+/**
+ * The values of the writes that no other write (in `writes`) has seen: the
+ * concurrent latest writes (siblings), one value per write, sorted. Two
+ * concurrent writes of the same value are two siblings.
+ */
 export function maximalWrites(writes: readonly WriteEvent[]): string[] {
   const overwritten = new Set<number>();
   for (const w of writes) for (const p of w.past) overwritten.add(p);
-  return [...new Set(writes.filter((w) => !overwritten.has(w.id)).map((w) => w.value))].sort();
+  return writes.filter((w) => !overwritten.has(w.id)).map((w) => w.value).sort();
 }
 
 // ---------------------------------------------------------------------------

@@ -36,4 +36,35 @@ export default defineMutants("careful-transfer", [
     bug: "A retries forever and never reports failure, so an unreachable B means silence",
     edits: [{ file: "transfer.ts", find: "      if (++ticks > GIVE_UP_TICKS) return", replace: "      if (++ticks > GIVE_UP_TICKS * 1000) return" }],
   },
+  {
+    name: "done-for-every-status",
+    bug: "A reports done for every verified status that arrives — a duplicated or late one included — instead of once",
+    edits: [
+      { file: "transfer.ts", find: "      if (!msg || msg.type !== \"status\" || msg.xfer !== xfer || finished) return;", replace: "      if (!msg || msg.type !== \"status\" || msg.xfer !== xfer) return;" },
+      { file: "transfer.ts", find: "  function finish(out: TransferOut): void {\n    if (finished) return;\n", replace: "  function finish(out: TransferOut): void {\n" },
+    ],
+  },
+  {
+    name: "report-again-after-restart",
+    bug: "A keeps no record of having reported: after a crash it starts the transfer over and reports a second time",
+    edits: [{ file: "transfer.ts", find: "      if (ctx.disk.get(\"reported\") !== undefined) {", replace: "      if (ctx.disk.get(\"reported\") === \"never\") {" }],
+  },
+  {
+    name: "keep-checking-after-done",
+    bug: "A keeps its timer after reporting and goes on asking B how far it is, forever",
+    edits: [
+      { file: "transfer.ts", find: "    finished = true;\n    ctx.cancelTimer(\"tick\");\n", replace: "    finished = true;\n" },
+      { file: "transfer.ts", find: "      if (finished) return;\n      if (++ticks", replace: "      if (finished) {\n        ctx.send(b, seal({ type: \"check\", xfer, n: parts.length, digest }));\n        return ctx.setTimer(\"tick\", TICK_MS);\n      }\n      if (++ticks" },
+    ],
+  },
+  {
+    name: "empty-parts-dropped",
+    bug: "B skips spooled parts that read back empty when it assembles the file: the checksum of the joined text still matches, but empty parts vanish",
+    edits: [{ file: "transfer.ts", find: "      for (let i = 0; i < n; i++) file.push(ctx.disk.get<string>(`spool:${i}`) ?? \"\");", replace: "      for (let i = 0; i < n; i++) {\n        const part = ctx.disk.get<string>(`spool:${i}`) ?? \"\";\n        if (part !== \"\") file.push(part);\n      }" }],
+  },
+  {
+    name: "assemble-only-on-parts",
+    bug: "B assembles only when a part arrives, never on A's check: a file with no parts at all is never verified",
+    edits: [{ file: "transfer.ts", find: "      if (!verified && have.size === n) assemble();", replace: "      if (msg.type === \"part\" && !verified && have.size === n) assemble();" }],
+  },
 ]);

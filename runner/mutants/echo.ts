@@ -27,4 +27,27 @@ export default defineMutants("echo", [
     bug: "sends every reply twice, \"to be safe\" (a node must not assume more sends mean more reliability)",
     edits: [{ file: "echo.ts", find: "      ctx.send(from, { type: \"echo_ok\", inReplyTo: msg.id, body: msg.body });\n", replace: "      ctx.send(from, { type: \"echo_ok\", inReplyTo: msg.id, body: msg.body });\n      ctx.send(from, { type: \"echo_ok\", inReplyTo: msg.id, body: msg.body });\n" }],
   },
+  {
+    name: "skip-blank-requests",
+    bug: "ignores a request whose body is empty or whose id is 0, reading them as \"no body\" and \"no id\"",
+    edits: [{ file: "echo.ts", find: "      if (msg.type !== \"echo\") return;\n", replace: "      if (msg.type !== \"echo\" || !msg.id || !msg.body) return;\n" }],
+  },
+  {
+    name: "answer-clients-only",
+    bug: "answers only nodes whose names start with \"c\", taking every other sender for a server that should not be asking",
+    edits: [{ file: "echo.ts", find: "      if (msg.type !== \"echo\") return;\n", replace: "      if (msg.type !== \"echo\" || !from.startsWith(\"c\")) return;\n" }],
+  },
+  {
+    name: "answer-every-message",
+    bug: "replies to whatever arrives, echo_ok included, skipping the type check (two echo servers would answer each other forever)",
+    edits: [{ file: "echo.ts", find: "      if (msg.type !== \"echo\") return;\n", replace: "      if (msg === null) return;\n" }],
+  },
+  {
+    name: "reply-cache-joined-key",
+    bug: "keeps a reply cache so a retry gets the first answer, keyed by sender and id run together: c1's request 12 and c11's request 2 share an entry",
+    edits: [
+      { file: "echo.ts", find: "  return {\n", replace: "  const first = new Map<string, string>();\n  return {\n" },
+      { file: "echo.ts", find: "      if (msg.type !== \"echo\") return;\n", replace: "      if (msg.type !== \"echo\") return;\n      if (!first.has(from + msg.id)) first.set(from + msg.id, msg.body);\n      msg = { ...msg, body: first.get(from + msg.id)! };\n" },
+    ],
+  },
 ]);

@@ -16,4 +16,14 @@ export default defineMutants("g-counter", [
     bug: "keeps one shared number instead of one entry per replica: concurrent increments overwrite each other on merge",
     edits: [{ file: "gCounter.ts", find: "    this.counts[this.id] = (this.counts[this.id] ?? 0) + by;", replace: "    this.counts[\"total\"] = (this.counts[\"total\"] ?? 0) + by;" }],
   },
+  {
+    name: "increment-ignores-by",
+    bug: "counts every increment as one, whatever `by` says (reads increment(by) as \"one more increment\")",
+    edits: [{ file: "gCounter.ts", find: "    this.counts[this.id] = (this.counts[this.id] ?? 0) + by;", replace: "    this.counts[this.id] = (this.counts[this.id] ?? 0) + 1;" }],
+  },
+  {
+    name: "value-is-own-count",
+    bug: "reads the value as this replica's own entry (\"my counter\"), not the sum over replicas",
+    edits: [{ file: "gCounter.ts", find: "    for (const n of Object.values(this.counts)) sum += n;", replace: "    sum = this.counts[this.id] ?? 0;" }],
+  },
 ]);

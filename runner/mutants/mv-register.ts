@@ -21,4 +21,14 @@ export default defineMutants("mv-register", [
     bug: "counts an equal version vector as dominating (>= instead of >), so a write known to both sides knocks itself out on merge",
     edits: [{ file: "mvRegister.ts", find: "  return more;\n}", replace: "  return more || true;\n}" }],
   },
+  {
+    name: "dominates-checks-own-keys",
+    bug: "compares version vectors only on the keys of the first one, so an entry that has seen a replica the other has not looks dominated",
+    edits: [{ file: "mvRegister.ts", find: "  for (const r of new Set([...Object.keys(a), ...Object.keys(b)])) {", replace: "  for (const r of Object.keys(a)) {" }],
+  },
+  {
+    name: "write-keeps-siblings",
+    bug: "adds the new write next to the values it has seen instead of replacing them (\"keep them all\"), so resolved conflicts never go away",
+    edits: [{ file: "mvRegister.ts", find: "    this.entries = [{ value, vv }];", replace: "    this.entries = [...this.entries, { value, vv }];" }],
+  },
 ]);

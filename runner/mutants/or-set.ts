@@ -28,4 +28,14 @@ export default defineMutants("or-set", [
     bug: "merges the adds but not the tombstones, so a remove never reaches the other replicas",
     edits: [{ file: "orSet.ts", find: "    for (const tag of other.removed) if (!gone.has(tag)) this.s.removed.push(tag);\n", replace: "    void gone;\n" }],
   },
+  {
+    name: "value-once-per-tag",
+    bug: "lists an element once per live tag, so an element added twice shows up twice",
+    edits: [{ file: "orSet.ts", find: "    const present = new Set<string>();\n    for (const [e, tag] of this.s.adds) if (!removed.has(tag)) present.add(e);\n    return [...present].sort();", replace: "    const present: string[] = [];\n    for (const [e, tag] of this.s.adds) if (!removed.has(tag)) present.push(e);\n    return present.sort();" }],
+  },
+  {
+    name: "merge-adds-by-element",
+    bug: "merges adds by element rather than by tag (\"milk is already in my set\"), dropping the other replica's concurrent add, which then loses to a remove it should survive",
+    edits: [{ file: "orSet.ts", find: "    const known = new Set(this.s.adds.map(([, tag]) => tag));\n    for (const [e, tag] of other.adds) if (!known.has(tag)) this.s.adds.push([e, tag]);", replace: "    const known = new Set(this.s.adds.map(([e]) => e));\n    for (const [e, tag] of other.adds) if (!known.has(e)) this.s.adds.push([e, tag]);" }],
+  },
 ]);

@@ -21,4 +21,14 @@ export default defineMutants("rga", [
     bug: "compares ids by counter only, so concurrent inserts with equal counters from two replicas are ordered by arrival",
     edits: [{ file: "rga.ts", find: "  return a.replica < b.replica ? -1 : a.replica > b.replica ? 1 : 0;\n}\n\nexport function sameId", replace: "  return 0;\n}\n\nexport function sameId" }],
   },
+  {
+    name: "insert-before-reference",
+    bug: "an off-by-one in placing: the new element starts at its reference's index, so it lands before the reference instead of after it",
+    edits: [{ file: "rga.ts", find: "    let i = op.after === null ? 0 : this.indexOf(op.after) + 1;", replace: "    let i = op.after === null ? 0 : this.indexOf(op.after);" }],
+  },
+  {
+    name: "ascending-siblings",
+    bug: "skips past the elements with smaller ids instead of greater ones: every replica agrees, but concurrent inserts at one spot come out in ascending order, not the specified descending one",
+    edits: [{ file: "rga.ts", find: "    while (i < this.elems.length && compareIds(this.elems[i]!.id, op.id) > 0) i++;", replace: "    while (i < this.elems.length && compareIds(this.elems[i]!.id, op.id) < 0) i++;" }],
+  },
 ]);

@@ -8,7 +8,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import { exercisesInOrder, loadCourse } from "../course/course.ts";
+import { exercisesInOrder, loadCourse, type Course } from "../course/course.ts";
 import { Grader, ROOT } from "../grade/grade.ts";
 import { JobProgress } from "../jobProgress.ts";
 import { colorEnabled, makeStyler } from "../grade/style.ts";
@@ -16,6 +16,33 @@ import { exerciseFolder } from "../suites/harness/target.ts";
 import { applyEdits, type MutantSet } from "./mutant.ts";
 
 const s = makeStyler(colorEnabled());
+
+/**
+ * The course's tracks, by lesson number (the two digits a lesson id starts
+ * with). A lesson not listed here counts as "other", so a new lesson shows up
+ * in the scores before anyone files it under a track.
+ */
+const TRACKS: Readonly<Record<string, string>> = {
+  "00": "foundations",
+  "01": "foundations",
+  "02": "foundations",
+  "04": "foundations",
+  "05": "foundations",
+  "03": "failure detectors",
+  "06": "atomic commitment",
+  "07": "atomic commitment",
+  "08": "Raft",
+  "09": "Raft",
+  "11": "CRDTs",
+  "10": "services",
+  "12": "services",
+  "13": "services",
+};
+
+/** Exercise id → its track, from the lesson course.json files it under. */
+export function tracksOf(course: Course): Map<string, string> {
+  return new Map(course.exercises.map((e) => [e.id, TRACKS[e.lesson.slice(0, 2)] ?? "other"]));
+}
 
 export interface MutantOutcome {
   exercise: string;
@@ -85,10 +112,11 @@ export async function runMutants(root: string, ids: readonly string[], log: (lin
 }
 
 /**
- * Two tables: every mutant with its verdict and the scenario that caught it,
- * then per exercise the mutants, how many were caught and the score, with a total.
+ * Three tables: every mutant with its verdict and the scenario that caught it;
+ * per exercise the mutants, how many were caught and the score, with a total;
+ * and the same per track (`tracks`: exercise id → track).
  */
-export function mutationTable(outcomes: readonly MutantOutcome[]): string {
+export function mutationTable(outcomes: readonly MutantOutcome[], tracks: ReadonlyMap<string, string> = new Map()): string {
   const w = Math.max(20, ...outcomes.map((o) => o.exercise.length + 1));
   const n = Math.max(24, ...outcomes.map((o) => o.name.length + 1));
   const lines = [`${"exercise".padEnd(w)} ${"mutant".padEnd(n)} ${"verdict".padEnd(7)}  caught by (scenario)`];
@@ -100,6 +128,13 @@ export function mutationTable(outcomes: readonly MutantOutcome[]): string {
   lines.push("", `${"exercise".padEnd(w)} ${"mutants".padStart(7)} ${"caught".padStart(7)} ${"score".padStart(6)}`);
   for (const [id, os] of byEx) lines.push(row(id, os.length, os.filter((o) => o.verdict === "caught").length));
   lines.push(row("total", outcomes.length, outcomes.filter((o) => o.verdict === "caught").length));
+  const byTrack = new Map<string, MutantOutcome[]>();
+  for (const o of outcomes) {
+    const t = tracks.get(o.exercise) ?? "other";
+    byTrack.set(t, [...(byTrack.get(t) ?? []), o]);
+  }
+  lines.push("", `${"track".padEnd(w)} ${"mutants".padStart(7)} ${"caught".padStart(7)} ${"score".padStart(6)}`);
+  for (const [t, os] of byTrack) lines.push(row(t, os.length, os.filter((o) => o.verdict === "caught").length));
   return lines.join("\n");
 }
 
@@ -118,7 +153,7 @@ async function main(): Promise<void> {
   const progress = new JobProgress("mutants", null, { plain: "none" });
   const outcomes = await runMutants(ROOT, ids, (l) => progress.around(() => process.stdout.write(l + "\n")), progress).finally(() => progress.finish());
   const caught = outcomes.filter((o) => o.verdict === "caught").length;
-  process.stdout.write("\n" + mutationTable(outcomes) + "\n\n");
+  process.stdout.write("\n" + mutationTable(outcomes, tracksOf(course)) + "\n\n");
   const tooFew = ids.filter((id) => outcomes.filter((o) => o.exercise === id).length < 2);
   if (tooFew.length) process.stdout.write(s.bad(`fewer than two mutants: ${tooFew.join(", ")}\n`));
   process.stdout.write(`mutants: ${caught}/${outcomes.length} caught\n`);

@@ -40,4 +40,27 @@ export default defineMutants("saga", [
     bug: "treats a refusal as a success and carries on booking",
     edits: [{ file: FILE, find: "        if (msg.ok) {", replace: "        if (true) {" }],
   },
+  {
+    name: "books-all-at-once",
+    bug: "sends the booking requests for the current step and every later one at once (\"book flight, hotel and car\"), so a step refused early leaves the later ones booked",
+    edits: [{ file: FILE, find: "      const s = SERVICES[rec.step]!;\n      ctx.send(s, { type: \"book\", key: keyOf(trip, s), trip });", replace: "      for (const s of SERVICES.slice(rec.step)) ctx.send(s, { type: \"book\", key: keyOf(trip, s), trip });" }],
+  },
+  {
+    name: "done-when-compensation-starts",
+    bug: "reports done \"compensated\" as soon as a service refuses, while the cancels are still on their way (and may be lost)",
+    edits: [
+      { file: FILE, find: "        } else write(trip, { ...rec, phase: \"compensating\" });", replace: "        } else {\n          write(trip, { ...rec, phase: \"compensating\" });\n          ctx.output({ type: \"done\", trip, outcome: \"compensated\" });\n        }" },
+      { file: FILE, find: "    ctx.output({ type: \"done\", trip, outcome });", replace: "    if (outcome === \"booked\") ctx.output({ type: \"done\", trip, outcome });" },
+    ],
+  },
+  {
+    name: "refusal-retried",
+    bug: "takes a refusal for a passing failure and keeps asking the same service, so a trip with no room never finishes",
+    edits: [{ file: FILE, find: "        } else write(trip, { ...rec, phase: \"compensating\" });\n        return act(trip);", replace: "        } else return;\n        return act(trip);" }],
+  },
+  {
+    name: "split-key-on-slash",
+    bug: "reads the trip back from a key with key.split(\"/\"), so a trip id that contains \"/\" never matches its replies",
+    edits: [{ file: FILE, find: "    const i = key.lastIndexOf(\"/\");\n    return { trip: key.slice(0, i), service: key.slice(i + 1) as ServiceId };", replace: "    const [trip, service] = key.split(\"/\");\n    return { trip: trip!, service: service as ServiceId };" }],
+  },
 ]);

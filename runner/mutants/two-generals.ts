@@ -28,4 +28,21 @@ export default defineMutants("two-generals", [
     bug: "the adversary loses only the first CONFIRM; g2's retried ACK draws another CONFIRM and both attack",
     edits: [{ file: "adversary.ts", find: "{ lose: [], cutAfter: 2 }", replace: "{ lose: [3] }" }],
   },
+  {
+    name: "order-until-dawn",
+    bug: "the commander keeps sending the order all night, acknowledged or not, \"for extra certainty\": the conversation never ends",
+    edits: [
+      { file: "generals.ts", find: "    if (plan === null || acked) return;\n", replace: "    if (plan === null) return;\n" },
+      { file: "generals.ts", find: "        ctx.cancelTimer(\"retry\");\n", replace: "" },
+    ],
+  },
+  {
+    name: "give-up-on-slow-ack",
+    bug: "the commander stops waiting after five tries and ignores an acknowledgement that comes later, mistaking a slow messenger for a lost one",
+    edits: [
+      { file: "generals.ts", find: "  let acked = false; // commander only: has the lieutenant confirmed?\n", replace: "  let acked = false; // commander only: has the lieutenant confirmed?\n  let tries = 0;\n" },
+      { file: "generals.ts", find: "    if (plan === null || acked) return;\n", replace: "    if (plan === null || acked || ++tries > 5) return;\n" },
+      { file: "generals.ts", find: "      } else if (msg.kind === \"ack\") {\n", replace: "      } else if (msg.kind === \"ack\" && tries <= 5) {\n" },
+    ],
+  },
 ]);

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { expectThat } from "../check/violation.ts";
 import { exercise } from "./harness/exercise.ts";
-import { convergenceScenario, lawScenarios, semanticScenario, type CrdtSpec } from "./support/crdtScenarios.ts";
+import { convergenceScenario, lawScenarios, MANY_REPLICAS, semanticScenario, type CrdtSpec } from "./support/crdtScenarios.ts";
 import type * as G from "../../exercises/g-counter/gCounter.ts";
 
 const ex = await exercise<typeof G>("g-counter", "gCounter.ts");
@@ -42,5 +42,5 @@ ex.scripted("two replicas that increment concurrently and exchange states both c
 
 lawScenarios(ex, spec);
 semanticScenario(ex, spec, "the value is the sum of every increment that has reached the replica");
-convergenceScenario(ex, spec, { n: 3, runs: 25 });
-convergenceScenario(ex, spec, { n: 7, runs: 10 });
+convergenceScenario(ex, spec, { replicas: 3, runs: 25 });
+convergenceScenario(ex, spec, { replicas: MANY_REPLICAS, runs: 10 });

@@ -8,7 +8,7 @@ import { compareStamps, lwwWinner, type Stamp } from "../check/crdt.ts";
 import { expectThat } from "../check/violation.ts";
 import { exercise } from "./harness/exercise.ts";
 import { gossipNode, type GossipNode } from "./support/crdtNode.ts";
-import { convergenceScenario, lawScenarios, semanticScenario, type CrdtSpec } from "./support/crdtScenarios.ts";
+import { convergenceScenario, lawScenarios, MANY_REPLICAS, semanticScenario, type CrdtSpec } from "./support/crdtScenarios.ts";
 import type * as L from "../../exercises/lww-register/lwwRegister.ts";
 
 const ex = await exercise<typeof L>("lww-register", "lwwRegister.ts");
@@ -51,6 +51,15 @@ ex.scripted("the greater (time, replica) wins everywhere; equal times go to the 
   a.write("water", 99); // n1's clock is behind the stamp it holds
   b.merge(structuredClone(a.state()));
   expectThat(a.value() === "water" && b.value() === "water", "a write made after seeing another beats it, even from a clock that is behind", () => `n1 reads ${a.value()}, n2 reads ${b.value()}`);
+  // Replica ids are strings, compared as strings: "n9" > "n10".
+  const c = new ex.impl.LwwRegister("n9");
+  const d = new ex.impl.LwwRegister("n10");
+  c.write("nine", 7);
+  d.write("ten", 7);
+  const sc = structuredClone(c.state());
+  c.merge(structuredClone(d.state()));
+  d.merge(sc);
+  expectThat(c.value() === "nine" && d.value() === "nine", "on equal times the greater replica id wins, comparing the ids as strings (\"n9\" > \"n10\")", () => `n9 reads ${c.value()}, n10 reads ${d.value()}`);
 });
 
 ex.scripted("with a clock running ahead, an earlier concurrent write beats a later one (LWW's price, by specification)", { runs: 3 }, (lab) => {
@@ -71,5 +80,5 @@ ex.scripted("with a clock running ahead, an earlier concurrent write beats a lat
 
 lawScenarios(ex, spec);
 semanticScenario(ex, spec, "every replica holds the greatest (time, replica) write it has seen, and its own writes beat what it had");
-convergenceScenario(ex, spec, { n: 3, runs: 25, clocks: true });
-convergenceScenario(ex, spec, { n: 6, runs: 10, clocks: true });
+convergenceScenario(ex, spec, { replicas: 3, runs: 25, clocks: true });
+convergenceScenario(ex, spec, { replicas: MANY_REPLICAS, runs: 10, clocks: true });

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { addWinsValue, type SetEvent } from "../check/crdt.ts";
 import { expectThat } from "../check/violation.ts";
 import { exercise } from "./harness/exercise.ts";
-import { convergenceScenario, lawScenarios, semanticScenario, type CrdtSpec } from "./support/crdtScenarios.ts";
+import { convergenceScenario, lawScenarios, MANY_REPLICAS, semanticScenario, type CrdtSpec } from "./support/crdtScenarios.ts";
 import type * as S from "../../exercises/or-set/orSet.ts";
 
 const ex = await exercise<typeof S>("or-set", "orSet.ts");
@@ -63,5 +63,5 @@ ex.scripted("a remove removes what it has seen, everywhere; an element can come 
 
 lawScenarios(ex, spec);
 semanticScenario(ex, spec, "the set holds exactly the elements with an add that no remove has seen (add wins)");
-convergenceScenario(ex, spec, { n: 3, runs: 25 });
-convergenceScenario(ex, spec, { n: 7, runs: 10 });
+convergenceScenario(ex, spec, { replicas: 3, runs: 25 });
+convergenceScenario(ex, spec, { replicas: MANY_REPLICAS, runs: 10 });

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { expectThat } from "../check/violation.ts";
 import { exercise } from "./harness/exercise.ts";
-import { convergenceScenario, lawScenarios, semanticScenario, type CrdtSpec } from "./support/crdtScenarios.ts";
+import { convergenceScenario, lawScenarios, MANY_REPLICAS, semanticScenario, type CrdtSpec } from "./support/crdtScenarios.ts";
 import type * as P from "../../exercises/pn-counter/pnCounter.ts";
 
 const ex = await exercise<typeof P>("pn-counter", "pnCounter.ts");
@@ -41,5 +41,5 @@ ex.scripted("a decrement made after an exchange survives the next exchange", {},
 
 lawScenarios(ex, spec);
 semanticScenario(ex, spec, "the value is every increment minus every decrement that has reached the replica");
-convergenceScenario(ex, spec, { n: 3, runs: 25 });
-convergenceScenario(ex, spec, { n: 5, runs: 10 });
+convergenceScenario(ex, spec, { replicas: 3, runs: 25 });
+convergenceScenario(ex, spec, { replicas: MANY_REPLICAS, runs: 10 });

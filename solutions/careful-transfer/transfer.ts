@@ -26,8 +26,8 @@ export function checksum(text: string): string {
 
 /** A → B: part i of n of transfer `xfer`; `digest` is the whole file's checksum. */
 export type Part = { type: "part"; xfer: number; i: number; n: number; digest: string; data: string };
-/** A → B: "how far are you?" once every part is acknowledged. */
-export type Check = { type: "check"; xfer: number };
+/** A → B: "how far are you?" once every part is acknowledged (with the file's shape, so that even an empty file can be checked). */
+export type Check = { type: "check"; xfer: number; n: number; digest: string };
 /** B → A: which parts B holds, and whether the whole file is verified and stored. */
 export type Status = { type: "status"; xfer: number; have: number[]; verified: boolean };
 export type Body = Part | Check | Status;
@@ -66,6 +66,8 @@ export function createSender(ctx: Ctx<TransferMsg, TransferOut>): Node<TransferM
     finished = true;
     ctx.cancelTimer("tick");
     ctx.output(out);
+    // A report is made once: remember it, so that a restart does not start over and report again.
+    ctx.disk.set("reported", out.type);
   }
 
   /** Reads the file and its digest until they agree: a disk read may return damaged data. */
@@ -89,7 +91,7 @@ export function createSender(ctx: Ctx<TransferMsg, TransferOut>): Node<TransferM
       missing++;
       ctx.send(b, seal({ type: "part", xfer, i, n: parts.length, digest, data: parts[i]! }));
     }
-    if (missing === 0) ctx.send(b, seal({ type: "check", xfer }));
+    if (missing === 0) ctx.send(b, seal({ type: "check", xfer, n: parts.length, digest }));
   }
 
   /** Starts an attempt once the file has been read intact. */
@@ -103,6 +105,11 @@ export function createSender(ctx: Ctx<TransferMsg, TransferOut>): Node<TransferM
 
   return {
     onStart() {
+      // Already reported (before a crash)? Then the transfer is over: stay quiet.
+      if (ctx.disk.get("reported") !== undefined) {
+        finished = true;
+        return;
+      }
       begin();
       ctx.setTimer("tick", TICK_MS);
     },
@@ -154,19 +161,18 @@ export function createReceiver(ctx: Ctx<TransferMsg, TransferOut>): Node<Transfe
       const msg = unseal(packet);
       if (!msg || msg.type === "status") return;
       if (msg.xfer !== xfer) {
-        // A check for a transfer we do not know (we restarted, or it is new): we hold nothing of it.
-        if (msg.type !== "part") return ctx.send(from, seal({ type: "status", xfer: msg.xfer, have: [], verified: false }));
+        // A new transfer (or one we forgot in a restart): we hold nothing of it yet.
         xfer = msg.xfer;
         have = new Set();
         verified = false;
       }
+      n = msg.n;
+      digest = msg.digest;
       if (msg.type === "part" && !verified && !have.has(msg.i)) {
-        n = msg.n;
-        digest = msg.digest;
         ctx.disk.set(`spool:${msg.i}`, msg.data); // buffered on disk, as a real receiver would
         have.add(msg.i);
-        if (have.size === n) assemble();
       }
+      if (!verified && have.size === n) assemble();
       reply(from);
     },
   };

@@ -1,35 +1,57 @@
 // Reference solution for `exactly-once`: exactly-once *processing* on top of
-// at-least-once delivery. The producer retries until acknowledged, so a
-// message may arrive many times; the consumer applies each message's effect
-// once by remembering, durably and together with the effect, which ids it has
-// applied — and acknowledges only what it has applied and synced.
+// at-least-once delivery. Producers retry until acknowledged, so a payment may
+// arrive many times; the consumer applies each (producer, seq) once by
+// remembering, durably and together with the effect, what it has applied —
+// and acknowledges only what it has applied and synced.
+//
+// Sequence numbers let that memory stay small: per producer, a watermark
+// below which everything is applied, plus the few applied seqs above it. A
+// producer never has more than WINDOW payments unacknowledged, so those are
+// always fewer than WINDOW.
 
 import type { Ctx, Node, NodeId } from "faultline/sim";
 
-/** The producer's message: apply `amount` for payment `id`. Retries and duplicates repeat the same id. */
-export type Deliver = { type: "deliver"; id: string; amount: number };
-/** Your acknowledgement: these ids need not be sent again. */
-export type Ack = { type: "ack"; ids: string[] };
+/** A producer's message: its payment number `seq` (0, 1, 2, … per producer) of `amount`. A retry or duplicate repeats the same seq. */
+export type Deliver = { type: "deliver"; seq: number; amount: number };
+/** Your acknowledgement to that producer: these seqs need not be sent again. */
+export type Ack = { type: "ack"; seqs: number[] };
 export type QueueMsg = Deliver | Ack;
 
-/** The effect: one output per applied message (think: a row in the payments table). */
-export type Effect = { type: "effect"; id: string; amount: number };
+/** The effect: one output per applied payment (think: a row in the payments table). */
+export type Effect = { type: "effect"; producer: NodeId; seq: number; amount: number };
+
+/** A producer sends seq s only once every seq up to s − WINDOW is acknowledged. */
+export const WINDOW = 8;
 
 export const ACK_EVERY_MS = 30;
 
+/** Per producer: every seq below `below` is applied, and so are the seqs in `above`. */
+type Applied = { below: number; above: number[] };
+
 export function createConsumer(ctx: Ctx<QueueMsg, Effect>): Node<QueueMsg> {
   // Recover first thing: this body runs at boot and after every restart, before any message.
-  const applied = new Set<string>(ctx.disk.get<string[]>("applied") ?? []);
-  let toAck: string[] = [];
-  let producer: NodeId = "p";
+  const applied = new Map<NodeId, Applied>(Object.entries(ctx.disk.get<Record<NodeId, Applied>>("applied") ?? {}));
+  // Per producer, the seqs received since the last batch of acknowledgements.
+  const toAck = new Map<NodeId, Set<number>>();
 
-  function apply(msg: Deliver): void {
-    if (applied.has(msg.id)) return; // a retry or a duplicate: already done
-    ctx.output({ type: "effect", id: msg.id, amount: msg.amount });
+  function isApplied(from: NodeId, seq: number): boolean {
+    const a = applied.get(from);
+    return a !== undefined && (seq < a.below || a.above.includes(seq));
+  }
+
+  function apply(from: NodeId, msg: Deliver): void {
+    ctx.output({ type: "effect", producer: from, seq: msg.seq, amount: msg.amount });
+    const a = applied.get(from) ?? { below: 0, above: [] };
+    a.above.push(msg.seq);
+    // Slide the watermark over the seqs that are now contiguous.
+    while (a.above.includes(a.below)) {
+      a.above.splice(a.above.indexOf(a.below), 1);
+      a.below++;
+    }
+    applied.set(from, a);
     // The record of the effect must be as durable as the effect itself,
     // before anyone is told it happened.
-    applied.add(msg.id);
-    ctx.disk.set("applied", [...applied]);
+    ctx.disk.set("applied", Object.fromEntries(applied));
     ctx.disk.sync();
   }
 
@@ -39,15 +61,15 @@ export function createConsumer(ctx: Ctx<QueueMsg, Effect>): Node<QueueMsg> {
     },
     onMessage(from, msg) {
       if (msg.type !== "deliver") return;
-      producer = from;
-      apply(msg);
+      if (!isApplied(from, msg.seq)) apply(from, msg);
       // Acknowledge later, in batches (like committing a consumer offset).
       // A crash before then means redelivery — which `applied` absorbs.
-      toAck.push(msg.id);
+      const batch = toAck.get(from) ?? new Set<number>();
+      toAck.set(from, batch.add(msg.seq));
     },
     onTimer() {
-      if (toAck.length > 0) ctx.send(producer, { type: "ack", ids: toAck });
-      toAck = [];
+      for (const [producer, seqs] of toAck) ctx.send(producer, { type: "ack", seqs: [...seqs] });
+      toAck.clear();
       ctx.setTimer("ack", ACK_EVERY_MS);
     },
   };

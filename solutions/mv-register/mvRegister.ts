@@ -24,7 +24,7 @@ export class MvRegister {
     this.entries = [{ value, vv }];
   }
 
-  /** The values of the concurrent latest writes, sorted. */
+  /** The values of the concurrent latest writes, sorted: one per entry (two concurrent writes of one value are two siblings). */
   value(): string[] {
     return this.entries.map((e) => e.value).sort();
   }

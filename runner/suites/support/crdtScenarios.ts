@@ -6,10 +6,23 @@
 // 2. Semantics: along random histories, each replica's value equals what the
 //    specification gives for exactly the updates it has seen. Laws alone
 //    cannot catch a merge that forgets everything; this can.
-// 3. Convergence: 3–7 replicas gossiping states in the simulator, under loss,
-//    duplication, reordering, partitions and pauses, with client updates at
-//    random; after healing and quiescence every replica holds the same value,
-//    the one the specification gives for all the updates.
+// 3. Convergence: 3 to a dozen replicas gossiping states in the simulator,
+//    under loss, duplication, reordering, partitions and pauses, with client
+//    updates at random; after healing and quiescence every replica holds the
+//    same value, the one the specification gives for all the updates.
+//
+// Values are compared exactly, as the replica returns them: every type here
+// defines the order of its value (a sorted set, a text), so two replicas that
+// list the same elements in different orders do not agree. Replica ids come
+// in every shape (n9 and n10, names without a number), since a replica id is
+// any string.
+//
+// Seed policy (numRuns of the laws and semantics, runs of the convergence
+// scenarios in each suite). Set by measurement, 2026-12-06: the blind set of
+// learner bugs and every mutant of the track were graded at base seeds 1 to
+// 10, and every one is caught at all ten. When a new bug is caught at some
+// seeds and not others, raise the runs of the layers that catch it until it
+// is caught at all ten, keeping each exercise's grade within 5 s.
 //
 // A suite describes its CRDT once (a CrdtSpec) and registers the layers with
 // lawScenarios / semanticScenario / convergenceScenario. Law and semantic
@@ -18,7 +31,7 @@
 // plain words.
 
 import fc from "fast-check";
-import { NotPlainData, brief, canonical } from "../../check/crdt.ts";
+import { NotPlainData, brief, canonical, exact } from "../../check/crdt.ts";
 import { Violation, expectThat } from "../../check/violation.ts";
 import { Stream, TodoError, quiesce, scheduleArb, sourceLocation, type FaultKind, type NodeId } from "../../sim/index.ts";
 import type { Exercise, Lab } from "../harness/exercise.ts";
@@ -52,7 +65,8 @@ export interface CrdtSpec<R, Op, Rec> {
 
 type Step<Op> = { at: number; op: Op } | { into: number; from: number };
 
-const REPLICAS = ["r1", "r2", "r3"] as const;
+/** The replicas of the law and semantic layers: ids that sort differently as strings and as numbers, and one without a number. */
+const REPLICAS = ["n9", "n10", "alice"] as const;
 
 function historyArb<Op>(op: fc.Arbitrary<Op>, maxLength = 14): fc.Arbitrary<Step<Op>[]> {
   const who = fc.integer({ min: 0, max: REPLICAS.length - 1 });
@@ -91,10 +105,10 @@ function build<R, Op>(spec: CrdtSpec<R, Op, unknown>, h: readonly Step<Op>[]): R
   return rs;
 }
 
-/** The canonical form of a replica's state and value (states compare as data, whatever order arrays are kept in). */
+/** A replica's state in canonical form (data, whatever order arrays are kept in) and its value exactly as returned. */
 function fingerprint<R>(spec: CrdtSpec<R, unknown, unknown>, r: R): { state: string; value: string } {
   try {
-    return { state: canonical(spec.state(r)), value: canonical(spec.value(r), "value()") };
+    return { state: canonical(spec.state(r)), value: exact(spec.value(r)) };
   } catch (e) {
     if (e instanceof NotPlainData) throw new Violation("a replica's state is JSON-compatible plain data (it travels in messages)", e.message);
     throw e;
@@ -108,8 +122,8 @@ function show(f: { state: string; value: string }): string {
 /** Runs every method once outside fast-check, so an untouched stub stops at its todo() directly. */
 function probe<R, Op>(spec: CrdtSpec<R, Op, unknown>, seed: number): void {
   const [op] = fc.sample(spec.op, { seed, numRuns: 1 });
-  const a = spec.create("r1");
-  const b = spec.create("r2");
+  const a = spec.create(REPLICAS[0]);
+  const b = spec.create(REPLICAS[1]);
   spec.apply(a, op!);
   spec.merge(b, copyState(spec, a));
   spec.value(b);
@@ -133,7 +147,7 @@ type Ex = Pick<Exercise<unknown>, "scripted" | "generative">;
 /** Layer 1: the join-semilattice laws, plus inflation. */
 export function lawScenarios<R, Op, Rec>(ex: Ex, spec: CrdtSpec<R, Op, Rec>, numRuns = 150): void {
   const sp = spec as unknown as CrdtSpec<R, Op, unknown>;
-  const explain = (h: Step<Op>[]) => `${describeHistory(sp, h)}  (a, b, c are r1, r2, r3)`;
+  const explain = (h: Step<Op>[]) => `${describeHistory(sp, h)}  (a, b, c are ${REPLICAS.join(", ")})`;
 
   ex.scripted("law: merge is commutative (a ⊔ b = b ⊔ a)", {}, (lab) => {
     probe(sp, lab.seed);
@@ -239,7 +253,7 @@ export function semanticScenario<R, Op, Rec>(ex: Ex, spec: CrdtSpec<R, Op, Rec>,
             for (const k of seen[s.from]!) seen[s.into]!.add(k);
             what = `${REPLICAS[s.into]}.merge(${REPLICAS[s.from]}.state())`;
           }
-          const want = canonical(spec.expected([...seen[touched]!].sort((x, y) => x - y).map((k) => recs[k]!)), "expected");
+          const want = exact(spec.expected([...seen[touched]!].sort((x, y) => x - y).map((k) => recs[k]!)), "expected");
           const got = fingerprint(spec as unknown as CrdtSpec<R, unknown, unknown>, rs[touched]!).value;
           expectThat(got === want, `the value matches the ${spec.name} specification for the updates the replica has seen`, () => `after step ${i + 1} (${what}), ${REPLICAS[touched]}.value() is ${got}; the specification gives ${want}`);
         });
@@ -249,9 +263,12 @@ export function semanticScenario<R, Op, Rec>(ex: Ex, spec: CrdtSpec<R, Op, Rec>,
   });
 }
 
+/** A dozen replicas: more than nine, and ids of more than one shape. */
+export const MANY_REPLICAS: readonly NodeId[] = ["n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "alice", "bob"];
+
 export interface ConvergenceOptions {
-  /** Replicas (n1..nN). */
-  n: number;
+  /** How many replicas (n1…nN), or their ids. */
+  replicas: number | readonly NodeId[];
   /** fast-check runs (random fault schedules). */
   runs: number;
   /** Client updates spread over the faulty period. */
@@ -260,21 +277,29 @@ export interface ConvergenceOptions {
   clocks?: boolean;
 }
 
+/** A list of replica ids, shortened for a scenario's name. */
+export function idsInBrief(ids: readonly NodeId[]): string {
+  return ids.length <= 5 ? ids.join(", ") : `${ids.slice(0, 2).join(", ")} … ${ids.slice(-4).join(", ")}`;
+}
+
+/** Many replicas gossip to a few peers a round (all-to-all would cost the square of the replicas). */
+const FANOUT_FROM = 6;
+
 /**
  * Layer 3: replicas gossip states in the simulator through a faulty network;
  * after healing and quiescence they all hold the same value, and it is the
  * value the specification gives for every update made.
  */
 export function convergenceScenario<R, Op, Rec>(ex: Ex, spec: CrdtSpec<R, Op, Rec>, opts: ConvergenceOptions): void {
-  const nodes = Array.from({ length: opts.n }, (_, i) => `n${i + 1}`);
+  const nodes = typeof opts.replicas === "number" ? Array.from({ length: opts.replicas }, (_, i) => `n${i + 1}`) : [...opts.replicas];
   const faultyMs = 2000;
   const kinds: FaultKind[] = ["partition", "heal", "network", "pause", "resume", ...(opts.clocks ? (["clock"] as const) : [])];
   const updates = opts.updates ?? 24;
   ex.generative(
-    `${opts.n} replicas gossiping through loss, duplication, reordering, partitions and pauses all reach the specified value once the network heals`,
+    `${nodes.length} replicas${typeof opts.replicas === "number" ? "" : ` (${idsInBrief(nodes)})`} gossiping through loss, duplication, reordering, partitions and pauses all reach the specified value, in the specified order, once the network heals`,
     { runs: opts.runs, schedule: scheduleArb({ nodes, durationMs: faultyMs, kinds, maxOps: 8, maxDrop: 0.6, maxDuplicate: 0.3, maxDelayMs: 300, maxSkewMs: 400 }) },
     (lab, schedule) => {
-      const factory = gossipNode<R & StateReplica<unknown>, unknown>((id) => spec.create(id) as R & StateReplica<unknown>, { maxStateChars: 10_000 });
+      const factory = gossipNode<R & StateReplica<unknown>, unknown>((id) => spec.create(id) as R & StateReplica<unknown>, { maxStateChars: 10_000, fanout: nodes.length >= FANOUT_FROM ? 3 : "all" });
       const sim = lab.simulation({
         nodes: Object.fromEntries(nodes.map((id) => [id, factory])),
         network: { tail: 0.1, tailMs: [50, 400] },
@@ -306,9 +331,9 @@ export function convergenceScenario<R, Op, Rec>(ex: Ex, spec: CrdtSpec<R, Op, Re
       sim.run(faultyMs + 1500);
       const values = nodes.map((id) => sim.call(id, "value()", (nd: GossipNode<R>) => fingerprint(spec as unknown as CrdtSpec<R, unknown, unknown>, nd.replica).value));
       const all = recs.filter((r) => r !== undefined);
-      const want = canonical(spec.expected(all), "expected");
+      const want = exact(spec.expected(all), "expected");
       const table = () => nodes.map((id, i) => `${id}: ${values[i]}`).join(", ");
-      expectThat(values.every((v) => v === values[0]), "after the network heals and gossip settles, every replica has the same value", () => `${table()}\n  updates: ${brief(log, 600)}`, sim.now);
+      expectThat(values.every((v) => v === values[0]), "after the network heals and gossip settles, every replica has the same value, listed in the same order", () => `${table()}\n  updates: ${brief(log, 600)}`, sim.now);
       expectThat(values[0] === want, `the converged value is the one the ${spec.name} specification gives for all the updates`, () => `every replica reads ${values[0]}; the specification gives ${want}\n  updates: ${brief(log, 600)}`, sim.now);
     },
   );

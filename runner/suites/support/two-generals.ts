@@ -45,6 +45,8 @@ export interface BattleOptions {
   /** Random loss probability (ignored when `pattern` is given). */
   drop?: number;
   duplicate?: number;
+  /** The messengers' delay range (random loss only; default 5–15 ms). */
+  delayMs?: readonly [number, number];
   /** An explicit loss pattern; the link's delay is then a fixed 10 ms so runs are comparable. */
   pattern?: LossPattern;
   /** Make the simulation through this function (suites pass lab.simulation so failures show a trace). */
@@ -59,7 +61,7 @@ export function battle(create: GeneralFactory, o: BattleOptions): Battle {
   const opts = {
     seed: o.seed,
     nodes: { g1: create as NodeFactory, g2: create as NodeFactory },
-    network: pattern ? { delayMs: [10, 10] as const } : { drop: o.drop ?? 0, duplicate: o.duplicate ?? 0, delayMs: [5, 15] as const },
+    network: pattern ? { delayMs: [10, 10] as const } : { drop: o.drop ?? 0, duplicate: o.duplicate ?? 0, delayMs: o.delayMs ?? ([5, 15] as const) },
     // Called once per send, in send order: this is where the adversary decides.
     messageRule: (from: NodeId, to: NodeId, msg: unknown) => {
       const n = messages.length + 1;
