@@ -114,23 +114,29 @@ export class AliasingError extends Error {
 }
 
 /**
- * The harness gets copies, so it must check aliasing itself: an object
- * learner code hands back a second time must still hold what it held the
- * first time (a clock that returns its own vector, then keeps counting in
- * it, is wrong for every caller that kept a stamp).
+ * The harness gets copies, so it must check aliasing itself where an
+ * exercise promises snapshots (the suite names those methods: see
+ * `snapshots` below): an object learner code hands back a second time must
+ * still hold what it held the first time (a clock that returns its own
+ * vector, then keeps counting in it, is wrong for every caller that kept a
+ * stamp). Elsewhere a method may return its own object (a CRDT's state(),
+ * which the lab copies into messages).
  */
 function checkNotChangedSinceReturned(r: object, what: string): void {
   const before = returned.get(r);
   if (before !== undefined && !sameData(before, r)) throw new AliasingError(what, before, takeData(r, what, null, MAX_RETURN_BYTES));
 }
 
+/** Methods whose results must be snapshots, by name (set by membraneExports for the module being loaded). */
+let snapshotMethods: ReadonlySet<string> = new Set();
+
 /** Calls learner code with the watchdog told, arguments handed in, the result taken out. */
-function call(fn: (...a: unknown[]) => unknown, self: unknown, args: readonly unknown[], what: string, construct: boolean): unknown {
+function call(fn: (...a: unknown[]) => unknown, self: unknown, args: readonly unknown[], what: string, construct: boolean, method = ""): unknown {
   const prev = enter(what);
   try {
     const inArgs = args.map(inward);
     const r = construct ? Reflect.construct(fn, inArgs) : Reflect.apply(fn, self, inArgs);
-    if (r === null || typeof r !== "object" || facades.has(r) || hasBehaviour(r)) return outward(r, `${what} → result`);
+    if (!snapshotMethods.has(method) || r === null || typeof r !== "object" || facades.has(r) || hasBehaviour(r)) return outward(r, `${what} → result`);
     checkNotChangedSinceReturned(r, what);
     const copy = outward(r, `${what} → result`);
     returned.set(r, copy);
@@ -154,7 +160,7 @@ function facade(target: object, what: string): object {
         if (typeof v !== "function") return outward(v, `${what}.${key}`);
         const cached = wrappers.get(key);
         if (cached && cached.fn === v) return cached.wrapper;
-        const wrapper = (...args: unknown[]) => call(v as (...a: unknown[]) => unknown, target, args, `${key}()`, false);
+        const wrapper = (...args: unknown[]) => call(v as (...a: unknown[]) => unknown, target, args, `${key}()`, false, key);
         wrappers.set(key, { fn: v, wrapper });
         return wrapper;
       },
@@ -204,9 +210,12 @@ function facade(target: object, what: string): object {
  * run in the instance the rules at the top of this file give; each other
  * export is read (as data) from the instance made at load. `loaded`: that
  * first instance, made when the file was loaded so that an error at the top
- * level shows up then.
+ * level shows up then. `snapshots`: methods (of any object the module hands
+ * out) that the exercise promises return a fresh value each time.
  */
-export function membraneExports(mod: LearnerModule, loaded: Record<string, unknown>): Record<string, unknown> {
+export function membraneExports(mod: LearnerModule, loaded: Record<string, unknown>, opts: { snapshots?: readonly string[] } = {}): Record<string, unknown> {
+  // One module is graded per worker at a time; its promise about snapshots holds for the run.
+  snapshotMethods = new Set(opts.snapshots ?? []);
   const out: Record<string, unknown> = {};
   // The instance plain calls share (see the top of this file); replaced once an object with behaviour takes it.
   let shared: Record<string, unknown> | null = null;
@@ -230,7 +239,7 @@ export function membraneExports(mod: LearnerModule, loaded: Record<string, unkno
       out[name] = function (this: unknown, ...args: unknown[]) {
         const construct = new.target !== undefined;
         const { ns, pristine } = forCall(args, construct);
-        const r = call(ns[name] as (...a: unknown[]) => unknown, undefined, args, `${name}()`, construct);
+        const r = call(ns[name] as (...a: unknown[]) => unknown, undefined, args, `${name}()`, construct, name);
         settle(ns, pristine, r);
         return r;
       };
@@ -246,7 +255,7 @@ export function membraneExports(mod: LearnerModule, loaded: Record<string, unkno
             return (...args: unknown[]) => {
               const { ns, pristine } = forCall(args, false);
               const obj = ns[name] as Record<string, unknown>;
-              const r = call(obj[key] as (...a: unknown[]) => unknown, obj, args, `${name}.${key}()`, false);
+              const r = call(obj[key] as (...a: unknown[]) => unknown, obj, args, `${name}.${key}()`, false, key);
               settle(ns, pristine, r);
               return r;
             };

@@ -23,7 +23,8 @@ import { exercise } from "./harness/exercise.ts";
 import { clockHost, describeEvent, drive, expectStampsUnchanged, record, workloadNode } from "./support/clocks.ts";
 import type * as Vector from "../../exercises/vector-clock/clock.ts";
 
-const ex = await exercise<typeof Vector>("vector-clock", "clock.ts");
+// The worksheet promises a fresh object from each clock method: the membrane checks it.
+const ex = await exercise<typeof Vector>("vector-clock", "clock.ts", { snapshots: ["localEvent", "send", "receive"] });
 type V = Vector.VClock;
 const makeClock = (self: NodeId, nodes: readonly NodeId[]) => new ex.impl.VectorClock(self, nodes);
 const node = workloadNode<V>(makeClock);

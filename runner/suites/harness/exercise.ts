@@ -465,8 +465,10 @@ function thrownAtLoad(e: unknown, file: string): string {
  * every call into them runs in a fresh instance of the module, and every
  * value they hand back is plain data. A missing file or a module that fails
  * to load fails the whole suite with a clear message (status "error").
+ * `snapshots`: the methods the exercise promises return a fresh value each
+ * time (its worksheet says so); the membrane checks they are not aliased.
  */
-export async function exercise<T>(id: string, file: string): Promise<Exercise<T>> {
+export async function exercise<T>(id: string, file: string, opts: { snapshots?: readonly string[] } = {}): Promise<Exercise<T>> {
   const ctx = gradeContext();
   const dir = exerciseFolder(ctx.root, id);
   const folder = join(ctx.target, dir);
@@ -493,7 +495,7 @@ export async function exercise<T>(id: string, file: string): Promise<Exercise<T>
   } catch (e) {
     throw loadError(thrownAtLoad(e, label));
   }
-  const impl = membraneExports(mod, first) as T;
+  const impl = membraneExports(mod, first, opts) as T;
   probePhase("running");
   return new Exercise<T>(id, impl, ctx);
 }
