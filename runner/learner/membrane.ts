@@ -23,7 +23,7 @@
 
 import { isEngineFacade, registerHandlers } from "../sim/boundary.ts";
 import { probe, probeMethod, ProbeHandler, ProbeSlot, probeState } from "../sim/guard.ts";
-import { DEFAULT_MAX_MESSAGE_BYTES, takeData } from "../sim/message.ts";
+import { DEFAULT_MAX_MESSAGE_BYTES, readData, takeData } from "../sim/message.ts";
 import type { Node } from "../sim/types.ts";
 import type { LearnerModule } from "./compartment.ts";
 
@@ -59,7 +59,7 @@ export function outward(v: unknown, what: string): unknown {
   const o = v as object;
   if (facades.has(o)) return o;
   if (hasBehaviour(o)) return facade(o, what);
-  return takeData(o, what, null, MAX_RETURN_BYTES);
+  return readData(o, what, MAX_RETURN_BYTES);
 }
 
 /** A value going into learner code from the harness. */
@@ -90,7 +90,14 @@ function leave(prev: number): void {
   if ((prev & 1) === 0) pi[ProbeSlot.State] = pi[ProbeSlot.State]! & ~1;
 }
 
-/** What each object learner code returned looked like when it was returned (see sameAsReturned). */
+export interface MembraneOptions {
+  /** Methods (of any object the module hands out) that the exercise promises return a fresh value each time: checked for aliasing. */
+  snapshots?: readonly string[];
+  /** Methods that report a node's own state for white-box checks: handed over as they are (see viewMethods). */
+  views?: readonly string[];
+}
+
+/** What each object learner code returned looked like when it was returned (see checkNotChangedSinceReturned). */
 const returned = new WeakMap<object, unknown>();
 
 /** Deep equality of plain data. */
@@ -129,6 +136,16 @@ function checkNotChangedSinceReturned(r: object, what: string): void {
 
 /** Methods whose results must be snapshots, by name (set by membraneExports for the module being loaded). */
 let snapshotMethods: ReadonlySet<string> = new Set();
+/**
+ * Methods that are a node's report of its own state for white-box checks
+ * (Raft's inspect()), read after every event: their results are handed to
+ * the harness as they are, not copied. A node's code could make such a report
+ * say anything it likes, so a copy would protect no verdict; what the
+ * network, the outputs and the disk carry is always copied (takeData).
+ * Harness code reads these views at once and keeps only numbers and strings
+ * from them; the trace viewer's recorder copies what it keeps.
+ */
+let viewMethods: ReadonlySet<string> = new Set();
 
 /** Calls learner code with the watchdog told, arguments handed in, the result taken out. */
 function call(fn: (...a: unknown[]) => unknown, self: unknown, args: readonly unknown[], what: string, construct: boolean, method = ""): unknown {
@@ -136,6 +153,7 @@ function call(fn: (...a: unknown[]) => unknown, self: unknown, args: readonly un
   try {
     const inArgs = args.map(inward);
     const r = construct ? Reflect.construct(fn, inArgs) : Reflect.apply(fn, self, inArgs);
+    if (viewMethods.has(method) && r !== null && typeof r === "object" && !hasBehaviour(r)) return r;
     if (!snapshotMethods.has(method) || r === null || typeof r !== "object" || facades.has(r) || hasBehaviour(r)) return outward(r, `${what} → result`);
     checkNotChangedSinceReturned(r, what);
     const copy = outward(r, `${what} → result`);
@@ -210,12 +228,12 @@ function facade(target: object, what: string): object {
  * run in the instance the rules at the top of this file give; each other
  * export is read (as data) from the instance made at load. `loaded`: that
  * first instance, made when the file was loaded so that an error at the top
- * level shows up then. `snapshots`: methods (of any object the module hands
- * out) that the exercise promises return a fresh value each time.
+ * level shows up then. See MembraneOptions for `snapshots` and `views`.
  */
-export function membraneExports(mod: LearnerModule, loaded: Record<string, unknown>, opts: { snapshots?: readonly string[] } = {}): Record<string, unknown> {
-  // One module is graded per worker at a time; its promise about snapshots holds for the run.
-  snapshotMethods = new Set(opts.snapshots ?? []);
+export function membraneExports(mod: LearnerModule, loaded: Record<string, unknown>, opts: MembraneOptions = {}): Record<string, unknown> {
+  // One exercise is graded per worker at a time: its options hold for the run.
+  snapshotMethods = new Set([...snapshotMethods, ...(opts.snapshots ?? [])]);
+  viewMethods = new Set([...viewMethods, ...(opts.views ?? [])]);
   const out: Record<string, unknown> = {};
   // The instance plain calls share (see the top of this file); replaced once an object with behaviour takes it.
   let shared: Record<string, unknown> | null = null;

@@ -307,6 +307,113 @@ function member(x: unknown, depth: number): unknown {
   return fastCopy(x, depth + 1);
 }
 
+/**
+ * takeData for values the harness reads back from learner code (what a
+ * node's methods return): the same rules and the same errors, but not
+ * hashed, and cheap to repeat — a checker reads a whole Raft log after every
+ * event. Each object's copy is kept (frozen, so no reader can change it) and
+ * handed out again while the learner's object still holds the same data,
+ * which is checked without allocating.
+ */
+export function readData(value: unknown, root: string, maxBytes: number, where: Where | (() => Where) = {}): unknown {
+  wMax = maxBytes;
+  wBytes = 0;
+  wOk = true;
+  const copy = quietCopy(value, 0);
+  if (wOk) return copy;
+  return carefulCopy(value, root, null, where);
+}
+
+/** The last copy readData made of each learner object. */
+const readCopies = new WeakMap<object, unknown>();
+
+/**
+ * Whether `raw` (learner data) still holds exactly what `copy` (made from it)
+ * holds. Reads, never allocates. A frozen object is taken to hold what it held
+ * when it was copied (a message a node keeps in its log, say): a getter on a
+ * frozen object could still answer differently, but only in what a node's own
+ * report of its state says, which its code could make up anyway; what the
+ * network and the outputs carry is taken by takeData, once.
+ */
+function stillHolds(raw: unknown, copy: unknown, depth: number): boolean {
+  if (raw === copy) return true;
+  if (typeof raw !== "object" || raw === null || typeof copy !== "object" || copy === null || depth > MAX_FAST_DEPTH) return false;
+  if (Object.isFrozen(raw) && readCopies.get(raw) === copy) return true;
+  if (Array.isArray(raw)) {
+    const c = copy as unknown[];
+    if (!Array.isArray(c) || raw.length !== c.length) return false;
+    for (let i = 0; i < raw.length; i++) if (!stillHolds(raw[i], c[i], depth + 1)) return false;
+    return true;
+  }
+  if (Array.isArray(copy) || Object.getPrototypeOf(raw) !== Object.prototype) return false;
+  let n = 0;
+  for (const k in raw) {
+    n++;
+    if (!stillHolds((raw as Record<string, unknown>)[k], (copy as Record<string, unknown>)[k], depth + 1)) return false;
+  }
+  for (const _ in copy) n--;
+  return n === 0;
+}
+
+/** fastCopy without the hash (see readData). */
+function quietCopy(v: unknown, depth: number): unknown {
+  switch (typeof v) {
+    case "string":
+      wBytes += v.length + 2;
+      return v;
+    case "number":
+      if (v - v !== 0) return doubt();
+      wBytes += 8;
+      return v;
+    case "boolean":
+      wBytes += 5;
+      return v;
+    case "object":
+      break;
+    default:
+      return doubt();
+  }
+  if (v === null) {
+    wBytes += 4;
+    return null;
+  }
+  if (depth > MAX_FAST_DEPTH) return doubt();
+  const kept = readCopies.get(v);
+  if (kept !== undefined && (Object.isFrozen(v) || stillHolds(v, kept, depth))) {
+    wBytes += 16; // a rough size: the copy was measured when it was made
+    return kept;
+  }
+  let out: object;
+  if (Array.isArray(v)) {
+    const n = v.length;
+    wBytes += 2 + n;
+    const copy: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!(i in v)) return doubt();
+      const x = v[i];
+      copy[i] = typeof x === "string" ? ((wBytes += x.length + 2), x) : quietCopy(x, depth + 1);
+      if (!wOk) return undefined;
+    }
+    out = copy;
+  } else {
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return doubt();
+    const copy: Record<string, unknown> = {};
+    wBytes += 2;
+    for (const k in v) {
+      wBytes += k.length + 4;
+      const x = (v as Record<string, unknown>)[k];
+      copy[k] = typeof x === "string" ? ((wBytes += x.length + 2), x) : quietCopy(x, depth + 1);
+      if (!wOk) return undefined;
+    }
+    out = copy;
+  }
+  if (wBytes > wMax) return doubt();
+  Object.freeze(out);
+  readCopies.set(v, out);
+  return out;
+}
+
 /** A deep, unfrozen copy of checked data (used for disk reads, so learners may mutate what they read). */
 export function copyData<T>(v: T): T {
   if (v === null || typeof v !== "object") return v;

@@ -147,7 +147,7 @@ export class Simulation {
   };
   private failure: SimError | null = null;
   private outputListeners: ((o: OutputRecord) => void)[] = [];
-  private eventListeners: (() => void)[] = [];
+  private eventListeners: ((node: NodeId | null) => void)[] = [];
   private eventCount = 0;
 
   constructor(opts: SimOptions) {
@@ -237,8 +237,14 @@ export class Simulation {
     this.outputListeners.push(fn);
   }
 
-  /** Called after every event: where invariants are checked "at every step". */
-  afterEvent(fn: () => void): void {
+  /**
+   * Called after every event: where invariants are checked "at every step".
+   * `node` is the node the event happened to (a delivery's receiver, a
+   * timer's owner, a crashed or restarted node), or null when it may have
+   * touched any (a partition, harness code): a node's state changes only in
+   * events that name it.
+   */
+  afterEvent(fn: (node: NodeId | null) => void): void {
     this.eventListeners.push(fn);
   }
 
@@ -289,7 +295,7 @@ export class Simulation {
             this.pool[this.poolSize++] = e;
           }
           this.eventCount++;
-          if (this.eventListeners.length) for (const l of this.eventListeners) l();
+          if (this.eventListeners.length) this.tellListeners(e);
         }
       },
     );
@@ -299,6 +305,12 @@ export class Simulation {
 
   // Cold paths live in methods of their own: the optimizing compiler inlines
   // hot functions only up to a size budget, and error text counts against it.
+
+  private tellListeners(e: SimEvent): void {
+    const op = e.op as { node?: NodeId } | null;
+    const node = e.kind === Kind.Call ? null : e.kind === Kind.Fault ? (op?.node ?? null) : (e.node?.id ?? null);
+    for (const l of this.eventListeners) l(node);
+  }
 
   private stuck(t: number): never {
     this.fail(new RunError(`More than ${this.maxEventsPerInstant} events happened at t=${formatTime(t)} without time moving on. Is a timer set with 0 ms re-arming itself, or two nodes bouncing messages with no delay? Give timers a positive delay.`, { time: t }));

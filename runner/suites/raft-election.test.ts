@@ -4,7 +4,8 @@
 // random faults against Election Safety.
 
 import { exercise } from "./harness/exercise.ts";
+import { RAFT_MEMBRANE } from "./support/raft.ts";
 import { raftStagesUpTo } from "./support/raftStages.ts";
 import type * as Raft from "../../exercises/raft/raft.ts";
 
-raftStagesUpTo(await exercise<typeof Raft>("raft-election", "raft.ts"), "raft-election");
+raftStagesUpTo(await exercise<typeof Raft>("raft-election", "raft.ts", RAFT_MEMBRANE), "raft-election");

@@ -5,7 +5,7 @@
 
 import { quiesce, scheduleArb, type FaultOp, type NodeId } from "../sim/index.ts";
 import { exercise, type Lab } from "./harness/exercise.ts";
-import { RaftWorld, story } from "./support/raft.ts";
+import { RAFT_MEMBRANE, RaftWorld, story } from "./support/raft.ts";
 import { raftStagesUpTo } from "./support/raftStages.ts";
 import { expectAllAnswered, expectLinearizable, kvClient, randomPlan, type ClientOptions, type KvClient, type KvInput } from "./support/raftKv.ts";
 import { expectThat } from "../check/violation.ts";
@@ -13,7 +13,7 @@ import type * as Kv from "../../exercises/raft/kv.ts";
 import type * as Raft from "../../exercises/raft/raft.ts";
 
 const kv = await exercise<typeof Kv>("raft-kv", "kv.ts");
-const raft = await exercise<typeof Raft>("raft-kv", "raft.ts");
+const raft = await exercise<typeof Raft>("raft-kv", "raft.ts", RAFT_MEMBRANE);
 
 const SERVERS = ["n1", "n2", "n3", "n4", "n5"];
 

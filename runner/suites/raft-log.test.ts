@@ -3,7 +3,8 @@
 // scenario of stage 1 (raft-election).
 
 import { exercise } from "./harness/exercise.ts";
+import { RAFT_MEMBRANE } from "./support/raft.ts";
 import { raftStagesUpTo } from "./support/raftStages.ts";
 import type * as Raft from "../../exercises/raft/raft.ts";
 
-raftStagesUpTo(await exercise<typeof Raft>("raft-log", "raft.ts"), "raft-log");
+raftStagesUpTo(await exercise<typeof Raft>("raft-log", "raft.ts", RAFT_MEMBRANE), "raft-log");

@@ -3,7 +3,8 @@
 // of stages 1–2 (raft-election, raft-log).
 
 import { exercise } from "./harness/exercise.ts";
+import { RAFT_MEMBRANE } from "./support/raft.ts";
 import { raftStagesUpTo } from "./support/raftStages.ts";
 import type * as Raft from "../../exercises/raft/raft.ts";
 
-raftStagesUpTo(await exercise<typeof Raft>("raft-persist", "raft.ts"), "raft-persist");
+raftStagesUpTo(await exercise<typeof Raft>("raft-persist", "raft.ts", RAFT_MEMBRANE), "raft-persist");

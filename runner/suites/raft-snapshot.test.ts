@@ -3,7 +3,8 @@
 // InstallSnapshot, plus every scenario of stages 1–3.
 
 import { exercise } from "./harness/exercise.ts";
+import { RAFT_MEMBRANE } from "./support/raft.ts";
 import { raftStagesUpTo } from "./support/raftStages.ts";
 import type * as Raft from "../../exercises/raft/raft.ts";
 
-raftStagesUpTo(await exercise<typeof Raft>("raft-snapshot", "raft.ts"), "raft-snapshot");
+raftStagesUpTo(await exercise<typeof Raft>("raft-snapshot", "raft.ts", RAFT_MEMBRANE), "raft-snapshot");

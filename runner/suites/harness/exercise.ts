@@ -37,7 +37,7 @@ import {
 import { recordNodeStates, type NodeInspector, type StateRecorder, type TraceWithStates } from "../../sim/snapshots.ts";
 import { LearnerModule } from "../../learner/compartment.ts";
 import { bundleLearnerFiles, type LearnerBundle } from "../../learner/bundle.ts";
-import { membraneExports } from "../../learner/membrane.ts";
+import { membraneExports, type MembraneOptions } from "../../learner/membrane.ts";
 import { hardenRealm } from "../../learner/lockdown.ts";
 import type { FailureMeta, GradeContext, ScenarioMeta } from "./context.ts";
 import { attachGraderProbe, probePhase, probeRun, probeScenario, probeSubject } from "./probe.ts";
@@ -465,10 +465,10 @@ function thrownAtLoad(e: unknown, file: string): string {
  * every call into them runs in a fresh instance of the module, and every
  * value they hand back is plain data. A missing file or a module that fails
  * to load fails the whole suite with a clear message (status "error").
- * `snapshots`: the methods the exercise promises return a fresh value each
- * time (its worksheet says so); the membrane checks they are not aliased.
+ * `opts`: which methods promise fresh values, and which are white-box views
+ * (see runner/learner/membrane.ts).
  */
-export async function exercise<T>(id: string, file: string, opts: { snapshots?: readonly string[] } = {}): Promise<Exercise<T>> {
+export async function exercise<T>(id: string, file: string, opts: MembraneOptions = {}): Promise<Exercise<T>> {
   const ctx = gradeContext();
   const dir = exerciseFolder(ctx.root, id);
   const folder = join(ctx.target, dir);
