@@ -1,13 +1,19 @@
-// Suite for `fd-phi`: the φ accrual failure detector. Part 1 checks the pure
-// pieces against the test vectors published with Akka's implementation
-// (PhiAccrualFailureDetectorSpec); part 2 runs the detector in the simulator
-// with jittery heartbeats, GC pauses and crashes, and grades its QoS.
+// Suite for `fd-phi`: the φ accrual failure detector (Hayashibara, Défago,
+// Yared & Katayama, "The φ Accrual Failure Detector", 2004). Part 1 checks the
+// pure pieces against the test vectors published with Akka's implementation
+// (PhiAccrualFailureDetectorSpec); part 2 drives the detector node rule by rule
+// against puppet peers (fd/heartbeatRules.ts, and a heartbeat that lands just
+// as φ crosses the threshold), then runs clusters with jittery heartbeats, GC
+// pauses, crashes and a healed partition, and grades its QoS.
 
 import { expectNoMistakes, expectStrongCompleteness, lifeEvents } from "../check/qos.ts";
 import { expectThat } from "../check/violation.ts";
 import { quiesce, scheduleArb } from "../sim/index.ts";
 import { exercise } from "./harness/exercise.ts";
-import { judge } from "./fd/support.ts";
+import { heartbeatRules, type Out } from "./fd/heartbeatRules.ts";
+import { clusterScenarios } from "./fd/scenarios.ts";
+import { Observer, SUSPECTS } from "./fd/support.ts";
+import { PuppetRig } from "./support/puppet.ts";
 import type * as Phi from "../../exercises/fd-phi/phi.ts";
 
 const ex = await exercise<typeof Phi>("fd-phi", "phi.ts");
@@ -105,13 +111,56 @@ ex.scripted("PhiAccrual: minimum standard deviation, acceptable pause, and no le
 const JITTER = { delayMs: [1, 60] as [number, number] };
 /** Detection bound with these settings: mean (100) + acceptable pause (300) + ~5 standard deviations, plus the last heartbeat's delay and a check. */
 const DETECTION_BOUND = 1000;
+// The exercise's published settings (the stub's constants and OPTIONS).
+const HEARTBEAT_MS = 100;
+/** φ is 0.3 at mean + acceptable pause: no detector with these options suspects sooner. */
+const PATIENCE_MS = 100 + 300;
+
+heartbeatRules(ex, {
+  create: createDetector,
+  periodMs: HEARTBEAT_MS,
+  heartbeat: () => ({ type: "heartbeat" }),
+  carriesSeq: false,
+  patienceMs: PATIENCE_MS,
+  detectionMs: DETECTION_BOUND,
+  redetectionMs: DETECTION_BOUND,
+  quietGapMs: 250,
+});
+
+clusterScenarios(ex, { create: createDetector, network: JITTER, withdrawMs: HEARTBEAT_MS + 60 + 20, crashDetectionMs: DETECTION_BOUND });
+
+ex.scripted("a restore answers a suspicion: a heartbeat that lands just as φ crosses the threshold, before the node has suspected anyone, restores nothing", { runs: 2 }, (lab) => {
+  const r = new PuppetRig<Phi.PhiMsg>(lab, "zoe", createDetector, ["alice"]);
+  const o = new Observer(lab, r.sim, SUSPECTS, ["zoe"]);
+  // Forty cycles, each with a freshly restarted zoe (so every cycle starts from the same
+  // history): ten regular heartbeats, then a late one. The late ones come 1 ms later in each
+  // cycle, and each cycle shifts the heartbeats against zoe's checks, so they sweep across the
+  // moment φ reaches the threshold (about 505 ms of silence here): on a check, and between two.
+  const hb = { type: "heartbeat" } as const;
+  const cycles = 40;
+  let t = 0;
+  for (let k = 0; k < cycles; k++) {
+    const down = t;
+    r.sim.at(down, () => r.sim.crash("zoe"));
+    r.sim.at(down + 10, () => r.sim.restart("zoe"));
+    let x = down + 10 + ((7 * k) % 20);
+    for (let i = 0; i < 10; i++) r.sayAt((x += HEARTBEAT_MS), "alice", hb);
+    r.sayAt((x += 490 + k), "alice", hb);
+    t = x + 200;
+  }
+  r.sim.runUntil(t);
+  o.judge();
+  const suspicions = r.outputs<Out>().filter((x) => x.value.type === "suspect");
+  expectThat(suspicions.length > 0 && suspicions.length < cycles, "the late heartbeats straddle the threshold (some gaps are suspected, some are not)", () => `alice was late ${cycles} times by 490–${490 + cycles - 1} ms and was suspected ${suspicions.length} times`);
+});
 
 ex.scripted(`a crashed node is suspected for good by every live node within ${DETECTION_BOUND} ms, despite jitter`, { runs: 4 }, (lab) => {
   const sim = lab.cluster({ n: 4, create: createDetector, network: JITTER });
   sim.at(4000, () => sim.crash("n2"));
   sim.at(6000, () => sim.crash("n4"));
+  const o = new Observer(lab, sim, SUSPECTS);
   sim.runUntil(9000);
-  const { analysis } = judge(lab, sim);
+  const { analysis } = o.judge();
   expectStrongCompleteness(analysis, DETECTION_BOUND);
   expectNoMistakes(analysis, 0, "no live node is suspected (jitter only)");
 });
@@ -123,8 +172,9 @@ ex.scripted("no false suspicion from jitter or GC pauses shorter than the accept
     sim.at(at, () => sim.pause(n));
     sim.at(at + ms, () => sim.resume(n));
   }
+  const o = new Observer(lab, sim, SUSPECTS);
   sim.runUntil(10_000);
-  const { analysis } = judge(lab, sim);
+  const { analysis } = o.judge();
   expectNoMistakes(analysis, 0, "a node that pauses for less than the acceptable pause is never suspected");
 });
 
@@ -134,8 +184,9 @@ ex.scripted("a node back from a long pause or a restart is trusted again at its 
   sim.at(4500, () => sim.restart("n3"));
   sim.at(6000, () => sim.pause("n2"));
   sim.at(7500, () => sim.resume("n2"));
+  const o = new Observer(lab, sim, SUSPECTS);
   sim.runUntil(9000);
-  const { analysis } = judge(lab, sim);
+  const { analysis } = o.judge();
   expectStrongCompleteness(analysis, DETECTION_BOUND);
   const pausedSeen = analysis.mistakes.filter((m) => m.target === "n2");
   expectThat(pausedSeen.length >= 3, "a node silent for 1.5 s is suspected by everyone (a long pause looks like a crash)", () => `only ${pausedSeen.map((m) => m.monitor).join(", ") || "nobody"} suspected n2 during its 1.5 s pause`);
@@ -152,8 +203,9 @@ ex.generative(
   { runs: 25, schedule: scheduleArb({ nodes: ["n1", "n2", "n3", "n4"], durationMs: 5000, kinds: ["crash", "restart"], maxOps: 6 }) },
   (lab, schedule) => {
     const sim = lab.cluster({ n: 4, create: createDetector, network: JITTER, schedule: [...schedule, ...quiesce(5000, ["n1", "n2", "n3", "n4"])] });
+    const o = new Observer(lab, sim, SUSPECTS);
     sim.runUntil(6500);
-    const { analysis } = judge(lab, sim);
+    const { analysis } = o.judge();
     expectStrongCompleteness(analysis, DETECTION_BOUND);
     expectThat(analysis.finalSuspicions.length === 0, "once every node is back, nobody is suspected", () => analysis.finalSuspicions.map((s) => `${s.monitor} still suspects ${s.target}`).join("; "));
     // A live node may be suspected only if its crash is noticed just as it restarts, and only until its first heartbeat.

@@ -1,9 +1,13 @@
 // Shared by the failure-detector suites (fd-heartbeat, fd-adaptive, fd-phi,
-// fd-swim): read a finished run as a detector history, report its QoS
-// (Chen, Toueg & Aguilera 2002) as the scenario's metrics, and hand the
-// analysis to the properties in runner/check/qos.ts.
+// fd-swim): watch a run while it happens — ask every node, as it goes, whom it
+// suspects, and check the answer exactly as the node returned it — then read
+// the finished run as a detector history: its outputs must each be one change
+// of mind that means what it says (runner/check/qos.ts), the answers must
+// agree with the outputs, and its QoS (Chen, Toueg & Aguilera 2002) becomes
+// the scenario's metrics.
 
-import { analyse, detectorHistory, formatQoS, qos, type DetectorAnalysis, type QoS } from "../../check/qos.ts";
+import { analyse, detectorEvents, detectorHistory, formatQoS, opinionsAt, qos, queryDisagreement, type DetectorAnalysis, type DetectorEvent, type Opinion, type OutputRules, type QoS, type QuerySample } from "../../check/qos.ts";
+import { Violation } from "../../check/violation.ts";
 import type { NodeId, Simulation } from "../../sim/index.ts";
 import type { Lab } from "../harness/exercise.ts";
 
@@ -12,12 +16,122 @@ export interface Judged {
   qos: QoS;
 }
 
-/** Analyses a finished run and reports its QoS figures on the scenario (grade --json shows them as `metrics`). */
-export function judge(lab: Lab, sim: Simulation, nodes?: readonly NodeId[]): Judged {
-  const analysis = analyse(detectorHistory(sim, nodes));
-  const q = qos(analysis);
-  lab.metrics({ T_D_max_ms: q.T_D_max, T_D_mean_ms: q.T_D_mean, T_MR_ms: q.T_MR, T_M_ms: q.T_M, P_A: q.P_A, mistakes: q.mistakes, undetected: q.undetected, qos: formatQoS(q) });
-  return { analysis, qos: q };
+/** How a detector exercise answers "whom do you suspect?", and what its outputs may say. */
+export interface DetectorKind {
+  rules: OutputRules;
+  /** The method, as the learner knows it (e.g. "suspects()"). */
+  query: string;
+  /** Asks node `id`; returns its opinions, or what is wrong with the answer as returned. */
+  ask(sim: Simulation, id: NodeId, peers: readonly NodeId[]): ReadonlyMap<NodeId, Opinion> | string;
+}
+
+const shown = (v: unknown) => {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+};
+
+/** Heartbeat-style detectors: `suspects()` returns the suspected peers, sorted. */
+export const SUSPECTS: DetectorKind = {
+  rules: { dead: false },
+  query: "suspects()",
+  ask(sim, id, peers) {
+    const got: unknown = sim.call(id, "suspects", (d: { suspects(): unknown }) => d.suspects());
+    if (!Array.isArray(got)) return `suspects() returned ${shown(got)}, not an array of node ids`;
+    const bad = got.find((p) => typeof p !== "string" || !peers.includes(p));
+    if (bad !== undefined) return `suspects() returned ${shown(got)}: ${shown(bad)} is not one of the peers (${peers.join(", ")})`;
+    const ids = got as string[];
+    if (new Set(ids).size !== ids.length) return `suspects() returned ${shown(got)}, which names a node twice`;
+    if (ids.some((p, i) => i > 0 && ids[i - 1]! > p)) return `suspects() returned ${shown(got)}, which is not sorted`;
+    return new Map(ids.map((p) => [p, "suspect" as const]));
+  },
+};
+
+/** SWIM: `view()` maps every other member to "alive", "suspect" or "dead". */
+export const VIEW: DetectorKind = {
+  rules: { dead: true },
+  query: "view()",
+  ask(sim, id, peers) {
+    const got: unknown = sim.call(id, "view", (m: { view(): unknown }) => m.view());
+    if (got === null || typeof got !== "object" || Array.isArray(got)) return `view() returned ${shown(got)}, not an object mapping each member to its status`;
+    const keys = Object.keys(got).sort();
+    const want = [...peers].sort();
+    if (keys.join("\u0000") !== want.join("\u0000")) return `view() has entries for ${keys.join(", ") || "nobody"}; it should have one for each other member (${want.join(", ")})`;
+    const out = new Map<NodeId, Opinion>();
+    for (const [p, s] of Object.entries(got as Record<string, unknown>)) {
+      if (s !== "alive" && s !== "suspect" && s !== "dead") return `view() says ${p} is ${shown(s)}; a status is "alive", "suspect" or "dead"`;
+      if (s !== "alive") out.set(p, s);
+    }
+    return out;
+  },
+};
+
+/**
+ * Watches one simulation: every `everyMs` (between events, never at the same
+ * instant as one) it asks each running node the kind's query and keeps the
+ * answer. Create it before running the simulation; call judge() after.
+ */
+export class Observer {
+  private readonly samples: QuerySample[] = [];
+  private problem: Violation | null = null;
+
+  constructor(
+    private readonly lab: Lab,
+    readonly sim: Simulation,
+    private readonly kind: DetectorKind,
+    /** The nodes running the detector under test (default: all); other nodes (puppets) are never asked. */
+    private readonly subjects: readonly NodeId[] = sim.nodeIds,
+    everyMs = 50,
+  ) {
+    const tick = () => {
+      this.sample();
+      sim.at(sim.now + everyMs, tick);
+    };
+    // Half a millisecond off the grid: every fault, delivery and timer happens on whole milliseconds.
+    sim.at(everyMs / 2 + 0.5, tick);
+  }
+
+  private sample(): void {
+    if (this.problem) return;
+    for (const id of this.subjects) {
+      if (this.sim.status(id) === "down") continue;
+      const peers = this.sim.nodeIds.filter((p) => p !== id);
+      const answer = this.kind.ask(this.sim, id, peers);
+      if (typeof answer === "string") {
+        this.problem = new Violation(`${this.kind.query} answers with what the node holds now, in the documented shape`, `at t=${Math.floor(this.sim.now)} ms ${id}'s ${answer}`, this.sim.now);
+        return;
+      }
+      this.samples.push({ t: Math.floor(this.sim.now), node: id, after: this.sim.trace.total, opinions: answer });
+    }
+  }
+
+  /**
+   * Checks the outputs and the answers, reports QoS figures as the scenario's
+   * metrics (grade --json shows them), and returns the analysis. `nodes`: the
+   * monitors and monitored nodes the analysis covers (default: the subjects).
+   */
+  judge(nodes: readonly NodeId[] = this.subjects): Judged {
+    const analysis = analyse(detectorHistory(this.sim, nodes));
+    const q = qos(analysis);
+    this.lab.metrics({ T_D_max_ms: q.T_D_max, T_D_mean_ms: q.T_D_mean, T_MR_ms: q.T_MR, T_M_ms: q.T_M, P_A: q.P_A, mistakes: q.mistakes, undetected: q.undetected, qos: formatQoS(q) });
+    if (this.problem) throw this.problem;
+    const breach = queryDisagreement(this.events(), this.sim.nodeIds, this.kind.rules, this.samples, this.kind.query);
+    if (breach) throw new Violation(breach.property, breach.details, breach.t);
+    return { analysis, qos: q };
+  }
+
+  /** The outputs so far, with crashes and restarts, in trace order. */
+  events(): DetectorEvent[] {
+    const all = this.sim.trace.all();
+    return detectorEvents(all, this.sim.trace.total - all.length);
+  }
+
+  /** Who suspected (or had declared dead) whom at time `t`, as the outputs say. */
+  heldAt(t: number): Map<NodeId, Map<NodeId, Opinion>> {
+    return opinionsAt(this.events(), this.sim.nodeIds, this.kind.rules, t);
+  }
 }
 
 /** Messages a node sent per period of `periodMs` over `durationMs`. */
