@@ -417,10 +417,12 @@ ex.scripted("§4.2 refutation: a member that hears it is suspected at incarnatio
 const LOG_N = (n: number) => Math.ceil(Math.log2(n + 1));
 
 ex.scripted(`§4.1 dissemination: news rides on the member's next messages, at most ${MAX_PIGGYBACK} per message and a bounded number of times each, then the messages go quiet`, { runs: 2 }, (lab) => {
-  const r = new SwimRig(lab);
-  // At t=1000 alice tells zoe that four members are suspect; they never refute, so later they are declared dead.
+  const others = ["bob", "n12", "n7", "cy", "dee", "eve", "fay", "gus"];
+  const r = new SwimRig(lab, ["alice", ...others]);
+  // At t=1000 alice tells zoe that eight members are suspect (more than fit on one message);
+  // they never refute, so later they are declared dead.
   r.sim.runUntil(1000);
-  const news = ["bob", "n12", "n7", "cy"].map((p) => upd(p, "suspect", 0));
+  const news = others.map((p) => upd(p, "suspect", 0));
   r.gossip("alice", news);
   const end = 14_000;
   r.sim.runUntil(end);
@@ -433,7 +435,7 @@ ex.scripted(`§4.1 dissemination: news rides on the member's next messages, at m
     const first = carried.find((x) => x.t > 1000 && x.u.node === u.node && x.u.status === "suspect");
     expectThat(first !== undefined && first.t <= 1000 + 3 * PERIOD_MS, "§4.1 news is spread on the messages a member sends anyway", () => `zoe learnt ${showU(u)} at t=${1000 + DELAY} ms and had not passed it on by t=${1000 + 3 * PERIOD_MS} ms`, 1000 + 3 * PERIOD_MS);
   }
-  const members = PUPPETS.length + 1;
+  const members = others.length + 2;
   const most = 2 * RETRANSMIT_MULT * LOG_N(members);
   const counts = new Map<string, number>();
   for (const x of carried) counts.set(showU(x.u), (counts.get(showU(x.u)) ?? 0) + 1);
