@@ -14,7 +14,7 @@ import { scheduleArb, type Cluster, type FaultOp, type MessageRule, type NodeId,
 import { exercise, type Lab } from "./harness/exercise.ts";
 import { heartbeatRules, type Out } from "./fd/heartbeatRules.ts";
 import { clusterScenarios } from "./fd/scenarios.ts";
-import { Observer, SUSPECTS } from "./fd/support.ts";
+import { Observer, RUNS, SUSPECTS } from "./fd/support.ts";
 import { PuppetRig } from "./support/puppet.ts";
 import type * as Adaptive from "../../exercises/fd-adaptive/adaptive.ts";
 
@@ -55,7 +55,7 @@ function adaptiveRig(lab: Lab, until: number): { r: PuppetRig<Msg>; o: Observer 
 const suspicionsOf = (r: PuppetRig<Msg>, p: NodeId, after = -1) => r.outputs<Out>().filter((o) => o.value.node === p && o.value.type === "suspect" && o.t > after);
 const timeoutFor = (r: PuppetRig<Msg>, p: NodeId) => r.sim.call(SUBJECT, "timeoutFor", (d: Adaptive.Detector) => d.timeoutFor(p));
 
-ex.scripted("◇P: each wrong suspicion lengthens that peer's timeout — and only that peer's — and timeoutFor() is the silence after which it is suspected", { runs: 2 }, (lab) => {
+ex.scripted("◇P: each wrong suspicion lengthens that peer's timeout — and only that peer's — and timeoutFor() is the silence after which it is suspected", { runs: RUNS.rule }, (lab) => {
   const { r, o } = adaptiveRig(lab, 60_000);
   // alice is silent until suspected, then sends one heartbeat (a mistake found), and again, six times.
   const silences: { heard: number; suspected: number; timeout: number }[] = [];
@@ -85,7 +85,7 @@ ex.scripted("◇P: each wrong suspicion lengthens that peer's timeout — and on
   }
 });
 
-ex.scripted("◇P eventual strong accuracy: on a link whose heartbeats come 2 s apart (10× the first guess), the mistakes stop", { runs: 2 }, (lab) => {
+ex.scripted("◇P eventual strong accuracy: on a link whose heartbeats come 2 s apart (10× the first guess), the mistakes stop", { runs: RUNS.rule }, (lab) => {
   const end = 400_000;
   const { r, o } = adaptiveRig(lab, end);
   r.every("alice", 0, 2000, end, hb);
@@ -96,7 +96,7 @@ ex.scripted("◇P eventual strong accuracy: on a link whose heartbeats come 2 s 
   expectThat(late.length === 0, "◇P: once delays are bounded (even far above the first guess), the detector makes only finitely many mistakes", () => `alice's heartbeats came every 2000 ms for ${end / 1000} s; zoe wrongly suspected it ${all.length} times, the last at t=${late.at(-1)!.t} ms`, late[0]?.t);
 });
 
-ex.scripted("◇P: what was learnt is kept — a peer once slow for 700 ms is not suspected for the same gap after a minute of quick heartbeats", { runs: 2 }, (lab) => {
+ex.scripted("◇P: what was learnt is kept — a peer once slow for 700 ms is not suspected for the same gap after a minute of quick heartbeats", { runs: RUNS.rule }, (lab) => {
   const { r, o } = adaptiveRig(lab, 70_000);
   // alice: four gaps of 700 ms (zoe learns), a minute of heartbeats every period, then 700 ms again.
   let t = 0;
@@ -155,7 +155,7 @@ function partiallySynchronousCluster(lab: Lab, n: number, gst: number, faults: r
   return sim;
 }
 
-ex.scripted("after stabilisation, eventually no live node is suspected; a node that crashes after it is suspected for good", { runs: 6 }, (lab) => {
+ex.scripted("after stabilisation, eventually no live node is suspected; a node that crashes after it is suspected for good", { runs: RUNS.story }, (lab) => {
   const gst = gstFor(lab.seed);
   const sim = partiallySynchronousCluster(lab, 4, gst, [{ at: gst + 2000, op: "crash", node: "n4" }]);
   const o = new Observer(lab, sim, SUSPECTS);
@@ -165,7 +165,7 @@ ex.scripted("after stabilisation, eventually no live node is suspected; a node t
   expectEventualAccuracy(analysis, gst + SETTLE_MS, (n) => sim.isUp(n), gst);
 });
 
-ex.scripted("a node that crashes and restarts before stabilisation is trusted again afterwards", { runs: 4 }, (lab) => {
+ex.scripted("a node that crashes and restarts before stabilisation is trusted again afterwards", { runs: RUNS.story }, (lab) => {
   const gst = gstFor(lab.seed);
   const sim = partiallySynchronousCluster(lab, 4, gst, [
     { at: 1000, op: "crash", node: "n2" },
@@ -179,7 +179,7 @@ ex.scripted("a node that crashes and restarts before stabilisation is trusted ag
   expectThat(heard.length === 0, "strong completeness: a crashed node is suspected while it is down", () => heard.map((d) => `${d.monitor} never suspected n2 while it was down (t=${d.crashedAt}–${d.until} ms)`).join("; "));
 });
 
-ex.scripted("a node that crashes and restarts after stabilisation is trusted again within a second (its seq starts from 1 again)", { runs: 3 }, (lab) => {
+ex.scripted("a node that crashes and restarts after stabilisation is trusted again within a second (its seq starts from 1 again)", { runs: RUNS.story }, (lab) => {
   const gst = gstFor(lab.seed);
   const restart = gst + 7000;
   const sim = partiallySynchronousCluster(lab, 4, gst, [
@@ -194,7 +194,7 @@ ex.scripted("a node that crashes and restarts after stabilisation is trusted aga
   expectThat(held.length === 0, "a restarted node is trusted again as soon as its heartbeats arrive", () => held.map((m) => `${m.monitor} suspected n2 from t=${m.start} ms ${m.end === null ? "to the end of the run" : `until t=${m.end} ms`}, although n2 restarted at t=${restart} ms`).join("; "), restart);
 });
 
-ex.scripted("a node behind a slow link (its messages sometimes take 1.5 s) is eventually trusted for good", { runs: 3 }, (lab) => {
+ex.scripted("a node behind a slow link (its messages sometimes take 1.5 s) is eventually trusted for good", { runs: RUNS.story }, (lab) => {
   // One node behind a slow link for the whole run: the bound is large, but it exists.
   let sim: Cluster | undefined;
   const slow = () => (sim!.now % 2000 < 1000 ? 1 : 1500);
@@ -207,7 +207,7 @@ ex.scripted("a node behind a slow link (its messages sometimes take 1.5 s) is ev
 
 ex.generative(
   "across crashes, restarts and pauses before stabilisation: crashed nodes are suspected for good, live ones eventually trusted",
-  { runs: 30, schedule: scheduleArb({ nodes: ["n1", "n2", "n3", "n4"], durationMs: 3000, kinds: ["crash", "restart", "pause", "resume"], maxOps: 8 }) },
+  { runs: RUNS.generative, schedule: scheduleArb({ nodes: ["n1", "n2", "n3", "n4"], durationMs: 3000, kinds: ["crash", "restart", "pause", "resume"], maxOps: 8 }) },
   (lab, schedule) => {
     const gst = gstFor(lab.seed);
     // At GST every fault ends (paused nodes resume, crashed ones restart); then n5 crashes for good.

@@ -12,7 +12,7 @@ import { quiesce, scheduleArb } from "../sim/index.ts";
 import { exercise } from "./harness/exercise.ts";
 import { heartbeatRules } from "./fd/heartbeatRules.ts";
 import { clusterScenarios } from "./fd/scenarios.ts";
-import { Observer, SUSPECTS } from "./fd/support.ts";
+import { Observer, RUNS, SUSPECTS } from "./fd/support.ts";
 import type * as Heartbeat from "../../exercises/fd-heartbeat/heartbeat.ts";
 
 const ex = await exercise<typeof Heartbeat>("fd-heartbeat", "heartbeat.ts");
@@ -41,7 +41,7 @@ heartbeatRules(ex, {
 
 clusterScenarios(ex, { create: createDetector, network: SYNC, withdrawMs: HEARTBEAT_MS + MAX_DELAY + 10, crashDetectionMs: DETECTION_BOUND });
 
-ex.scripted(`every crashed node is suspected by every live node within ${DETECTION_BOUND} ms, and stays suspected`, { runs: 5 }, (lab) => {
+ex.scripted(`every crashed node is suspected by every live node within ${DETECTION_BOUND} ms, and stays suspected`, { runs: RUNS.story }, (lab) => {
   const sim = lab.cluster({ n: 5, create: createDetector, network: SYNC });
   const o = new Observer(lab, sim, SUSPECTS);
   sim.at(1000, () => sim.crash("n2"));
@@ -52,7 +52,7 @@ ex.scripted(`every crashed node is suspected by every live node within ${DETECTI
   expectThat(analysis.detections.length === 6, "every live node reports on every crashed node", () => `expected 6 (monitor, crashed node) pairs, found ${analysis.detections.length}`);
 });
 
-ex.scripted("while the network is synchronous, no live node is ever suspected (delays up to 150 ms)", { runs: 5 }, (lab) => {
+ex.scripted("while the network is synchronous, no live node is ever suspected (delays up to 150 ms)", { runs: RUNS.story }, (lab) => {
   // Slow but bounded: the longest gap between two heartbeats is HEARTBEAT_MS + 149 ms, under the timeout.
   const sim = lab.cluster({ n: 4, create: createDetector, network: { delayMs: [1, 150] } });
   const o = new Observer(lab, sim, SUSPECTS);
@@ -61,7 +61,7 @@ ex.scripted("while the network is synchronous, no live node is ever suspected (d
   expectNoMistakes(analysis, 0, "strong accuracy: while every heartbeat arrives in time, no live node is suspected");
 });
 
-ex.scripted("a paused node is suspected, and trusted again once its heartbeats return", { runs: 3 }, (lab) => {
+ex.scripted("a paused node is suspected, and trusted again once its heartbeats return", { runs: RUNS.story }, (lab) => {
   const sim = lab.cluster({ n: 4, create: createDetector, network: SYNC });
   const o = new Observer(lab, sim, SUSPECTS);
   sim.at(1000, () => sim.pause("n3"));
@@ -76,7 +76,7 @@ ex.scripted("a paused node is suspected, and trusted again once its heartbeats r
   expectThat(analysis.finalSuspicions.length === 0, "once everyone is heard from again, nobody is suspected", () => analysis.finalSuspicions.map((s) => `${s.monitor} still suspects ${s.target}`).join("; "));
 });
 
-ex.scripted("a node that crashes and restarts is trusted again (its heartbeats count from 1 again)", { runs: 3 }, (lab) => {
+ex.scripted("a node that crashes and restarts is trusted again (its heartbeats count from 1 again)", { runs: RUNS.story }, (lab) => {
   const sim = lab.cluster({ n: 4, create: createDetector, network: SYNC });
   const o = new Observer(lab, sim, SUSPECTS);
   sim.at(1500, () => sim.crash("n2"));
@@ -118,7 +118,7 @@ const LATE_MS = 1500;
 
 ex.generative(
   `under partitions, crashes, loss, duplication and delays up to ${LATE_MS} ms (6 nodes): crashes detected, and after the faults end every suspicion is withdrawn`,
-  { runs: 30, schedule: scheduleArb({ nodes: ODD, durationMs: 4000, kinds: ["crash", "restart", "partition", "heal", "isolate", "network"], maxOps: 8, maxDrop: 0.3, maxDuplicate: 0.5, maxDelayMs: LATE_MS }) },
+  { runs: RUNS.generative, schedule: scheduleArb({ nodes: ODD, durationMs: 4000, kinds: ["crash", "restart", "partition", "heal", "isolate", "network"], maxOps: 8, maxDrop: 0.3, maxDuplicate: 0.5, maxDelayMs: LATE_MS }) },
   (lab, schedule) => {
     const calm = 4000;
     const sim = lab.simulation({ nodes: Object.fromEntries(ODD.map((id) => [id, createDetector])), network: SYNC, schedule: [...schedule, ...quiesce(calm, ODD)] });

@@ -13,9 +13,9 @@
 import { expectNoMistakes, expectStrongCompleteness } from "../check/qos.ts";
 import { afterNews, type Update } from "../check/swim.ts";
 import { expectThat } from "../check/violation.ts";
-import { describeExploration, explore, renderDiagram, scheduleArb, Simulation, type FaultOp, type NodeId } from "../sim/index.ts";
+import { describeExploration, explore, renderDiagram, scheduleArb, Simulation, type FaultOp, type NodeId, type SimOptions } from "../sim/index.ts";
 import { exercise, type Lab } from "./harness/exercise.ts";
-import { Observer, perPeriod, VIEW } from "./fd/support.ts";
+import { Observer, perPeriod, RUNS, VIEW } from "./fd/support.ts";
 import { PuppetRig, puppet, type Puppet } from "./support/puppet.ts";
 import type * as Swim from "../../exercises/fd-swim/swim.ts";
 
@@ -61,53 +61,65 @@ function expectNeverDeclaredDead(sim: Simulation, node: NodeId, why: string): vo
   expectThat(first === undefined, why, () => `${first![0]} declared ${node} dead at t=${first![1]} ms (and ${dead.size - 1} other member(s) followed)`, first?.[1]);
 }
 
-ex.scripted(`a crashed member is declared dead by every live member within ${DEAD_BOUND} ms (20 members)`, { runs: 4 }, (lab) => {
-  const sim = lab.cluster({ n: 20, create: createMember });
+/** Twenty members n1…n20 on odd seeds, twelve with names that are not n1…n7 (an even group) on even ones. */
+const MEMBERS = Array.from({ length: 20 }, (_, i) => `n${i + 1}`);
+const NAMED = ["ada", "bo", "cy", "dee", "eve", "fay", "gus", "hal", "ivy", "n12", "n100", "m7"];
+const groupFor = (seed: number): readonly NodeId[] => (seed % 2 ? MEMBERS : NAMED);
+const group = (lab: Lab, ids: readonly NodeId[], extra: Omit<SimOptions, "seed" | "nodes"> = {}) => lab.simulation({ nodes: Object.fromEntries(ids.map((id) => [id, createMember])), ...extra });
+
+ex.scripted(`a crashed member is declared dead by every live member within ${DEAD_BOUND} ms (12 and 20 members)`, { runs: RUNS.story }, (lab) => {
+  const ids = groupFor(lab.seed);
+  const [a, b] = [ids[6]!, ids[11]!];
+  const sim = group(lab, ids);
   const o = new Observer(lab, sim, VIEW);
-  sim.at(2000, () => sim.crash("n7"));
-  sim.at(3000, () => sim.crash("n13"));
+  sim.at(2000, () => sim.crash(a));
+  sim.at(3000, () => sim.crash(b));
   sim.runUntil(3000 + DEAD_BOUND + 500);
   const { analysis } = o.judge();
-  const live = sim.ids.filter((id) => sim.isUp(id));
-  expectDeclaredDead(sim, "n7", 2000, live);
-  expectDeclaredDead(sim, "n13", 3000, live);
+  const live = ids.filter((id) => sim.isUp(id));
+  expectDeclaredDead(sim, a, 2000, live);
+  expectDeclaredDead(sim, b, 3000, live);
   expectStrongCompleteness(analysis, SUSPECT_BOUND);
   expectNoMistakes(analysis, 0, "no live member is suspected on a reliable network");
 });
 
-ex.scripted("a member whose direct link to its prober loses 90% of messages is never suspected (indirect probes reach it)", { runs: 3 }, (lab) => {
-  const lossy = (a: NodeId, b: NodeId) => (a === "n1" && b === "n5") || (a === "n5" && b === "n1");
-  const sim = lab.cluster({ n: 20, create: createMember, messageRule: (from, to) => (lossy(from, to) ? { drop: 0.9 } : undefined) });
+ex.scripted("a member whose direct link to its prober loses 90% of messages is never suspected (indirect probes reach it)", { runs: RUNS.story }, (lab) => {
+  const ids = groupFor(lab.seed);
+  const [x, y] = [ids[0]!, ids[4]!];
+  const lossy = (a: NodeId, b: NodeId) => (a === x && b === y) || (a === y && b === x);
+  const sim = group(lab, ids, { messageRule: (from, to) => (lossy(from, to) ? { drop: 0.9 } : undefined) });
   const o = new Observer(lab, sim, VIEW);
   sim.runUntil(12_000);
   const { analysis } = o.judge();
-  expectNeverDeclaredDead(sim, "n5", "a member behind a lossy link is not declared dead");
-  expectNeverDeclaredDead(sim, "n1", "a member behind a lossy link is not declared dead");
+  expectNeverDeclaredDead(sim, y, "a member behind a lossy link is not declared dead");
+  expectNeverDeclaredDead(sim, x, "a member behind a lossy link is not declared dead");
   expectNoMistakes(analysis, 0, "when a direct probe fails but others can reach the member, an indirect probe saves it from suspicion");
 });
 
-ex.scripted("a paused member that is suspected refutes with a higher incarnation and survives", { runs: 4 }, (lab) => {
-  const sim = lab.cluster({ n: 20, create: createMember });
+ex.scripted("a paused member that is suspected refutes with a higher incarnation and survives", { runs: RUNS.story }, (lab) => {
+  const ids = groupFor(lab.seed);
+  const napper = ids[2]!;
+  const sim = group(lab, ids);
   const o = new Observer(lab, sim, VIEW);
-  sim.at(2000, () => sim.pause("n3"));
-  sim.at(3600, () => sim.resume("n3"));
+  sim.at(2000, () => sim.pause(napper));
+  sim.at(3600, () => sim.resume(napper));
   sim.runUntil(14_000);
   const { analysis } = o.judge();
-  const suspicions = analysis.mistakes.filter((m) => m.target === "n3");
-  expectThat(suspicions.length > 0, "a member silent for 1.6 s (8 periods) is suspected", () => "nobody suspected n3 while it was paused from t=2000 to t=3600 ms");
-  expectNeverDeclaredDead(sim, "n3", "a suspected member that is alive refutes the suspicion before it times out, and is not declared dead");
-  const inc = sim.call("n3", "incarnation", (m: Swim.Member) => m.incarnation());
-  expectThat(inc > 0, "a member refutes a suspicion by raising its incarnation number", () => `n3 was suspected but its incarnation is still ${inc}`);
-  const held = analysis.finalSuspicions.filter((s) => s.target === "n3");
-  expectThat(held.length === 0, "once the refutation has spread, nobody suspects the member", () => held.map((s) => `${s.monitor} still suspects n3 (since t=${s.since} ms)`).join("; "));
-  for (const id of sim.ids) {
+  const suspicions = analysis.mistakes.filter((m) => m.target === napper);
+  expectThat(suspicions.length > 0, "a member silent for 1.6 s (8 periods) is suspected", () => `nobody suspected ${napper} while it was paused from t=2000 to t=3600 ms`);
+  expectNeverDeclaredDead(sim, napper, "a suspected member that is alive refutes the suspicion before it times out, and is not declared dead");
+  const inc = sim.call(napper, "incarnation", (m: Swim.Member) => m.incarnation());
+  expectThat(inc > 0, "a member refutes a suspicion by raising its incarnation number", () => `${napper} was suspected but its incarnation is still ${inc}`);
+  const held = analysis.finalSuspicions.filter((s) => s.target === napper);
+  expectThat(held.length === 0, "once the refutation has spread, nobody suspects the member", () => held.map((s) => `${s.monitor} still suspects ${napper} (since t=${s.since} ms)`).join("; "));
+  for (const id of ids) {
     const view = sim.call(id, "view", (m: Swim.Member) => m.view());
     const wrong = Object.entries(view).filter(([, st]) => st !== "alive");
     expectThat(wrong.length === 0, "at the end every member sees every other as alive", () => `${id} sees ${wrong.map(([p, st]) => `${p} as ${st}`).join(", ")}`);
   }
 });
 
-ex.scripted("messages per member per period stay constant as the group grows (10 vs 50 members), unlike all-to-all heartbeats", { runs: 2 }, (lab) => {
+ex.scripted("messages per member per period stay constant as the group grows (10 vs 50 members), unlike all-to-all heartbeats", { runs: RUNS.story }, (lab) => {
   const rates: Record<number, { msgs: number; bytes: number }> = {};
   for (const n of [10, 50]) {
     const sim = lab.cluster({ n, create: createMember });
@@ -122,32 +134,27 @@ ex.scripted("messages per member per period stay constant as the group grows (10
   expectThat(rates[50]!.bytes <= rates[10]!.bytes * 1.5, "the bytes per member per period do not grow with the group (piggyback a bounded number of updates)", () => `${rates[10]!.bytes.toFixed(0)} bytes per member per period with 10 members, ${rates[50]!.bytes.toFixed(0)} with 50`);
 });
 
-const MEMBERS = Array.from({ length: 20 }, (_, i) => `n${i + 1}`);
-
 ex.generative(
-  "under random crashes and message loss: crashed members are declared dead by all, live ones never",
-  { runs: 12, schedule: scheduleArb({ nodes: MEMBERS, durationMs: 4000, kinds: ["crash"], maxOps: 4 }) },
+  "under random crashes, message loss and duplication (12 members): crashed members are declared dead by all, live ones never",
+  { runs: RUNS.generative, schedule: scheduleArb({ nodes: NAMED, durationMs: 4000, kinds: ["crash"], maxOps: 4 }) },
   (lab, schedule) => {
-    // 5% loss everywhere until t=4000: indirect probes and refutation must cope.
-    const faults: FaultOp[] = [{ at: 0, op: "network", drop: 0.05 }, { at: 4000, op: "network", drop: 0 }, ...schedule];
-    const sim = lab.cluster({ n: 20, create: createMember, schedule: faults });
+    // 5% loss and 10% duplication everywhere until t=4000: indirect probes and refutation must cope.
+    const faults: FaultOp[] = [{ at: 0, op: "network", drop: 0.05, duplicate: 0.1 }, { at: 4000, op: "network", drop: 0, duplicate: 0 }, ...schedule];
+    const sim = group(lab, NAMED, { schedule: faults });
     const o = new Observer(lab, sim, VIEW);
     sim.runUntil(4000 + DEAD_BOUND + 1000);
     o.judge();
-    const live = sim.ids.filter((id) => sim.isUp(id));
+    const live = NAMED.filter((id) => sim.isUp(id));
     for (const op of schedule) if (op.op === "crash" && declaredDead(sim, op.node).size < live.length) expectDeclaredDead(sim, op.node, schedule.find((o) => o.op === "crash" && o.node === op.node)!.at, live);
     for (const id of live) expectNeverDeclaredDead(sim, id, "a live member is never declared dead");
   },
 );
 
-/** Twelve members with names that are not n1…n7 (an even group). */
-const NAMED = ["ada", "bo", "cy", "dee", "eve", "fay", "gus", "hal", "ivy", "n12", "n100", "m7"];
-
-ex.scripted("partition then heal (12 members): after the heal every suspicion ends — refuted, or confirmed dead — and the group goes quiet", { runs: 3 }, (lab) => {
+ex.scripted("partition then heal (12 members): after the heal every suspicion ends — refuted, or confirmed dead — and the group goes quiet", { runs: RUNS.story }, (lab) => {
   const heal = 3000 + (lab.seed % 3) * 400;
   const cut = [NAMED.filter((_, i) => i % 2 === 0), NAMED.filter((_, i) => i % 2 === 1)];
   const end = heal + 12_000;
-  const sim = lab.simulation({ nodes: Object.fromEntries(NAMED.map((id) => [id, createMember])), schedule: [{ at: 2000, op: "partition", groups: cut }, { at: heal, op: "heal" }] });
+  const sim = group(lab, NAMED, { schedule: [{ at: 2000, op: "partition", groups: cut }, { at: heal, op: "heal" }] });
   const o = new Observer(lab, sim, VIEW);
   sim.runUntil(end);
   const { analysis } = o.judge();
@@ -162,8 +169,8 @@ ex.scripted("partition then heal (12 members): after the heal every suspicion en
   expectQuiet(sim, end - 3000, end);
 });
 
-ex.scripted("a member paused longer than the suspicion timeout is declared dead, and stays dead everywhere even after it wakes up and protests", { runs: 2 }, (lab) => {
-  const sim = lab.simulation({ nodes: Object.fromEntries(NAMED.map((id) => [id, createMember])), schedule: [{ at: 2000, op: "pause", node: "dee" }, { at: 2000 + DEAD_BOUND + 500, op: "resume", node: "dee" }] });
+ex.scripted("a member paused longer than the suspicion timeout is declared dead, and stays dead everywhere even after it wakes up and protests", { runs: RUNS.story }, (lab) => {
+  const sim = group(lab, NAMED, { schedule: [{ at: 2000, op: "pause", node: "dee" }, { at: 2000 + DEAD_BOUND + 500, op: "resume", node: "dee" }] });
   const o = new Observer(lab, sim, VIEW);
   const end = 2000 + DEAD_BOUND + 6000;
   sim.runUntil(end);
@@ -237,7 +244,7 @@ const said = (os: { t: number; value: Out }[]) => os.map((o) => `${o.value.type}
 const upd = (node: NodeId, status: Swim.Status, incarnation: number): Update => ({ node, status, incarnation });
 const showU = (u: Update) => `${u.node} ${u.status}@${u.incarnation}`;
 
-ex.scripted("§3.1 each protocol period a member pings one other member, and answers every ping with an ack that names itself", { runs: 2 }, (lab) => {
+ex.scripted("§3.1 each protocol period a member pings one other member, and answers every ping with an ack that names itself", { runs: RUNS.rule }, (lab) => {
   const r = new SwimRig(lab);
   const asked = 26;
   for (let k = 1; k <= asked; k++) r.sayAt(100 + 150 * (k - 1), "alice", { type: "ping", seq: 1000 + k, updates: [] });
@@ -254,7 +261,7 @@ ex.scripted("§3.1 each protocol period a member pings one other member, and ans
   }
 });
 
-ex.scripted("§4.3 round-robin probe targets: every member is probed at least once in any two rounds", { runs: 3 }, (lab) => {
+ex.scripted("§4.3 round-robin probe targets: every member is probed at least once in any two rounds", { runs: RUNS.rule }, (lab) => {
   const r = new SwimRig(lab);
   const end = 10_000;
   r.sim.runUntil(end);
@@ -267,7 +274,7 @@ ex.scripted("§4.3 round-robin probe targets: every member is probed at least on
   }
 });
 
-ex.scripted(`§3.1 an unanswered ping is followed, after ${PING_TIMEOUT_MS} ms, by ping-reqs to ${INDIRECT_K} other members; one relayed ack saves the target from suspicion`, { runs: 2 }, (lab) => {
+ex.scripted(`§3.1 an unanswered ping is followed, after ${PING_TIMEOUT_MS} ms, by ping-reqs to ${INDIRECT_K} other members; one relayed ack saves the target from suspicion`, { runs: RUNS.rule }, (lab) => {
   const r = new SwimRig(lab);
   r.mute.add("n12");
   for (const p of PUPPETS) if (p !== "n12") r.relay.add(p);
@@ -287,7 +294,7 @@ ex.scripted(`§3.1 an unanswered ping is followed, after ${PING_TIMEOUT_MS} ms, 
   }
 });
 
-ex.scripted(`§4.2 with no ack, direct or relayed, by the end of the period a member is suspected once, declared dead once ${SUSPICION_TIMEOUT_MS} ms later, and then probed no more`, { runs: 2 }, (lab) => {
+ex.scripted(`§4.2 with no ack, direct or relayed, by the end of the period a member is suspected once, declared dead once ${SUSPICION_TIMEOUT_MS} ms later, and then probed no more`, { runs: RUNS.rule }, (lab) => {
   const r = new SwimRig(lab);
   r.mute.add("n12");
   r.sim.runUntil(9000);
@@ -304,7 +311,7 @@ ex.scripted(`§4.2 with no ack, direct or relayed, by the end of the period a me
   expectThat(after.length === 0, "a member declared dead leaves the membership list: it is neither probed nor probed for", () => `zoe declared n12 dead at t=${dead} ms and then sent ${after[0]!.msg.type} ${after[0]!.to === "n12" ? "to n12" : `about n12 to ${after[0]!.to}`} at t=${after[0]!.t - DELAY} ms`, after[0]?.t);
 });
 
-ex.scripted("§3.1 in a group of two, with nobody to ask, an unanswered probe still leads to suspicion", { runs: 2 }, (lab) => {
+ex.scripted("§3.1 in a group of two, with nobody to ask, an unanswered probe still leads to suspicion", { runs: RUNS.rule }, (lab) => {
   const r = new SwimRig(lab, ["n12"]);
   r.mute.add("n12");
   r.sim.runUntil(6000);
@@ -313,7 +320,7 @@ ex.scripted("§3.1 in a group of two, with nobody to ask, an unanswered probe st
   expectThat(os[0]?.value.type === "suspect" && os[0].t <= 4 * PERIOD_MS, "a member that answers nothing is suspected, even when there is no other member to ask", () => `zoe's only peer, n12, never answered; zoe said ${said(os)}`, 4 * PERIOD_MS);
 });
 
-ex.scripted("§3.1 a ping-req is carried out: ping the target at once, and relay its ack to the requester once, with the requester's seq", { runs: 2 }, (lab) => {
+ex.scripted("§3.1 a ping-req is carried out: ping the target at once, and relay its ack to the requester once, with the requester's seq", { runs: RUNS.rule }, (lab) => {
   const r = new SwimRig(lab);
   // bob acks every ping twice (a duplicated ack).
   r.puppet("bob").answer = (from, msg, reply) => {
@@ -331,7 +338,7 @@ ex.scripted("§3.1 a ping-req is carried out: ping the target at once, and relay
   expectThat(relayed.length === 1 && relayed[0]!.msg.target === "bob", "the target's ack is relayed to the requester once, with the requester's seq and the target named", () => `bob acked zoe's ping twice; zoe sent alice ${relayed.length ? relayed.map((x) => `ack {seq: ${x.msg.seq}, target: ${x.msg.target}}`).join(", ") : "no ack with seq 4242"}`, arrived);
 });
 
-ex.scripted("§3.1 relay requests lapse: an ack that comes seconds after the ping-req is not relayed (a member's state stays bounded)", { runs: 2 }, (lab) => {
+ex.scripted("§3.1 relay requests lapse: an ack that comes seconds after the ping-req is not relayed (a member's state stays bounded)", { runs: RUNS.rule }, (lab) => {
   const r = new SwimRig(lab);
   r.mute.add("cy");
   r.sayAt(1000, "alice", { type: "ping-req", seq: 77, target: "cy", updates: [] });
@@ -345,7 +352,7 @@ ex.scripted("§3.1 relay requests lapse: an ack that comes seconds after the pin
   expectThat(late.length === 0, "a relay waits for the target's ack for about one protocol period, then forgets the request", () => `alice asked zoe at t=1000 ms to probe cy; cy's ack came at t=3005 ms and zoe relayed it to alice at t=${late[0]!.t - DELAY} ms`, 3005);
 });
 
-ex.scripted("§4.2 precedence of news about a member: dead beats everything; alive beats only older incarnations; suspect beats alive at the same one — one output per change", { runs: 1 }, (lab) => {
+ex.scripted("§4.2 precedence of news about a member: dead beats everything; alive beats only older incarnations; suspect beats alive at the same one — one output per change", { runs: RUNS.rule }, (lab) => {
   const r = new SwimRig(lab);
   // [news about bob, bob's status after it, the output it causes]
   const steps: [Update, Swim.Status, Out["type"] | null][] = [
@@ -379,7 +386,7 @@ ex.scripted("§4.2 precedence of news about a member: dead beats everything; ali
   r.o.judge();
 });
 
-ex.scripted("§4.2 a repeated suspicion does not postpone the verdict: the suspect is declared dead on time", { runs: 2 }, (lab) => {
+ex.scripted("§4.2 a repeated suspicion does not postpone the verdict: the suspect is declared dead on time", { runs: RUNS.rule }, (lab) => {
   const r = new SwimRig(lab);
   r.sim.runUntil(1000);
   r.gossip("alice", [upd("bob", "suspect", 1)]);
@@ -393,7 +400,7 @@ ex.scripted("§4.2 a repeated suspicion does not postpone the verdict: the suspe
   expectThat(dead !== undefined && dead.t <= due + PERIOD_MS, `a suspect that does not refute is declared dead ${SUSPICION_TIMEOUT_MS} ms after it was first suspected, however often the same suspicion is repeated`, () => `zoe heard bob suspect@1 at t=${1000 + DELAY} ms and again every 300 ms; it said ${said(os)} (dead was due by t=${due} ms)`, due);
 });
 
-ex.scripted("§4.2 refutation: a member that hears it is suspected at incarnation i ≥ its own takes i + 1 and spreads alive at i + 1; stale suspicions change nothing", { runs: 2 }, (lab) => {
+ex.scripted("§4.2 refutation: a member that hears it is suspected at incarnation i ≥ its own takes i + 1 and spreads alive at i + 1; stale suspicions change nothing", { runs: RUNS.rule }, (lab) => {
   const r = new SwimRig(lab);
   const steps: [number, Update, number][] = [
     [1000, upd(SUBJECT, "suspect", 0), 1],
@@ -416,7 +423,7 @@ ex.scripted("§4.2 refutation: a member that hears it is suspected at incarnatio
 
 const LOG_N = (n: number) => Math.ceil(Math.log2(n + 1));
 
-ex.scripted(`§4.1 dissemination: news rides on the member's next messages, at most ${MAX_PIGGYBACK} per message and a bounded number of times each, then the messages go quiet`, { runs: 2 }, (lab) => {
+ex.scripted(`§4.1 dissemination: news rides on the member's next messages, at most ${MAX_PIGGYBACK} per message and a bounded number of times each, then the messages go quiet`, { runs: RUNS.rule }, (lab) => {
   const others = ["bob", "n12", "n7", "cy", "dee", "eve", "fay", "gus"];
   const r = new SwimRig(lab, ["alice", ...others]);
   // At t=1000 alice tells zoe that eight members are suspect (more than fit on one message);
@@ -482,7 +489,7 @@ function hear(sim: Simulation, news: readonly Update[]): NewsState["got"] {
   };
 }
 
-ex.scripted(`exhaustive search: every order of up to ${NEWS_DEPTH} pieces of news (duplicated, stale, about a member or about itself) leaves view(), outputs and incarnation as §4.2 says`, { runs: 1 }, (lab) => {
+ex.scripted(`exhaustive search: every order of up to ${NEWS_DEPTH} pieces of news (duplicated, stale, about a member or about itself) leaves view(), outputs and incarnation as §4.2 says`, { runs: RUNS.pure }, (lab) => {
   // Thousands of short runs: bare simulations, not traced ones (the counterexample is replayed traced below).
   const run = (news: Update[]): NewsState => ({ news, got: hear(new Simulation({ seed: lab.seed, nodes: NEWS_NODES, network: { delayMs: [DELAY, DELAY] }, traceLimit: 64 }), news) });
   const report = explore<NewsState>(

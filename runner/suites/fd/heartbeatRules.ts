@@ -12,7 +12,7 @@ import { expectThat } from "../../check/violation.ts";
 import type { NodeFactory, NodeId } from "../../sim/index.ts";
 import type { Exercise, Lab } from "../harness/exercise.ts";
 import { PuppetRig } from "../support/puppet.ts";
-import { Observer, SUSPECTS } from "./support.ts";
+import { Observer, RUNS, SUSPECTS } from "./support.ts";
 
 export type Out = { type: "suspect"; node: NodeId } | { type: "restore"; node: NodeId };
 
@@ -58,14 +58,14 @@ export function heartbeatRules<M extends { type: string }>(ex: Exercise<unknown>
     expectThat(os.length === 1, "a suspicion is said once, however long the silence lasts", () => `while ${p} stayed silent ${SUBJECT} said: ${list(os)}`, os[1]?.t);
   };
 
-  ex.scripted("Chandra & Toueg strong completeness: a peer that never speaks is suspected — once, after the timeout and not before — and stays suspected", { runs: 2 }, (lab) => {
+  ex.scripted("Chandra & Toueg strong completeness: a peer that never speaks is suspected — once, after the timeout and not before — and stays suspected", { runs: RUNS.rule }, (lab) => {
     const { r, o } = rig(lab);
     r.sim.runUntil(4000);
     o.judge();
     for (const p of PEERS) expectSuspectedOnce(r, p, 0, [f.patienceMs, f.detectionMs], 4000, "completeness");
   });
 
-  ex.scripted("a monitor that restarts trusts everyone again, and watches every peer from its restart", { runs: 2 }, (lab) => {
+  ex.scripted("a monitor that restarts trusts everyone again, and watches every peer from its restart", { runs: RUNS.rule }, (lab) => {
     const { r, o } = rig(lab);
     r.sim.at(1500, () => r.sim.crash(SUBJECT));
     r.sim.at(2000, () => r.sim.restart(SUBJECT));
@@ -74,7 +74,7 @@ export function heartbeatRules<M extends { type: string }>(ex: Exercise<unknown>
     for (const p of PEERS) expectSuspectedOnce(r, p, 2000, [f.patienceMs, f.detectionMs], 5000, "after a restart");
   });
 
-  ex.scripted("a heartbeat from a suspect withdraws the suspicion at once (one restore), and new silence is suspected again — also after every peer was suspected", { runs: 2 }, (lab) => {
+  ex.scripted("a heartbeat from a suspect withdraws the suspicion at once (one restore), and new silence is suspected again — also after every peer was suspected", { runs: RUNS.rule }, (lab) => {
     const { r, o } = rig(lab);
     // Everyone is silent (and so suspected) until t=2000; then one heartbeat each, twice.
     const rounds = [2000, 5000];
@@ -92,7 +92,7 @@ export function heartbeatRules<M extends { type: string }>(ex: Exercise<unknown>
     }
   });
 
-  ex.scripted("accuracy: heartbeats that arrive in time never cause a suspicion, and produce no output whatever their seq (repeated, restarted at 1, duplicated)", { runs: 2 }, (lab) => {
+  ex.scripted("accuracy: heartbeats that arrive in time never cause a suspicion, and produce no output whatever their seq (repeated, restarted at 1, duplicated)", { runs: RUNS.rule }, (lab) => {
     const { r, o } = rig(lab);
     const q = f.quietGapMs;
     // Gaps (ms) between one peer's heartbeats; 0 is a duplicate. Each peer starts at a different offset.
@@ -118,7 +118,7 @@ export function heartbeatRules<M extends { type: string }>(ex: Exercise<unknown>
   });
 
   if (f.carriesSeq)
-    ex.scripted("a heartbeat with a lower seq than any before proves the peer alive: it restarted and counts from 1 again", { runs: 2 }, (lab) => {
+    ex.scripted("a heartbeat with a lower seq than any before proves the peer alive: it restarted and counts from 1 again", { runs: RUNS.rule }, (lab) => {
       const { r, o } = rig(lab);
       for (let k = 1; k <= 15; k++) for (const p of PEERS) r.sayAt(k * f.periodMs, p, f.heartbeat(k));
       // Silence from t=1500 (suspected), then a restarted peer's heartbeats: 1, 2, 3…
@@ -132,7 +132,7 @@ export function heartbeatRules<M extends { type: string }>(ex: Exercise<unknown>
       }
     });
 
-  ex.scripted("a node heartbeats every peer once per period, suspected or not, and does not answer heartbeats", { runs: 2 }, (lab) => {
+  ex.scripted("a node heartbeats every peer once per period, suspected or not, and does not answer heartbeats", { runs: RUNS.rule }, (lab) => {
     const { r, o } = rig(lab);
     // alice and n7 are silent (so suspected); n12 chatters every 40 ms.
     for (let t = 0; t < 3000; t += 40) r.sayAt(t, "n12", f.heartbeat(t / 40 + 1));

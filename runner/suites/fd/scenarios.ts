@@ -8,7 +8,7 @@ import { expectNoMistakes, expectStrongCompleteness } from "../../check/qos.ts";
 import { expectThat } from "../../check/violation.ts";
 import { Stream, type NetworkConfig, type NodeFactory, type NodeId } from "../../sim/index.ts";
 import type { Exercise } from "../harness/exercise.ts";
-import { Observer, SUSPECTS } from "./support.ts";
+import { Observer, RUNS, SUSPECTS } from "./support.ts";
 
 export interface ClusterFamily {
   create: NodeFactory;
@@ -37,7 +37,7 @@ export const shapeFor = (seed: number): readonly NodeId[] => SHAPES[((seed % SHA
 const list = (pairs: [NodeId, NodeId][]) => pairs.map(([q, p]) => `${q} → ${p}`).join(", ");
 
 export function clusterScenarios(ex: Exercise<unknown>, f: ClusterFamily): void {
-  ex.scripted(`partition then heal: every node suspects the far side, withdraws every suspicion within ${f.withdrawMs} ms of the heal, and then still detects a crash (2 to 11 nodes)`, { runs: SHAPES.length }, (lab) => {
+  ex.scripted(`partition then heal: every node suspects the far side, withdraws every suspicion within ${f.withdrawMs} ms of the heal, and then still detects a crash (2 to 11 nodes)`, { runs: Math.max(RUNS.story, SHAPES.length) }, (lab) => {
     const ids = shapeFor(lab.seed);
     const rng = new Stream(lab.seed, "partition");
     const near = ids.filter((_, i) => i === 0 || (i < ids.length - 1 && rng.chance(0.5)));
@@ -70,7 +70,7 @@ export function clusterScenarios(ex: Exercise<unknown>, f: ClusterFamily): void 
     expectStrongCompleteness(analysis, f.crashDetectionMs);
   });
 
-  ex.scripted(`a node that fails again after a long outage is suspected again, within ${f.crashDetectionMs} ms each time`, { runs: 2 }, (lab) => {
+  ex.scripted(`a node that fails again after a long outage is suspected again, within ${f.crashDetectionMs} ms each time`, { runs: RUNS.story }, (lab) => {
     const ids = ["ada", "n12", "n3", "bo"];
     const victim = ids[1 + (lab.seed % 3)]!;
     const back = 11_000;
