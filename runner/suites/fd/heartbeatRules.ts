@@ -47,7 +47,7 @@ export function heartbeatRules<M extends { type: string }>(ex: Exercise<unknown>
   const about = (r: PuppetRig<M>, p: NodeId) => r.outputs<Out>().filter((o) => o.value.node === p);
   const list = (os: { t: number; value: Out }[]) => os.map((o) => `${o.value.type} at t=${o.t}`).join(", ") || "nothing";
 
-  /** Exactly one suspicion of `p` in [from, to], said within `window` of `silentSince` (and no other output about p in it). */
+  /** Between `from` and `until` zoe says exactly one thing about `p`: that it suspects it, between window[0] and window[1] ms after `silentSince`. */
   const expectSuspectedOnce = (r: PuppetRig<M>, p: NodeId, silentSince: number, window: readonly [number, number], until: number, what: string, from = silentSince) => {
     const os = about(r, p).filter((o) => o.t > from && o.t <= until);
     const first = os[0];
