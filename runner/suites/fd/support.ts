@@ -23,6 +23,10 @@ export interface DetectorKind {
   query: string;
   /** Asks node `id`; returns its opinions, or what is wrong with the answer as returned. */
   ask(sim: Simulation, id: NodeId, peers: readonly NodeId[]): ReadonlyMap<NodeId, Opinion> | string;
+  /** The most messages a node with this many peers may send in a second, whatever the faults: a circuit breaker for runaway traffic. */
+  maxSentPerSecond(peers: number): number;
+  /** That bound in words, for the learner. */
+  costRule: string;
 }
 
 const shown = (v: unknown) => {
@@ -47,6 +51,9 @@ export const SUSPECTS: DetectorKind = {
     if (ids.some((p, i) => i > 0 && ids[i - 1]! > p)) return `suspects() returned ${shown(got)}, which is not sorted`;
     return new Map(ids.map((p) => [p, "suspect" as const]));
   },
+  // One heartbeat per peer per 100 ms period is 10 a second; three times that is runaway.
+  maxSentPerSecond: (peers) => 30 * peers + 30,
+  costRule: "message cost is bounded: a node sends each peer one heartbeat per period, whatever it receives",
 };
 
 /** SWIM: `view()` maps every other member to "alive", "suspect" or "dead". */
@@ -65,6 +72,9 @@ export const VIEW: DetectorKind = {
     }
     return out;
   },
+  // A ping, the acks of pings received, k ping-reqs and a few relays per 200 ms period: a handful, whatever the group size.
+  maxSentPerSecond: () => 125,
+  costRule: "message cost is bounded: a member sends a handful of messages per protocol period, whatever the group size and the faults",
 };
 
 /**
@@ -76,6 +86,8 @@ export class Observer {
   private readonly samples: QuerySample[] = [];
   private problem: Violation | null = null;
   private readonly peers: Map<NodeId, NodeId[]>;
+  /** Messages each subject had sent at the start of the current one-second window. */
+  private sentAt: { t: number; sent: Map<NodeId, number> };
 
   constructor(
     private readonly lab: Lab,
@@ -91,6 +103,7 @@ export class Observer {
     everyMs = subjects.length > 8 ? 500 : 50,
   ) {
     this.peers = new Map(subjects.map((id) => [id, sim.nodeIds.filter((p) => p !== id)]));
+    this.sentAt = { t: 0, sent: new Map(subjects.map((id) => [id, 0])) };
     const tick = () => {
       this.sample();
       sim.at(sim.now + everyMs, tick);
@@ -101,6 +114,7 @@ export class Observer {
 
   private sample(): void {
     if (this.problem) return;
+    this.checkCost();
     for (const id of this.subjects) {
       if (this.sim.status(id) === "down") continue;
       const answer = this.kind.ask(this.sim, id, this.peers.get(id)!);
@@ -110,6 +124,20 @@ export class Observer {
       }
       this.samples.push({ t: Math.floor(this.sim.now), node: id, after: this.sim.trace.total, opinions: answer });
     }
+  }
+
+  /** Stops the run at once if a node floods the network (a storm would otherwise run for minutes before failing). */
+  private checkCost(): void {
+    const elapsed = this.sim.now - this.sentAt.t;
+    if (elapsed < 1000) return;
+    for (const id of this.subjects) {
+      const sent = this.sim.stats(id).sent;
+      const rate = ((sent - this.sentAt.sent.get(id)!) * 1000) / elapsed;
+      const most = this.kind.maxSentPerSecond(this.peers.get(id)!.length);
+      if (rate > most) throw new Violation(this.kind.costRule, `${id} sent ${Math.round(rate)} messages a second from t=${Math.floor(this.sentAt.t)} to t=${Math.floor(this.sim.now)} ms (at most ${most} expected with ${this.peers.get(id)!.length} peers)`, this.sim.now);
+      this.sentAt.sent.set(id, sent);
+    }
+    this.sentAt.t = this.sim.now;
   }
 
   /**
