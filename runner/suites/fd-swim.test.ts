@@ -1,14 +1,15 @@
 // Suite for `fd-swim`: SWIM membership (Das, Gupta & Motivala, "SWIM:
 // Scalable Weakly-consistent Infection-style Process Group Membership
-// Protocol", 2002). First the paper's rules one at a time, against puppet
-// members (§3.1 probe and ping-req, §4.1 dissemination, §4.2 suspicion,
-// precedence and refutation, §4.3 round-robin), and an exhaustive search over
-// every order of up to three pieces of news. Then groups of 12 to 50: a
-// crashed member is declared dead by every live member within a bound; a
-// member behind a lossy link is saved by indirect probes; a paused member that
-// is suspected refutes with a higher incarnation and survives; a healed
-// partition kills nobody; the group goes quiet once the news has spread; and
-// the message cost per member per period does not grow with the group.
+// Protocol", 2002). Groups of 12 to 50: a crashed member is declared dead by
+// every live member within a bound; a member behind a lossy link is saved by
+// indirect probes; a paused member that is suspected refutes with a higher
+// incarnation and survives, while one paused past its death stays dead; after
+// a healed partition every suspicion ends and the group goes quiet; the
+// message cost per member per period does not grow with the group. Then the
+// paper's rules one at a time, against puppet members (§3.1 probe and
+// ping-req, §4.1 dissemination, §4.2 suspicion, precedence and refutation,
+// §4.3 round-robin), and an exhaustive search over every order of up to three
+// pieces of news.
 
 import { expectNoMistakes, expectStrongCompleteness } from "../check/qos.ts";
 import { afterNews, type Update } from "../check/swim.ts";
