@@ -2,6 +2,7 @@
 // (non-TTY) output. Interactive screens live in runner/tui.
 
 import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { exercisesInOrder, findExercise, findLesson, loadCourse, type Course, type Exercise } from "./course/course.ts";
@@ -253,7 +254,7 @@ const commands: Record<string, Command> = {
       }
       const events = intOption(values["events"], "events") ?? 60;
       let trace: TraceJson | null = sc.trace ?? null;
-      if (sc.failure?.traceFile) trace = (JSON.parse(readFileSync(`${ROOT}/${sc.failure.traceFile}`, "utf8")) as { trace: TraceJson }).trace;
+      if (sc.failure?.traceFile) trace = (JSON.parse(readFileSync(resolve(ROOT, sc.failure.traceFile), "utf8")) as { trace: TraceJson }).trace;
       out(`${s.bold(id)} · ${sc.name} · seed ${seed} · ${formatStatus(sc.status, s)}`);
       if (values["html"]) {
         if (!trace) throw new UsageError(`This run of ${id} left no trace to export.`);
@@ -378,9 +379,14 @@ const commands: Record<string, Command> = {
     async run({ values, positionals }) {
       const { id, e } = namedExercise(positionals, "Which exercise? e.g. `faultline reset echo`.");
       if (values["undo"]) {
-        const restored = undoReset(ROOT, e);
-        out(restored ? `Restored your ${id} files from ${restored}.` : `There is no backup of ${id} to restore.`);
-        return restored ? 0 : 1;
+        const undone = undoReset(ROOT, e);
+        if (!undone) {
+          out(`There is no backup of ${id} to restore: \`faultline reset ${id}\` and \`faultline carry ${id}\` make one before they replace your files.`);
+          return 1;
+        }
+        if (!undone.changed) out(`exercises/${id}/ already holds your files from ${undone.from}: nothing to undo.`);
+        else out(`Restored your ${id} files from ${undone.from}.${undone.saved ? ` What they replaced is saved in ${undone.saved}.` : ""}`);
+        return 0;
       }
       const backup = resetExercise(ROOT, e);
       out(backup ? `Your files were saved in ${backup}; exercises/${id}/ holds the stub again. \`faultline reset --undo ${id}\` brings your work back.` : `exercises/${id}/ holds the stub again.`);

@@ -8,11 +8,18 @@
 //   5. mutants           every mutant in runner/mutants/ must be caught
 //
 // A step that fails does not stop the later ones: one run shows everything.
+//
+// None of it touches the learner's work: every step keeps its state (progress,
+// traces, backups) in a temporary FAULTLINE_STATE_DIR (course/state.ts), and
+// step 4 grades the stubs as committed, copied out of git, not exercises/ — so
+// a learner halfway through the course still gets green.
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exercisesInOrder, loadCourse } from "./course/course.ts";
+import { materializeStubs } from "./course/reset.ts";
 import { formatReport } from "./grade/format.ts";
 import { grade, ROOT } from "./grade/grade.ts";
 import { colorEnabled, makeStyler } from "./grade/style.ts";
@@ -56,8 +63,18 @@ const bin = (pkg: string, file: string) => join(ROOT, "node_modules", pkg, file)
 async function main(): Promise<void> {
   const results: StepResult[] = [];
   const ids = exercisesInOrder(loadCourse(ROOT)).map((e) => e.id);
-  mkdirSync(join(ROOT, ".faultline"), { recursive: true });
+  // Set before anything grades or spawns: this process and every child keep their state here.
+  const scratch = mkdtempSync(join(tmpdir(), "faultline-test-"));
+  process.env["FAULTLINE_STATE_DIR"] = join(scratch, "state");
+  try {
+    await steps(ids, scratch, results);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  summarize(results);
+}
 
+async function steps(ids: string[], scratch: string, results: StepResult[]): Promise<void> {
   results.push(
     await step("type-check", async () => {
       const code = await run(nodeBin, [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."]);
@@ -67,7 +84,7 @@ async function main(): Promise<void> {
 
   results.push(
     await step("unit tests", async () => {
-      const out = join(ROOT, ".faultline", "unit-results.json");
+      const out = join(scratch, "unit-results.json");
       rmSync(out, { force: true });
       const code = await run(nodeBin, [bin("vitest", "vitest.mjs"), "run", "--config", "vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`]);
       if (!existsSync(out)) return { ok: false, passed: 0, failed: 1, note: `vitest exited ${code} without results` };
@@ -89,7 +106,10 @@ async function main(): Promise<void> {
 
   results.push(
     await step("untouched stubs are not graded as passing", async () => {
-      const r = await grade({ ids, target: "exercises" });
+      // The stubs as committed, not exercises/: the learner may have edited those.
+      const stubs = join(scratch, "stubs");
+      if (materializeStubs(ROOT, stubs) === null) return { ok: true, passed: 0, failed: 0, note: "skipped: not a git checkout, so the committed stubs cannot be told from edited ones (CI runs this step)" };
+      const r = await grade({ ids, target: stubs });
       const passing = r.exercises.filter((e) => e.status === "pass");
       const broken = r.exercises.filter((e) => e.status === "error");
       const started = r.exercises.filter((e) => e.status === "fail");
@@ -103,7 +123,7 @@ async function main(): Promise<void> {
 
   results.push(
     await step("mutants", async () => {
-      const out = join(ROOT, ".faultline", "mutants-output.txt");
+      const out = join(scratch, "mutants-output.txt");
       const code = await run(nodeBin, ["--import", "tsx", join(ROOT, "runner", "mutants", "run.ts")], { FAULTLINE_MUTANTS_SUMMARY: out });
       let caught = 0;
       let total = 0;
@@ -111,7 +131,9 @@ async function main(): Promise<void> {
       return { ok: code === 0, passed: caught, failed: total - caught, note: `${caught}/${total} caught` };
     }),
   );
+}
 
+function summarize(results: readonly StepResult[]): void {
   log(s.bold("\nSummary"));
   for (const r of results) log(`  ${r.ok ? s.ok("✓") : s.bad("✗")} ${r.name.padEnd(48)} ${r.note}  ${s.dim(`${r.seconds.toFixed(1)} s`)}`);
   const passed = results.reduce((n, r) => n + r.passed, 0);

@@ -6,10 +6,19 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CarryError, carryForward } from "./carry.ts";
 import { validateCourse, type Course } from "./course.ts";
 import { undoReset } from "./reset.ts";
+
+// These tests make project roots of their own and look for .faultline/ inside
+// them, even when npm test keeps its state elsewhere (FAULTLINE_STATE_DIR).
+beforeAll(() => {
+  vi.stubEnv("FAULTLINE_STATE_DIR", "");
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -5,10 +5,19 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Exercise } from "./course.ts";
 import { loadProgress, progressFile } from "./progress.ts";
 import { resetExercise, undoReset } from "./reset.ts";
+
+// These tests make project roots of their own and look for .faultline/ inside
+// them, even when npm test keeps its state elsewhere (FAULTLINE_STATE_DIR).
+beforeAll(() => {
+  vi.stubEnv("FAULTLINE_STATE_DIR", "");
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 
 const dirs: string[] = [];
 const fresh = (prefix: string) => {
@@ -82,12 +91,35 @@ describe("reset keeps backups and --undo restores them", () => {
     expect(readFileSync(join(root, kept!, "echo.ts"), "utf8")).toBe("// my work, hours of it\n");
 
     const restored = undoReset(root, ex, new Date("2026-11-26T04:05:00Z"));
-    expect(restored).toBe(kept);
+    expect(restored).toMatchObject({ from: kept, changed: true });
     expect(readFileSync(file, "utf8")).toBe("// my work, hours of it\n");
     // What undo replaced (the stub) was kept too: nothing is ever lost.
     const backups = readdirSync(join(root, ".faultline", "backups", "echo")).sort();
-    expect(backups).toEqual(["2026-11-26T04-00-00-000Z", "2026-11-26T04-05-00-000Z"]);
+    expect(backups).toEqual(["2026-11-26T04-00-00-000Z", "2026-11-26T04-05-00-000Z-before-undo"]);
+    expect(restored!.saved).toBe(join(".faultline", "backups", "echo", backups[1]!));
     expect(readFileSync(join(root, ".faultline", "backups", "echo", backups[1]!, "echo.ts"), "utf8")).toBe("// the stub\n");
     expect(existsSync(`${file}.${process.pid}.tmp`)).toBe(false);
+  });
+
+  it("a second undo does not put back what the first replaced: it says there is nothing to undo", () => {
+    const root = fresh("faultline-reset-twice-");
+    const ex: Exercise = { id: "echo", title: "Echo", lesson: "00-the-lab", summary: "s", files: ["echo.ts"], hints: ["h"] };
+    const file = join(root, "exercises", "echo", "echo.ts");
+    mkdirSync(join(root, "exercises", "echo"), { recursive: true });
+    writeFileSync(file, "// the stub\n");
+    const git = (...a: string[]) => execFileSync("git", a, { cwd: root, stdio: "ignore" });
+    git("init", "-q");
+    git("add", ".");
+    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "stub");
+    writeFileSync(file, "// my work\n");
+    resetExercise(root, ex, new Date("2026-11-26T04:00:00Z"));
+    expect(undoReset(root, ex, new Date("2026-11-26T04:01:00Z"))).toMatchObject({ changed: true });
+    const again = undoReset(root, ex, new Date("2026-11-26T04:02:00Z"));
+    expect(again).toMatchObject({ changed: false, saved: null });
+    expect(readFileSync(file, "utf8")).toBe("// my work\n");
+    // Once the learner works on, undo brings back the files reset replaced, not the stub.
+    writeFileSync(file, "// my work, then more\n");
+    expect(undoReset(root, ex, new Date("2026-11-26T04:03:00Z"))).toMatchObject({ changed: true });
+    expect(readFileSync(file, "utf8")).toBe("// my work\n");
   });
 });

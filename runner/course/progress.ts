@@ -1,4 +1,4 @@
-// The learner's progress in .faultline/progress.json: what was graded and how
+// The learner's progress in .faultline/progress.json (see state.ts): what was graded and how
 // it went, hints seen, quizzes answered. Written atomically (temp file, fsync,
 // rename) so a crash or kill -9 never leaves half a file; a file that is
 // corrupt anyway is set aside with a warning, never a crash.
@@ -6,6 +6,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { stateDir } from "./state.ts";
 
 export type ExerciseState = "pass" | "fail" | "error" | "not-started";
 
@@ -33,7 +34,7 @@ export function emptyProgress(): Progress {
 }
 
 export function progressFile(root: string): string {
-  return join(root, ".faultline", "progress.json");
+  return join(stateDir(root), "progress.json");
 }
 
 export interface LoadResult {

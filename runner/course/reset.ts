@@ -3,29 +3,33 @@
 // so nothing is ever lost).
 
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { execFileSync } from "node:child_process";
 import type { Exercise } from "./course.ts";
+import { shownPath, stateDir } from "./state.ts";
 
 function backupRoot(root: string, id: string): string {
-  return join(root, ".faultline", "backups", id);
+  return join(stateDir(root), "backups", id);
 }
 
 function stamp(d: Date): string {
   return d.toISOString().replace(/[:.]/g, "-");
 }
 
-/** Copies the learner's present files of `e` to a new timestamped folder; returns it (relative), or null when there was nothing to keep. */
-export function backup(root: string, e: Exercise, now: Date): string | null {
+/** Backups that `reset --undo` itself made: kept, but never what a later undo restores. */
+const BEFORE_UNDO = "-before-undo";
+
+/** Copies the learner's present files of `e` to a new timestamped folder; returns it (as shown to the learner), or null when there was nothing to keep. */
+export function backup(root: string, e: Exercise, now: Date, suffix = ""): string | null {
   const present = e.files.filter((f) => existsSync(join(root, "exercises", e.id, f)));
   if (present.length === 0) return null;
-  let dir = join(backupRoot(root, e.id), stamp(now));
-  for (let i = 2; existsSync(dir); i++) dir = join(backupRoot(root, e.id), `${stamp(now)}-${i}`);
+  let dir = join(backupRoot(root, e.id), stamp(now) + suffix);
+  for (let i = 2; existsSync(dir); i++) dir = join(backupRoot(root, e.id), `${stamp(now)}-${i}${suffix}`);
   for (const f of present) {
     mkdirSync(dirname(join(dir, f)), { recursive: true });
     copyFileSync(join(root, "exercises", e.id, f), join(dir, f));
   }
-  return relative(root, dir);
+  return shownPath(root, dir);
 }
 
 /** The stub as it was first shipped: from git when available, else the file as it is. */
@@ -37,7 +41,36 @@ export function stubSource(root: string, e: Exercise, f: string): Buffer {
   }
 }
 
-/** Restores the stub; returns the backup directory (relative), or null when there was nothing to keep. */
+/**
+ * Writes the committed stubs of every exercise (exercises/ at HEAD) into
+ * `dir`, laid out like exercises/, without touching the learner's copies:
+ * what `npm test` grades to check that each untouched stub is "not started".
+ * Returns the number of files written, or null outside a git checkout (there
+ * the committed stubs cannot be told from the learner's edits).
+ */
+export function materializeStubs(root: string, dir: string): number | null {
+  let names: string[];
+  try {
+    names = execFileSync("git", ["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", "exercises/"], { cwd: root, stdio: ["ignore", "pipe", "ignore"], encoding: "utf8" }).split("\0").filter(Boolean);
+  } catch {
+    return null;
+  }
+  if (names.length === 0) return null;
+  // One git process for every file: `cat-file --batch` answers "<sha> blob <size>\n<bytes>\n" per request.
+  const out = execFileSync("git", ["cat-file", "--batch"], { cwd: root, input: names.map((n) => `HEAD:${n}\n`).join(""), stdio: ["pipe", "pipe", "ignore"], maxBuffer: 256 * 1024 * 1024 });
+  let at = 0;
+  for (const name of names) {
+    const eol = out.indexOf(10, at);
+    const size = Number(out.subarray(at, eol).toString("utf8").split(" ")[2]);
+    const file = join(dir, name.slice("exercises/".length));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, out.subarray(eol + 1, eol + 1 + size));
+    at = eol + 1 + size + 1;
+  }
+  return names.length;
+}
+
+/** Restores the stub; returns the backup directory (as shown), or null when there was nothing to keep. */
 export function resetExercise(root: string, e: Exercise, now = new Date()): string | null {
   const stubs = e.files.map((f) => [f, stubSource(root, e, f)] as const);
   const kept = backup(root, e, now);
@@ -48,19 +81,37 @@ export function resetExercise(root: string, e: Exercise, now = new Date()): stri
   return kept;
 }
 
-/** Restores the newest backup; the files it replaces are backed up first. */
-export function undoReset(root: string, e: Exercise, now = new Date()): string | null {
+export interface Undone {
+  /** The backup brought back (as shown). */
+  from: string;
+  /** False when the exercise already held exactly those files: nothing was written. */
+  changed: boolean;
+  /** Where the files it replaced were saved, when it replaced any. */
+  saved: string | null;
+}
+
+/**
+ * Restores the newest backup that reset or carry made (the learner's files
+ * before it); the files it replaces are backed up first. Undo's own backups
+ * are never restored by a later undo: a second undo would otherwise put back
+ * whatever the first one replaced (often the stub).
+ */
+export function undoReset(root: string, e: Exercise, now = new Date()): Undone | null {
   const dir = backupRoot(root, e.id);
   if (!existsSync(dir)) return null;
-  const newest = readdirSync(dir).sort().at(-1);
+  const newest = readdirSync(dir).filter((d) => !d.endsWith(BEFORE_UNDO)).sort().at(-1);
   if (!newest) return null;
   const from = join(dir, newest);
   const data = e.files.filter((f) => existsSync(join(from, f))).map((f) => [f, readFileSync(join(from, f))] as const);
-  backup(root, e, now);
-  for (const [f, d] of data) writeAtomic(join(root, "exercises", e.id, f), d);
-  return relative(root, from);
+  const current = (f: string) => join(root, "exercises", e.id, f);
+  if (data.every(([f, d]) => existsSync(current(f)) && readFileSync(current(f)).equals(d))) return { from: shownPath(root, from), changed: false, saved: null };
+  const saved = backup(root, e, now, BEFORE_UNDO);
+  for (const [f, d] of data) {
+    mkdirSync(dirname(current(f)), { recursive: true });
+    writeAtomic(current(f), d);
+  }
+  return { from: shownPath(root, from), changed: true, saved };
 }
-
 export function writeAtomic(file: string, data: Buffer): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, data);

@@ -2,7 +2,7 @@
 // reset and solutions, on the project at `root`.
 
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { TraceJson } from "../sim/index.ts";
 import type { Services } from "../tui/services.ts";
 import type { Course } from "./course.ts";
@@ -58,7 +58,7 @@ export function realServices(root: string, course: Course, opts: { hyperlinks: b
     solution: (exercise) => exercise.files.map((file) => ({ file, code: readFileSync(join(root, "solutions", exercise.id, file), "utf8") })),
     readTrace: (traceFile) => {
       try {
-        return (JSON.parse(readFileSync(join(root, traceFile), "utf8")) as { trace: TraceJson }).trace;
+        return (JSON.parse(readFileSync(resolve(root, traceFile), "utf8")) as { trace: TraceJson }).trace;
       } catch {
         return null;
       }

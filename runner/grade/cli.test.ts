@@ -3,17 +3,22 @@
 // trace hashes, replay of a mutant's failure.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { materializeStubs } from "../course/reset.ts";
 import { materialize, loadMutants } from "../mutants/run.ts";
+import { isolatedEnv } from "../testEnv.ts";
 import type { GradeReport } from "./grade.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "bin", "faultline.js");
+// Progress and traces go to a temporary directory: the learner's stay as they are.
+const env = isolatedEnv();
 
 function faultline(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FAULTLINE_NO_PROGRESS: "1" }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", env, timeout: 120_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -41,13 +46,16 @@ describe("faultline grade", () => {
   });
 
   it("reports the untouched stub as not-started and exits 1", () => {
-    const { code, report } = gradeJson(["echo", "--target", "exercises"]);
+    // The stub as committed (the learner may have edited exercises/echo/).
+    const stubs = mkdtempSync(join(tmpdir(), "faultline-stubs-"));
+    expect(materializeStubs(ROOT, stubs)).toBeGreaterThan(0);
+    const { code, report } = gradeJson(["echo", "--target", stubs]);
     expect(code).toBe(1);
     expect(report.passed).toBe(false);
     expect(report.exercises[0]!.status).toBe("not-started");
     const f = report.exercises[0]!.scenarios[0]!.failure!;
     expect(f.message).toMatch(/still a todo/);
-    expect(f.location).toMatch(/exercises\/echo\/echo\.ts:\d+/);
+    expect(f.location).toMatch(/\/echo\/echo\.ts:\d+/);
   });
 
   it("gives identical trace hashes for the same seed, and different ones for another seed", () => {
@@ -82,8 +90,10 @@ describe("faultline grade", () => {
     expect(f.replay).toContain("faultline replay echo");
     expect(Array.isArray(f.minimizedSchedule)).toBe(true);
     expect(f.traceFile).toBeTruthy();
-    expect(existsSync(join(ROOT, f.traceFile!))).toBe(true);
-    const trace = JSON.parse(readFileSync(join(ROOT, f.traceFile!), "utf8")) as { trace: { hash: string } };
+    // Written where the state directory says, never into the learner's .faultline/.
+    expect(resolve(ROOT, f.traceFile!).startsWith(env["FAULTLINE_STATE_DIR"]!)).toBe(true);
+    expect(existsSync(resolve(ROOT, f.traceFile!))).toBe(true);
+    const trace = JSON.parse(readFileSync(resolve(ROOT, f.traceFile!), "utf8")) as { trace: { hash: string } };
     expect(trace.trace.hash).toBe(failing.traceHash);
 
     // Run the printed replay command (minus "npx faultline") and compare.
@@ -97,8 +107,7 @@ describe("faultline grade", () => {
 
 describe("faultline list", () => {
   it("prints valid JSON listing lessons and exercises with status", () => {
-    mkdirSync(join(ROOT, ".faultline"), { recursive: true });
-    const out = execFileSync(process.execPath, [BIN, "list", "--json"], { cwd: ROOT, encoding: "utf8" });
+    const out = execFileSync(process.execPath, [BIN, "list", "--json"], { cwd: ROOT, encoding: "utf8", env });
     const doc = JSON.parse(out) as { lessons: { id: string; exercises: { id: string; status: string; continues?: string }[] }[] };
     expect(doc.lessons[0]!.id).toBe("00-the-lab");
     expect(doc.lessons[0]!.exercises.map((e) => e.id)).toContain("echo");

@@ -10,6 +10,7 @@ import { createVitest } from "vitest/node";
 import type { TraceJson } from "../sim/index.ts";
 import type { GradeContext, ReplayRequest, ScenarioMeta, ScenarioStatus } from "../suites/harness/context.ts";
 import { resolveTarget } from "../suites/harness/target.ts";
+import { shownPath, traceDir as defaultTraceDir } from "../course/state.ts";
 import { importGate } from "./importGate.ts";
 import { LoopMarks, loopMarks } from "./loopMarks.ts";
 import { learnerFiles, typeErrors } from "./typecheck.ts";
@@ -70,7 +71,7 @@ export interface GradeOptions {
   root?: string;
   /** How many trace events a failure's trace file keeps. */
   traceEvents?: number;
-  /** Where to write traces (default <root>/.faultline/traces). */
+  /** Where to write traces (default <root>/.faultline/traces, or under FAULTLINE_STATE_DIR: course/state.ts). */
   traceDir?: string;
   /** Soak: generative scenarios only. */
   onlyGenerative?: boolean;
@@ -174,7 +175,7 @@ export class Grader {
     const specs = files.map((f) => this.vitest.getRootProject().createSpecification(f));
     this.collector.modules = [];
     await this.vitest.runTestSpecifications(specs, false);
-    const traceDir = opts.traceDir ?? join(root, ".faultline", "traces");
+    const traceDir = opts.traceDir ?? defaultTraceDir(root);
     const verdicts = this.watchdog.takeVerdicts();
     const exercises = opts.ids.map((id) => {
       const verdict = verdicts.find((v) => v.exercise === id);
@@ -205,8 +206,8 @@ export class Grader {
 
 /** Grades once with a fresh vitest instance. */
 export async function grade(opts: GradeOptions): Promise<GradeReport> {
-  if (opts.sandbox) return (await import("./sandbox.ts")).gradeSandboxed({ ...opts, sandbox: false });
   const root = opts.root ?? ROOT;
+  if (opts.sandbox) return (await import("./sandbox.ts")).gradeSandboxed({ ...opts, traceDir: opts.traceDir ?? defaultTraceDir(root), sandbox: false });
   const g = await Grader.open(root, { hardened: opts.hardened ?? false });
   try {
     return await g.run(opts);
@@ -312,7 +313,7 @@ function writeTrace(root: string, dir: string, id: string, meta: ScenarioMeta): 
     const tmp = `${file}.tmp`;
     writeFileSync(tmp, JSON.stringify({ exercise: id, scenario: meta.name, failure: { ...rest, traceFile: undefined }, trace }, null, 1));
     renameSync(tmp, file);
-    traceFile = relative(root, file);
+    traceFile = shownPath(root, file);
   }
   return { ...rest, traceFile };
 }

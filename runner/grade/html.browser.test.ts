@@ -2,12 +2,12 @@
 // playwright-core): it loads from a file:// URL without touching the network,
 // the diagram renders one lane per node and one arrow per message, hovering
 // shows details (with the nodes' recorded fields at that point), and a
-// screenshot lands in .faultline/trace-page.png.
+// screenshot lands in a temporary folder (its path is printed).
 //
 // Skipped, with the reason printed, where Chromium is not installed (learners'
 // machines); CI installs it (.ci/run).
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,14 +19,12 @@ const CHROMIUM = process.env["FAULTLINE_CHROMIUM"] ?? "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) process.stderr.write(`html.browser.test.ts: skipped — no Chromium at ${CHROMIUM} (install it with \`apt-get install chromium\`, or set FAULTLINE_CHROMIUM)\n`);
 
-const ROOT = join(import.meta.dirname, "..", "..");
 
 describe.skipIf(!hasChromium)(`trace page in headless Chromium${hasChromium ? "" : " (skipped: Chromium not installed)"}`, () => {
   it("renders the diagram: lanes, arrows, lost messages; hover shows details; no network", async () => {
     const { chromium } = await import("playwright-core");
     const trace = gossipTrace({ states: true });
-    const out = join(ROOT, ".faultline");
-    mkdirSync(out, { recursive: true });
+    const out = mkdtempSync(join(tmpdir(), "faultline-trace-page-"));
     const file = join(out, "trace-page.html");
     writeFileSync(file, traceToHtml({ trace, title: "gossip · browser test", status: "fail", failure: { message: "every node sees the highest count\n  n3 stayed behind" } }));
 
@@ -66,6 +64,7 @@ describe.skipIf(!hasChromium)(`trace page in headless Chromium${hasChromium ? ""
       expect(await page.locator("tr.hl").count()).toBe(1);
 
       await page.screenshot({ path: join(out, "trace-page.png") });
+      process.stderr.write(`html.browser.test.ts: screenshot in ${join(out, "trace-page.png")}\n`);
       expect(errors).toEqual([]);
       expect(requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"))).toEqual([]);
     } finally {

@@ -16,9 +16,13 @@
 //   <testcase name classname time>, each with at most one <failure>/<error message type>.
 
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { materializeStubs } from "../course/reset.ts";
+import { isolatedEnv } from "../testEnv.ts";
 import type { GradeReport } from "./grade.ts";
 import { decodeClassroom, EXERCISM_OUTPUT_LIMIT, limitOutput, renderReport, toClassroom, toExercism } from "./report.ts";
 
@@ -219,13 +223,16 @@ describe("report formats", () => {
 
 describe("faultline report (the real binary)", () => {
   const ROOT = join(import.meta.dirname, "..", "..");
-  const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "faultline.js"), "report", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FAULTLINE_NO_PROGRESS: "1" }, timeout: 120_000 });
+  const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "faultline.js"), "report", ...args], { cwd: ROOT, encoding: "utf8", env: isolatedEnv(), timeout: 120_000 });
 
   it("prints each format for a graded exercise and exits 0 (the verdict is in the document)", () => {
     const classroom = run(["echo", "--format", "classroom", "--target", "solutions"]);
     expect(classroom.status, classroom.stderr).toBe(0);
     expect(classroomSchema.parse(decodeClassroom(classroom.stdout))).toMatchObject({ status: "pass" });
-    const exercism = run(["echo", "--format", "exercism"]);
+    // The stub as committed, failing (the learner's exercises/echo/ may pass by now).
+    const stubs = mkdtempSync(join(tmpdir(), "faultline-stubs-"));
+    materializeStubs(ROOT, stubs);
+    const exercism = run(["echo", "--format", "exercism", "--target", stubs]);
     expect(exercism.status, exercism.stderr).toBe(0);
     const ex = exercismSchema.parse(JSON.parse(exercism.stdout));
     expect(ex.status).toBe("fail");
