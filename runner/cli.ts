@@ -9,6 +9,8 @@ import { exercisesInOrder, findExercise, findLesson, loadCourse, type Course, ty
 import { displayStatus, exerciseProgressOf, loadProgress, recordGrade, updateProgress } from "./course/progress.ts";
 import { resetExercise, undoReset } from "./course/reset.ts";
 import { CarryError, carryForward, type Carried } from "./course/carry.ts";
+import { applyWorkshop, inPlan, loadWorkshop, outsidePlanNotice, workshopPlan } from "./course/workshop.ts";
+import type { WorkshopView } from "./tui/services.ts";
 import { formatReport, formatStatus, indent } from "./grade/format.ts";
 import type { GradeOptions, GradeReport } from "./grade/grade.ts";
 import { colorEnabled, makeStyler } from "./grade/style.ts";
@@ -40,6 +42,23 @@ const targetOption = { target: { type: "string" as const, default: "exercises" }
 
 function course(): Course {
   return loadCourse(ROOT);
+}
+
+/** The workshop in force (workshop.json, or the file FAULTLINE_WORKSHOP names), or null. */
+function workshop(c: Course): WorkshopView | null {
+  const w = loadWorkshop(ROOT, c);
+  return w ? { workshop: w, planned: applyWorkshop(c, w), plan: workshopPlan(c, w) } : null;
+}
+
+/** The course as the room sees it: a workshop's plan when there is one (list, outline, report, export, class summary). */
+function planned(c: Course): Course {
+  return workshop(c)?.planned ?? c;
+}
+
+/** "Outside today's plan" for a lesson or exercise the workshop does not include; null otherwise. */
+function outsideNotice(c: Course, kind: "lesson" | "exercise", id: string): string | null {
+  const ws = workshop(c);
+  return ws && !inPlan(ws.planned, kind, id) ? outsidePlanNotice(ws.workshop, kind, id) : null;
 }
 
 function checkIds(c: Course, ids: readonly string[]): void {
@@ -112,24 +131,24 @@ function lessonArg(c: Course, arg: string | undefined, example: string) {
 /** The first exercise not yet passed, in course order (else the first). */
 function nextExercise(c: Course): string {
   const { progress } = loadProgress(ROOT);
-  const all = exercisesInOrder(c);
+  const all = exercisesInOrder(planned(c));
   const e = all.find((x) => displayStatus(exerciseProgressOf(progress, x.id)) !== "done") ?? all[0];
   if (!e) throw new UsageError("This course has no exercises.");
   return e.id;
 }
 
 async function openTui(route: import("./tui/app.tsx").Route): Promise<number> {
-  // In a workshop, the screens follow workshop.json: its lessons and exercises, in its order.
-  const { applyWorkshop, loadWorkshop } = await import("./course/workshop.ts");
-  const full = course();
-  const c = applyWorkshop(full, loadWorkshop(ROOT, full));
+  // In a workshop, the course map follows workshop.json (its lessons and exercises, in its order, with its timetable);
+  // anything else in the course still opens, saying it is outside the plan.
+  const c = course();
+  const ws = workshop(c);
   const warnings: string[] = [];
   // Ink colours through chalk, which reads FORCE_COLOR (not NO_COLOR) when it loads: translate before it does.
   if ("NO_COLOR" in process.env && process.env["NO_COLOR"] !== undefined) process.env["FORCE_COLOR"] = "0";
   const { realServices } = await import("./course/services.ts");
   const { runTui } = await import("./tui/app.tsx");
   const { supportsHyperlinks } = await import("./notebook/text.ts");
-  const services = realServices(ROOT, c, { hyperlinks: supportsHyperlinks(), onWarning: (w) => warnings.push(w) });
+  const services = { ...realServices(ROOT, c, { hyperlinks: supportsHyperlinks(), onWarning: (w) => warnings.push(w) }), workshop: ws };
   const first = loadProgress(ROOT);
   const code = await runTui(services, route, { notice: first.warning });
   for (const w of warnings) err(s.warn(w));
@@ -168,7 +187,10 @@ const commands: Record<string, Command> = {
     summary: "lessons and exercises with status",
     options: { json: { type: "boolean" } },
     async run({ values }) {
-      const c = course();
+      // In a workshop: the plan's lessons and exercises, in its order.
+      const full = course();
+      const ws = workshop(full);
+      const c = ws?.planned ?? full;
       const { progress, warning } = loadProgress(ROOT);
       if (warning) err(s.warn(warning));
       const { courseMap } = await import("./course/map.ts");
@@ -188,10 +210,12 @@ const commands: Record<string, Command> = {
         }),
       }));
       if (values["json"]) {
-        out(JSON.stringify({ version: 1, title: c.title, progress: { done: map.done, total: map.total, lessonsRead: map.lessonsRead, exercisesPassed: map.exercisesPassed, exercises: map.exerciseCount }, next: map.next, lessons }, null, 2));
+        const plan = ws ? { workshop: { title: ws.workshop.title, start: ws.workshop.start ?? null, steps: ws.plan } } : {};
+        out(JSON.stringify({ version: 1, title: c.title, ...plan, progress: { done: map.done, total: map.total, lessonsRead: map.lessonsRead, exercisesPassed: map.exercisesPassed, exercises: map.exerciseCount }, next: map.next, lessons }, null, 2));
         return 0;
       }
       out(s.bold(c.title));
+      if (ws) out(s.dim(`today's plan: the workshop's lessons and exercises, in its order (\`faultline class plan\` prints the timetable)`));
       out(`${map.lessonsRead}/${map.lessons.length} lessons read · ${map.exercisesPassed}/${map.exerciseCount} exercises passed${map.next ? ` · next: ${map.next.kind} ${map.next.id}` : ""}`);
       for (const l of lessons) {
         out(`\n${statusMark(l.status)} ${s.bold(l.id)}  ${l.title}`);
@@ -325,6 +349,8 @@ const commands: Record<string, Command> = {
       const c = course();
       const lesson = lessonArg(c, positionals[0], "faultline lesson 00-the-lab");
       if (!values["plain"] && interactive()) return openTui({ screen: "lesson", id: lesson.id });
+      const outside = outsideNotice(c, "lesson", lesson.id);
+      if (outside) out(s.warn(outside) + "\n");
       const { parseLesson } = await import("./notebook/document.ts");
       const { layoutLesson, renderLine } = await import("./notebook/layout.ts");
       const doc = parseLesson(readFileSync(`${ROOT}/${lesson.file}`, "utf8"));
@@ -351,6 +377,8 @@ const commands: Record<string, Command> = {
       const id = positionals[0] ?? nextExercise(c);
       checkIds(c, [id]);
       if (!values["once"] && interactive()) return openTui({ screen: "watch", id });
+      const outside = outsideNotice(c, "exercise", id);
+      if (outside) out(s.warn(outside));
       return plainWatch(c, id, Boolean(values["once"]));
     },
   },
@@ -457,7 +485,8 @@ const commands: Record<string, Command> = {
       const format = String(values["format"] ?? "");
       if (!isReportFormat(format)) throw new UsageError(`--format ${format || "(missing)"}: choose one of ${REPORT_FORMATS.join(", ")}.`);
       const c = course();
-      const ids = positionals.length ? positionals : exercisesInOrder(c).map((e) => e.id);
+      // Every exercise of the course, or of today's plan in a workshop, unless some are named.
+      const ids = positionals.length ? positionals : exercisesInOrder(planned(c)).map((e) => e.id);
       checkIds(c, ids);
       const target = String(values["target"]);
       checkTarget(target);
@@ -484,8 +513,12 @@ const commands: Record<string, Command> = {
     options: { html: { type: "string" }, lesson: { type: "string", multiple: true }, "no-run": { type: "boolean" } },
     async run({ values }) {
       if (!values["html"]) throw new UsageError("Where to? e.g. `faultline export --html site/`.");
-      const c = course();
-      const only = (values["lesson"] as string[] | undefined)?.map((id) => lessonArg(c, id, "faultline export --html site --lesson 00-the-lab").id);
+      const full = course();
+      // In a workshop the site holds the plan's lessons, in its order (a named --lesson may come from anywhere in the course).
+      const named = (values["lesson"] as string[] | undefined)?.map((id) => lessonArg(full, id, "faultline export --html site --lesson 00-the-lab"));
+      const base = planned(full);
+      const c = named ? { ...base, lessons: [...base.lessons, ...named.filter((l) => !base.lessons.some((x) => x.id === l.id))] } : base;
+      const only = named?.map((l) => l.id);
       const { exportCourse } = await import("./notebook/export.ts");
       const dir = String(values["html"]);
       const r = await exportCourse(ROOT, c, dir, {
@@ -516,19 +549,23 @@ const commands: Record<string, Command> = {
       }
       if (sub !== "summary") throw new UsageError(`usage: ${commands["class"]!.usage}`);
       if (files.length === 0) throw new UsageError("Which reports? e.g. `faultline class summary reports/*.json` (each from `faultline report --format json`).");
-      const { learnerName, learnerReportSchema, summarize, formatSummaryText, summaryHtml } = await import("./grade/classSummary.ts");
-      const reports = files.map((f) => {
-        let data: unknown;
+      const { readReport, scopeReports, summarize, formatSummaryText, summaryHtml } = await import("./grade/classSummary.ts");
+      // One file that is not a report must not cost the instructor the others: it is listed, the rest summarised.
+      const read = files.map((f) => {
         try {
-          data = JSON.parse(readFileSync(f, "utf8"));
+          return readReport(f, readFileSync(f, "utf8"));
         } catch (e) {
-          throw new UsageError(`${f}: not a JSON report (${(e as Error).message}).`);
+          return { ok: false as const, file: f, reason: `could not be read (${(e as Error).message})` };
         }
-        const r = learnerReportSchema.safeParse(data);
-        if (!r.success) throw new UsageError(`${f}: not a faultline JSON report (${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message}). Make reports with \`faultline report --format json\`.`);
-        return { name: learnerName(f, r.data), report: r.data };
       });
-      const summary = summarize(reports, exercisesInOrder(c).map((e) => e.id));
+      const reports = read.flatMap((r) => (r.ok ? [{ name: r.name, report: r.report }] : []));
+      const skipped = read.flatMap((r) => (r.ok ? [] : [{ file: r.file, reason: r.reason }]));
+      for (const k of skipped) err(s.warn(`${k.file}: ${k.reason}. Left out of the summary.`));
+      if (reports.length === 0) throw new UsageError("None of these files is a faultline report: make them with `faultline report --format json`.");
+      // In a workshop: the plan's exercises only.
+      const ws = workshop(c);
+      const ids = exercisesInOrder(ws?.planned ?? c).map((e) => e.id);
+      const summary = summarize(ws ? scopeReports(reports, ids) : reports, ids, 10, { skipped, scope: ws ? `workshop "${ws.workshop.title}"` : null });
       out(formatSummaryText(summary));
       if (values["html"]) {
         const { mkdirSync, writeFileSync } = await import("node:fs");

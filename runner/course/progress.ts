@@ -18,7 +18,13 @@ const exerciseProgress = z.object({
   passedAt: z.string().nullable(),
 });
 
-const quizAnswer = z.object({ choice: z.number().int().nonnegative(), correct: z.boolean() });
+const quizAnswer = z.object({
+  /** The answer that stands (the last one given). */
+  choice: z.number().int().nonnegative(),
+  correct: z.boolean(),
+  /** Every answer given, in order (first tries tell an instructor more than final ones). Older files lack it. */
+  answers: z.array(z.number().int().nonnegative()).optional(),
+});
 
 export const progressSchema = z.object({
   version: z.literal(1),
@@ -94,6 +100,14 @@ export function recordGrade(p: Progress, id: string, status: ExerciseState, at: 
     lastGradedAt: at.toISOString(),
     passedAt: status === "pass" ? (prev.passedAt ?? at.toISOString()) : prev.passedAt,
   };
+}
+
+/** Records an answer to a lesson's quiz; earlier answers are kept in `answers`. */
+export function recordAnswer(p: Progress, lessonId: string, quiz: number, choice: number, correct: boolean): void {
+  const l = p.lessons[lessonId] ?? { opened: true, quizzes: {} };
+  const prev = l.quizzes[String(quiz)];
+  l.quizzes[String(quiz)] = { choice, correct, answers: [...(prev ? (prev.answers ?? [prev.choice]) : []), choice] };
+  p.lessons[lessonId] = l;
 }
 
 /** done / in progress / not started, as the course map shows it. */

@@ -3,7 +3,7 @@
 // trace hashes, replay of a mutant's failure.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -116,5 +116,54 @@ describe("faultline list", () => {
     const all = doc.lessons.flatMap((l) => l.exercises);
     expect(all.find((e) => e.id === "raft-log")?.continues).toBe("raft-election");
     expect(all.find((e) => e.id === "echo")).not.toHaveProperty("continues");
+  });
+});
+
+describe("a workshop (FAULTLINE_WORKSHOP) scopes what the room sees", () => {
+  const dir = mkdtempSync(join(tmpdir(), "faultline-workshop-"));
+  const file = join(dir, "workshop.json");
+  writeFileSync(file, JSON.stringify({ version: 1, title: "Failure in an afternoon", start: "13:30", steps: [{ lesson: "00-the-lab", minutes: 20 }, { exercise: "echo", minutes: 25 }, { break: "coffee", minutes: 10 }, { lesson: "01-two-generals", minutes: 15, exercises: [] }] }));
+  const wenv = { ...env, FAULTLINE_WORKSHOP: file };
+  const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", env: wenv, timeout: 120_000 });
+
+  it("list and the piped outline show the plan's lessons and exercises only, in its order", () => {
+    for (const args of [["list"], []]) {
+      const r = run(args);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^Failure in an afternoon/);
+      expect(r.stdout).toMatch(/00-the-lab[\s\S]*echo[\s\S]*01-two-generals/);
+      expect(r.stdout).not.toMatch(/^ +\S two-generals|raft|crdts/m);
+    }
+    const doc = JSON.parse(run(["list", "--json"]).stdout) as { lessons: { id: string }[]; workshop: { steps: { kind: string; clock: string }[] } };
+    expect(doc.lessons.map((l) => l.id)).toEqual(["00-the-lab", "01-two-generals"]);
+    expect(doc.workshop.steps.map((s) => `${s.kind} ${s.clock}`)).toEqual(["lesson 13:30", "exercise 13:50", "break 14:15", "lesson 14:25"]);
+  });
+
+  it("a lesson outside the plan opens with a line that says so (no crash)", () => {
+    const lesson = run(["lesson", "11-crdts", "--plain"]);
+    expect(lesson.status, lesson.stderr).toBe(0);
+    expect(lesson.stdout).toMatch(/^Lesson 11-crdts is outside today's plan \(Failure in an afternoon\)/);
+    // (The exercise screen says the same: runner/tui/screens.test.tsx; grading here would read the learner's exercises/.)
+  });
+
+  it("export --html writes the plan's lessons", () => {
+    const site = mkdtempSync(join(tmpdir(), "faultline-site-"));
+    const r = run(["export", "--html", site, "--no-run"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(join(site, "00-the-lab.html"))).toBe(true);
+    expect(existsSync(join(site, "01-two-generals.html"))).toBe(true);
+    expect(existsSync(join(site, "08-raft.html"))).toBe(false);
+  });
+
+  it("class summary covers the plan's exercises, and skips a file that is not a report", () => {
+    const reports = mkdtempSync(join(tmpdir(), "faultline-reports-"));
+    writeFileSync(join(reports, "ada.json"), JSON.stringify({ version: 1, exercises: [{ id: "echo", status: "pass", scenarios: [] }, { id: "raft-log", status: "fail", scenarios: [] }] }));
+    writeFileSync(join(reports, "bob.json"), "oops");
+    const r = run(["class", "summary", join(reports, "ada.json"), join(reports, "bob.json")]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/bob\.json: not JSON/);
+    expect(r.stdout).toMatch(/^1 learner · workshop "Failure in an afternoon"/);
+    expect(r.stdout).toMatch(/echo\s+100%/);
+    expect(r.stdout).not.toMatch(/raft-log/);
   });
 });

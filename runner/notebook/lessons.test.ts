@@ -26,6 +26,10 @@ test.each(course.lessons.map((l) => [l.id, l.file]))("%s reads cleanly in the re
   for (const width of [40, 80]) for (const line of layoutLesson(doc, { width, answerKey: true }).lines) expect(lineWidth(line)).toBeLessThanOrEqual(width);
 });
 
+test.each(course.lessons.map((l) => [l.id, l.file, l.title]))("%s is titled as course.json titles it (the reader and the map show one name)", (_id, file, title) => {
+  expect(parseLesson(readFileSync(join(ROOT, file), "utf8")).title).toBe(title);
+});
+
 test.each(course.lessons.map((l) => [l.id, l.file]))("%s has at least one runnable cell and one quiz", (_id, file) => {
   const doc = parseLesson(readFileSync(join(ROOT, file), "utf8"));
   expect(doc.blocks.filter((b) => b.type === "cell").length).toBeGreaterThanOrEqual(1);

@@ -5,12 +5,14 @@
 import { Box } from "ink";
 import { useEffect, useMemo, useState } from "react";
 import type { LessonDocument } from "../notebook/document.ts";
-import { layoutLesson, type CellView, type Line, type Region } from "../notebook/layout.ts";
-import { Lines, padLines, Screen, StyledLine, type KeyHint, useKeys } from "./lines.tsx";
+import { layoutLesson, wrap, type CellView, type Line, type Region } from "../notebook/layout.ts";
+import { footerHeight, Lines, padLines, Screen, StyledLine, type KeyHint, useKeys } from "./lines.tsx";
 
 export interface ReaderProps {
   doc: LessonDocument;
   title: string;
+  /** A line above the text (e.g. "outside today's plan"). */
+  banner?: string | null;
   width: number;
   height: number;
   hyperlinks: boolean;
@@ -24,13 +26,18 @@ export interface ReaderProps {
 
 type Sel = { kind: "cell" | "quiz"; index: number } | null;
 
-export const READER_KEYS = (exercises: readonly string[]): KeyHint[] => [
+/** "1–4": the digit keys that answer this lesson's quizzes (its longest quiz has that many choices). */
+export function answerKeys(choices: number): string {
+  return choices <= 1 ? "1" : `1–${Math.min(9, choices)}`;
+}
+
+export const READER_KEYS = (exercises: readonly string[], choices = 9): KeyHint[] => [
   { key: "↑↓/jk", label: "scroll" },
   { key: "PgUp/PgDn", label: "page" },
   { key: "g/G", label: "top/end" },
   { key: "Tab", label: "next cell/quiz" },
   { key: "Enter/r", label: "run cell" },
-  { key: "1-9", label: "answer" },
+  ...(choices > 0 ? [{ key: answerKeys(choices), label: "answer" }] : []),
   { key: "t", label: "contents" },
   ...(exercises.length ? [{ key: "e", label: "exercise" }] : []),
   { key: "q", label: "back" },
@@ -40,16 +47,16 @@ function visible(r: Region, top: number, h: number): boolean {
   return r.end > top && r.start < top + h;
 }
 
-export function Reader({ doc, title, width, height, hyperlinks, answers: initialAnswers, exercises, runCell, onAnswer, onOpenExercise, onBack }: ReaderProps) {
+export function Reader({ doc, title, banner, width, height, hyperlinks, answers: initialAnswers, exercises, runCell, onAnswer, onOpenExercise, onBack }: ReaderProps) {
   const [top, setTop] = useState(0);
   const [chosen, setChosen] = useState<Sel>(null);
   const [cells, setCells] = useState<ReadonlyMap<number, CellView>>(new Map());
   const [answers, setAnswers] = useState<ReadonlyMap<number, number>>(initialAnswers);
   const [toc, setToc] = useState<number | null>(null);
 
-  const keys = READER_KEYS(exercises);
-  const footerH = width < 100 ? 2 : 1;
-  const bodyH = Math.max(3, height - 1 - footerH - 1);
+  const keys = READER_KEYS(exercises, Math.max(0, ...doc.quizzes.map((q) => q.choices.length)));
+  const bannerLines = banner ? wrap([{ text: banner, style: { color: "yellow" } }], width - 1, [{ text: " " }], [{ text: " " }]) : [];
+  const bodyH = Math.max(3, height - 1 - footerHeight(keys, width) - 1 - bannerLines.length);
   const contentW = Math.min(width - 2, 100);
 
   // Layout without selection first, to know where regions are; selection only restyles lines.
@@ -135,7 +142,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
 
   const pct = base.lines.length <= bodyH ? "all" : `${Math.round((100 * Math.min(clampedTop + bodyH, base.lines.length)) / base.lines.length)}%`;
   const running = [...cells.values()].filter((c) => c.state === "running").length;
-  const status: Line = [{ text: ` ${running ? `running ${running} cell${running > 1 ? "s" : ""}… ` : ""}`, style: { color: "yellow" } }, { text: selected ? (selected.kind === "cell" ? `cell ${selected.index} selected: Enter runs it` : `quiz ${selected.index}: press 1–9 to answer`) : doc.cells.length + doc.quizzes.length ? "Tab moves to the next cell or quiz" : "", style: { dim: true } }];
+  const status: Line = [{ text: ` ${running ? `running ${running} cell${running > 1 ? "s" : ""}… ` : ""}`, style: { color: "yellow" } }, { text: selected ? (selected.kind === "cell" ? `cell ${selected.index} selected: Enter runs it` : `quiz ${selected.index}: press ${answerKeys(doc.quizzes.find((q) => q.index === selected.index)?.choices.length ?? 9)} to answer`) : doc.cells.length + doc.quizzes.length ? "Tab moves to the next cell or quiz" : "", style: { dim: true } }];
 
   let body: Line[];
   if (toc !== null) {
@@ -151,6 +158,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
 
   return (
     <Screen title={` ${title}`} right={`${pct} `} width={width} keys={keys}>
+      {bannerLines.length ? <Lines lines={bannerLines} /> : null}
       <Box flexDirection="column" height={bodyH}>
         <Lines lines={padLines(body, bodyH)} hyperlinks={hyperlinks} />
       </Box>

@@ -3,6 +3,7 @@
 
 import type { Carried } from "../course/carry.ts";
 import type { Course, Exercise, Lesson } from "../course/course.ts";
+import type { PlanItem, Workshop } from "../course/workshop.ts";
 import type { Progress } from "../course/progress.ts";
 import type { WatchState } from "../course/watch.ts";
 import type { CellResult } from "../notebook/cells.ts";
@@ -19,8 +20,20 @@ export interface WatchHandle {
 
 import type { TraceJson } from "../sim/index.ts";
 
+/** A workshop in force (course/workshop.ts): the plan the screens follow. */
+export interface WorkshopView {
+  workshop: Workshop;
+  /** The course as the workshop presents it (applyWorkshop): the map shows this. */
+  planned: Course;
+  plan: PlanItem[];
+}
+
 export interface Services {
+  /** The whole course: anything in it can be opened, in a workshop too. */
   course: Course;
+  workshop?: WorkshopView | null;
+  /** The room's clock, for the plan (wall-clock time on purpose); default: now. */
+  now?(): Date;
   /** Relative paths are shown; absolute ones make links. */
   root: string;
   hyperlinks: boolean;

@@ -15,12 +15,14 @@ import { highlightLines, scopeColor } from "../notebook/highlight.ts";
 import { lineWidth, wrap, type Line, type Seg } from "../notebook/layout.ts";
 import { formatSchedule, type FaultOp, type TraceJson } from "../sim/index.ts";
 import { TraceViewer } from "./trace.tsx";
-import { Lines, padLines, Screen, StyledLine, type KeyHint, useKeys } from "./lines.tsx";
+import { footerHeight, Lines, padLines, Screen, StyledLine, type KeyHint, useKeys } from "./lines.tsx";
 import type { Services, WatchHandle } from "./services.ts";
 
 export interface WatchProps {
   services: Services;
   exercise: Exercise;
+  /** A line under the title (e.g. "outside today's plan"). */
+  banner?: string | null;
   width: number;
   height: number;
   /** Exercises in course order with their status, for the list and "next". */
@@ -135,7 +137,7 @@ export function watchKeys(passed: boolean, hasTrace = false, carries = false): K
   ];
 }
 
-export function Watch({ services, exercise, width, height, exercises, onOpenExercise, onBack, onProgress }: WatchProps) {
+export function Watch({ services, exercise, banner, width, height, exercises, onOpenExercise, onBack, onProgress }: WatchProps) {
   const [handle] = useState<WatchHandle>(() => services.watch(exercise));
   const [state, setState] = useState<WatchState>(handle.state);
   const [hints, setHints] = useState<string[]>(() => services.hintsShown(exercise));
@@ -159,7 +161,8 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
   const ex = state.report?.exercises[0] ?? null;
   const everPassed = Boolean(services.progress().exercises[exercise.id]?.passedAt) || ex?.status === "pass";
   const order = exercises.map((e) => e.exercise.id);
-  const nextId = order[order.indexOf(exercise.id) + 1];
+  const listed = order.includes(exercise.id);
+  const nextId = listed ? order[order.indexOf(exercise.id) + 1] : undefined;
   const solution = useMemo(() => (overlay?.kind === "solution" ? services.solution(exercise) : []), [overlay?.kind, exercise, services]);
 
   const failing = ex?.scenarios.find((x) => x.failure?.traceFile) ?? null;
@@ -217,10 +220,13 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
     } else if (input === "h") {
       const shown = services.nextHint(exercise);
       setHints(shown);
+      // Hints are the last lines: scroll to the end so the new one is in sight, wherever the learner was.
+      setScroll(Number.POSITIVE_INFINITY);
       setMessage(shown.length >= exercise.hints.length ? "That is the last hint. The lesson section named in the stub explains the rest." : null);
     } else if (input === "l") setOverlay({ kind: "list", sel: Math.max(0, order.indexOf(exercise.id)) });
     else if (input === "n") {
       if (!everPassed) setMessage("n opens the next exercise once this one passes.");
+      else if (!listed) setMessage("This exercise is outside today's plan: l lists the plan's exercises.");
       else if (!nextId) setMessage("This is the last exercise of the course.");
       else onOpenExercise(nextId);
     } else if (input === "r") {
@@ -234,10 +240,11 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
       }
     } else if (input === "x") setOverlay({ kind: "confirm-reset" });
     else if (input === "c" && carries) setOverlay({ kind: "confirm-carry" });
-    else if (key.downArrow || input === "j") setScroll((s) => s + 1);
-    else if (key.upArrow || input === "k") setScroll((s) => Math.max(0, s - 1));
-    else if (key.pageDown || input === " ") setScroll((s) => s + 10);
-    else if (key.pageUp) setScroll((s) => Math.max(0, s - 10));
+    // From where the screen is (the scroll may point past the end: "follow the end").
+    else if (key.downArrow || input === "j") setScroll((s) => Math.min(s, maxScroll) + 1);
+    else if (key.upArrow || input === "k") setScroll((s) => Math.max(0, Math.min(s, maxScroll) - 1));
+    else if (key.pageDown || input === " ") setScroll((s) => Math.min(s, maxScroll) + 10);
+    else if (key.pageUp) setScroll((s) => Math.max(0, Math.min(s, maxScroll) - 10));
     else if (input === "g") setScroll(0);
   });
 
@@ -252,6 +259,7 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
   head.push(...wrap(files, W));
   const phase: Seg = state.phase === "idle" ? { text: state.gradedAt ? `graded ${state.gradedAt.toTimeString().slice(0, 8)} · saves regrade automatically` : "", style: { dim: true } } : { text: state.phase === "starting" ? "◌ starting the grader…" : "◌ grading…", style: { color: "yellow" } };
   head.push([phase]);
+  if (banner) head.push(...wrap([{ text: banner, style: { color: "yellow" } }], W));
   head.push([]);
 
   if (overlay?.kind === "trace") {
@@ -292,8 +300,8 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
       hints.forEach((h, i) => body.push(...wrap([{ text: `hint ${i + 1}/${exercise.hints.length} `, style: { color: "cyan", bold: true } }, { text: h }], W, [], [{ text: "  " }])));
     }
   }
-  const footerH = width < 90 ? 2 : 1;
-  const bodyH = Math.max(3, height - 1 - footerH - 1 - head.length);
+  const keys = watchKeys(everPassed, Boolean(failing), carries);
+  const bodyH = Math.max(3, height - 1 - footerHeight(keys, width) - 1 - head.length);
   const maxScroll = Math.max(0, body.length - bodyH);
   const top = overlay?.kind === "list" ? 0 : Math.min(scroll, maxScroll);
   const shown = body.slice(top, top + bodyH).map((l) => [{ text: " " }, ...l]);
@@ -308,7 +316,7 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
         : [{ text: maxScroll > 0 ? ` ${top + 1}–${Math.min(body.length, top + bodyH)} of ${body.length} lines · j/k scroll` : "", style: { dim: true } }];
 
   return (
-    <Screen title={` ${exercise.id} — ${exercise.title}`} right={`lesson ${exercise.lesson} `} width={width} keys={watchKeys(everPassed, Boolean(failing), carries)}>
+    <Screen title={` ${exercise.id} — ${exercise.title}`} right={`lesson ${exercise.lesson} `} width={width} keys={keys}>
       <Box flexDirection="column" height={head.length + bodyH}>
         <Lines lines={head.map((l) => [{ text: " " }, ...l])} hyperlinks={services.hyperlinks} />
         <Lines lines={padLines(shown, bodyH)} />
