@@ -3,8 +3,8 @@
 // (after healing) each trip is all booked or all compensated, nothing is
 // booked twice, and the saga has finished.
 
-import { expectThat } from "../check/violation.ts";
-import { quiesce, scheduleArb, type Ctx, type FaultOp, type NodeId, type Simulation } from "../sim/index.ts";
+import { expectThat, outputEvent } from "../check/violation.ts";
+import { quiesce, scheduleArb, type Ctx, type FaultOp, type NodeId, type OutputRecord, type Simulation } from "../sim/index.ts";
 import type { NetworkConfig } from "../sim/network.ts";
 import { exercise, type Lab } from "./harness/exercise.ts";
 import { activeBookings, createTravelService, type ServiceOut } from "./support/travelService.ts";
@@ -54,26 +54,33 @@ function sagaRun(lab: Lab, trips: Trip[], opts: { network?: Partial<NetworkConfi
 /** Nothing is booked twice: each service made at most one booking per trip. */
 function expectNoDoubleBooking(run: Run): void {
   for (const s of SERVICES) {
-    const made = new Map<string, string[]>();
-    for (const o of run.sim.outputsOf<ServiceOut>(s)) if (o.value.type === "booked") made.set(o.value.trip, [...(made.get(o.value.trip) ?? []), o.value.key]);
-    for (const [trip, keys] of made)
-      expectThat(keys.length <= 1, "nothing is booked twice (retries reuse the idempotency key)", () => `${s} booked trip ${trip} ${keys.length} times, under keys ${keys.join(", ")}`);
+    const made = new Map<string, OutputRecord<ServiceOut>[]>();
+    for (const o of run.sim.outputsOf<ServiceOut>(s)) if (o.value.type === "booked") made.set(o.value.trip, [...(made.get(o.value.trip) ?? []), o]);
+    for (const [trip, booked] of made) {
+      const keys = booked.map((o) => (o.value as { key: string }).key);
+      // The second booking is where it went wrong.
+      expectThat(booked.length <= 1, "nothing is booked twice (retries reuse the idempotency key)", () => `${s} booked trip ${trip} ${keys.length} times, under keys ${keys.join(", ")}`, booked[1] ? outputEvent(booked[1]) : undefined);
+    }
   }
 }
 
 /** Every trip the harness started is all booked or all compensated, and the saga says which. */
 function expectAllOrNothing(run: Run): void {
   const active = Object.fromEntries(SERVICES.map((s) => [s, activeBookings(run.sim.disk(s).get("bookings"))]));
-  const done = run.sim.outputsOf<Saga.Out>("orch").map((o) => o.value);
+  const records = run.sim.outputsOf<Saga.Out>("orch");
+  const done = records.map((o) => o.value);
   for (const t of run.trips) {
     if (!run.started.has(t.id)) continue;
     const holding = SERVICES.filter((s) => (active[s]!.get(t.id)?.length ?? 0) > 0);
     const outcomes = done.filter((d) => d.type === "done" && d.trip === t.id).map((d) => d.outcome);
     expectThat(outcomes.length > 0, "once the network heals and the orchestrator is back, every saga finishes (the saga log survives crashes)", () => `trip ${t.id} never output {type: "done"}; bookings held: ${holding.join(", ") || "none"}`);
-    expectThat(new Set(outcomes).size === 1, "a saga finishes one way only", () => `trip ${t.id} finished as ${outcomes.join(" and ")}`);
+    // The output that finished the saga (or finished it a second, different way) is the event to look at.
+    const finished = records.filter((o) => o.value.type === "done" && o.value.trip === t.id);
+    const second = finished.find((o) => (o.value as { outcome: string }).outcome !== outcomes[0]);
+    expectThat(new Set(outcomes).size === 1, "a saga finishes one way only", () => `trip ${t.id} finished as ${outcomes.join(" and ")}`, second ? outputEvent(second) : undefined);
     const outcome = outcomes[0]!;
     if (outcome === "booked") {
-      expectThat(t.refusedBy.length === 0, "a trip some service refused cannot end up booked", () => `trip ${t.id} was refused by ${t.refusedBy.join(", ")} but finished as booked`);
+      expectThat(t.refusedBy.length === 0, "a trip some service refused cannot end up booked", () => `trip ${t.id} was refused by ${t.refusedBy.join(", ")} but finished as booked`, outputEvent(finished[0]!));
       expectThat(holding.length === SERVICES.length, "a booked trip holds a flight, a hotel and a car", () => `trip ${t.id} finished as booked but only ${holding.join(", ") || "nothing"} is booked`);
     } else {
       expectThat(holding.length === 0, "a compensated trip holds nothing: every booking made was cancelled (cancels are retried until they succeed)", () => `trip ${t.id} finished as compensated but ${holding.join(", ")} still hold a booking`);

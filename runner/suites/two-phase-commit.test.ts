@@ -4,7 +4,7 @@
 // every interleaving of a coordinator and two participants.
 
 import { checkCommitSafety, checkEveryoneDecided, PROPERTY } from "../check/atomicCommit.ts";
-import { expectThat } from "../check/violation.ts";
+import { expectThat, firstBreakingOutput, outputEvent } from "../check/violation.ts";
 import { describeExploration } from "../sim/explore.ts";
 import { exploreCluster, type ClusterExploreReport, type ClusterFaults } from "../sim/exploreCluster.ts";
 import { quiesce, renderDiagram, scheduleArb, type Ctx, type FaultOp, type NodeId, type Simulation } from "../sim/index.ts";
@@ -62,9 +62,10 @@ function decisionsOf(sim: Simulation, node: NodeId): string[] {
   return sim.outputsOf<TPC.Out>(node).flatMap((o) => (o.value.type === "decided" ? [o.value.decision] : []));
 }
 
+/** The safety properties, checked over the whole run; a violation points at the output that broke it. */
 function expectSafe(run: Run): void {
-  const bad = checkCommitSafety(outputsByNode(run.sim), run.participants);
-  expectThat(bad === null, bad?.property ?? "", () => bad!.details);
+  const bad = firstBreakingOutput(run.sim.outputs, (byNode) => checkCommitSafety(byNode, run.participants), (end, sofar) => end.property === sofar.property);
+  expectThat(bad === null, bad?.result.property ?? "", () => bad!.result.details, bad ? outputEvent(bad.output) : undefined);
 }
 
 function expectEveryoneDecided(run: Run): void {
@@ -75,7 +76,9 @@ function expectEveryoneDecided(run: Run): void {
 function expectAll(run: Run, decision: TPC.Decision): void {
   for (const node of ["co", ...run.participants]) {
     const ds = decisionsOf(run.sim, node);
-    expectThat(ds.length > 0 && ds.every((d) => d === decision), decision === "commit" ? PROPERTY.commitWhenAllYes : "a no vote aborts the transaction everywhere", () => `${node} decided ${ds.length ? ds.join(", ") : "nothing"}, expected ${decision}`);
+    // A wrong decision is the event to look at; a missing one shows at the end of the run.
+    const wrong = run.sim.outputsOf<TPC.Out>(node).find((o) => o.value.type === "decided" && o.value.decision !== decision);
+    expectThat(ds.length > 0 && ds.every((d) => d === decision), decision === "commit" ? PROPERTY.commitWhenAllYes : "a no vote aborts the transaction everywhere", () => `${node} decided ${ds.length ? ds.join(", ") : "nothing"}, expected ${decision}`, wrong ? outputEvent(wrong) : undefined);
   }
 }
 
