@@ -28,11 +28,21 @@ export interface EventRef {
   value?: unknown;
 }
 
+/**
+ * How a counterexample was found, when not by running the simulator on random
+ * fault schedules: an exhaustive search of every interleaving up to a bound,
+ * or a law checked directly on the learner's data type (merge is commutative…).
+ * Such a counterexample is short and complete, so the grader shows it first.
+ */
+export type Evidence = "exhaustive" | "law";
+
 export class Violation extends Error {
   /** Virtual time of the offending event, when known: the diagram is centred there. */
   readonly at?: number;
   /** The offending event itself, when the checker knows it. */
   readonly event?: EventRef;
+  /** Set by foundBy(): how the counterexample was found. */
+  foundBy?: Evidence;
 
   constructor(
     /** The property that should have held. */
@@ -58,6 +68,16 @@ export class Violation extends Error {
  */
 export function expectThat(cond: boolean, property: string, details?: () => string, where?: number | EventRef): asserts cond {
   if (!cond) throw new Violation(property, details ? details() : "", where);
+}
+
+/** Runs `body`; a Violation it throws is marked as found by `how` (an exhaustive search, a law). */
+export function foundBy<T>(how: Evidence, body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    if (e instanceof Violation) e.foundBy ??= how;
+    throw e;
+  }
 }
 
 /** An output a node made, as a simulation records it. */

@@ -38,6 +38,10 @@ export interface FailureResult {
   traceFile: string | null;
   diagram: string;
   location: string | null;
+  /** How the counterexample was found when not by random schedules (see check/violation.ts). */
+  evidence?: "exhaustive" | "law" | null;
+  /** Events in the failing run. */
+  events?: number;
 }
 
 export interface ExerciseResult {

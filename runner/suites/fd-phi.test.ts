@@ -151,7 +151,7 @@ ex.generative(
   "under random crashes and restarts: bounded detection, and everyone trusted once all are back",
   { runs: 25, schedule: scheduleArb({ nodes: ["n1", "n2", "n3", "n4"], durationMs: 5000, kinds: ["crash", "restart"], maxOps: 6 }) },
   (lab, schedule) => {
-    const sim = lab.cluster({ n: 4, create: createDetector, network: JITTER, schedule: [...schedule, ...quiesce(5000, ["n1", "n2", "n3", "n4"])] });
+    const sim = lab.cluster({ n: 4, create: createDetector, network: JITTER, schedule: [...schedule, ...quiesce(5000, ["n1", "n2", "n3", "n4"], {}, schedule)] });
     sim.runUntil(6500);
     const { analysis } = judge(lab, sim);
     expectStrongCompleteness(analysis, DETECTION_BOUND);

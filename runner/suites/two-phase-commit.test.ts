@@ -4,7 +4,7 @@
 // every interleaving of a coordinator and two participants.
 
 import { checkCommitSafety, checkEveryoneDecided, PROPERTY } from "../check/atomicCommit.ts";
-import { expectThat, firstBreakingOutput, outputEvent } from "../check/violation.ts";
+import { expectThat, firstBreakingOutput, foundBy, outputEvent } from "../check/violation.ts";
 import { describeExploration } from "../sim/explore.ts";
 import { exploreCluster, type ClusterExploreReport, type ClusterFaults } from "../sim/exploreCluster.ts";
 import { quiesce, renderDiagram, scheduleArb, type Ctx, type FaultOp, type NodeId, type Simulation } from "../sim/index.ts";
@@ -144,7 +144,7 @@ ex.generative(
   },
   (lab, schedule) => {
     const votes: Vote[] = ["yes", "yes", lab.seed % 4 === 0 ? "no" : "yes"];
-    const run = twoPC(lab, votes, { network: { tail: 0.1, tailMs: [40, 200] }, schedule: [...schedule, ...quiesce(1500, NODES)] });
+    const run = twoPC(lab, votes, { network: { tail: 0.1, tailMs: [40, 200] }, schedule: [...schedule, ...quiesce(1500, NODES, {}, schedule)] });
     run.sim.run(6000);
     expectSafe(run);
     if (run.begun()) expectEveryoneDecided(run);
@@ -181,7 +181,7 @@ function exhaustive(lab: Lab, faults: ClusterFaults, maxDepth: number): void {
   // The grade report says how far the search went, and whether it exhausted the space.
   lab.metrics({ states: report.distinct, depth: report.depth, exhausted: report.exhausted, search: describeExploration(report) });
   const v = report.violation;
-  expectThat(v === null, v ? v.details.split("|")[0]! : "", () => {
+  foundBy("exhaustive", () => expectThat(v === null, v ? v.details.split("|")[0]! : "", () => {
     const [, details] = v!.details.split("|");
     return [
       `${details}.`,
@@ -190,7 +190,7 @@ function exhaustive(lab: Lab, faults: ClusterFaults, maxDepth: number): void {
       "",
       renderDiagram(report.trace!, { width: 80 }),
     ].join("\n");
-  });
+  }));
 }
 
 ex.scripted("exhaustive search, coordinator + 2 participants: every order of the first 6 events, with any one crash, keeps decisions safe", { runs: 1 }, (lab) => {

@@ -6,9 +6,10 @@
 import { Box } from "ink";
 import { useEffect, useMemo, useState } from "react";
 import { carrySource } from "../course/carry.ts";
-import type { Exercise } from "../course/course.ts";
+import { WITHHELD_SHORT, type Exercise } from "../course/course.ts";
 import type { ItemStatus } from "../course/map.ts";
 import type { WatchState } from "../course/watch.ts";
+import { failuresInOrder } from "../grade/failureOrder.ts";
 import { failurePlace } from "../grade/format.ts";
 import type { ExerciseResult, ScenarioResult } from "../grade/grade.ts";
 import { highlightLines, scopeColor } from "../notebook/highlight.ts";
@@ -76,7 +77,8 @@ export function verdictLines(ex: ExerciseResult | null, state: Pick<WatchState, 
     return out;
   }
   for (const sc of ex.scenarios) out.push(scenarioLine(sc, width));
-  const failures = ex.scenarios.filter((s) => s.failure);
+  // The clearest counterexample first (grade/failureOrder.ts).
+  const failures = failuresInOrder(ex.scenarios);
   const sc = failures[0];
   if (ex.status === "pass") {
     out.push([]);
@@ -163,9 +165,10 @@ export function Watch({ services, exercise, banner, width, height, exercises, on
   const order = exercises.map((e) => e.exercise.id);
   const listed = order.includes(exercise.id);
   const nextId = listed ? order[order.indexOf(exercise.id) + 1] : undefined;
-  const solution = useMemo(() => (overlay?.kind === "solution" ? services.solution(exercise) : []), [overlay?.kind, exercise, services]);
+  const solution = useMemo(() => (overlay?.kind === "solution" ? (services.solution(exercise) ?? []) : []), [overlay?.kind, exercise, services]);
 
-  const failing = ex?.scenarios.find((x) => x.failure?.traceFile) ?? null;
+  // t opens the trace of the failure on screen, or of the next one that has a trace (a law checks no run).
+  const failing = (ex ? failuresInOrder(ex.scenarios) : []).find((x) => x.failure.traceFile) ?? null;
   // A later stage of a worksheet (raft-log after raft-election): c copies the learner's file of the stage before.
   const carries = Boolean(exercise.continues && services.carry);
 
@@ -234,6 +237,7 @@ export function Watch({ services, exercise, banner, width, height, exercises, on
       setMessage(null);
     } else if (input === "s") {
       if (!everPassed) setMessage("The reference solution opens once your exercise passes.");
+      else if (services.solution(exercise) === null) setMessage(WITHHELD_SHORT);
       else {
         setOverlay({ kind: "solution" });
         setScroll(0);

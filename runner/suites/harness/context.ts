@@ -57,6 +57,10 @@ export interface FailureMeta {
   trace: TraceJson | null;
   /** Where learner code failed, when known ("src/echo.ts:14"). */
   location: string | null;
+  /** How the counterexample was found when not by random schedules: "exhaustive" search or a "law" checked directly. */
+  evidence?: "exhaustive" | "law" | null;
+  /** Events in the failing run (0 when no simulation ran): with the schedule's length, how long the story is. */
+  events?: number;
 }
 
 export interface ScenarioMeta {

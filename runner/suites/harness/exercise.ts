@@ -271,6 +271,8 @@ export class Exercise<T> {
       traceFile: null,
       trace: withViolation(out.lab.traceOf(sim, this.ctx.traceEvents), at, sim && hit >= 0 ? sim.trace.total - all.length + hit : null),
       location: d.location,
+      evidence: violation?.foundBy ?? null,
+      events: sim ? sim.trace.total : 0,
     };
   }
 
