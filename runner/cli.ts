@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { exercisesInOrder, findExercise, findLesson, loadCourse, type Course, type Exercise } from "./course/course.ts";
+import { answersWithheld, exercisesInOrder, findExercise, findLesson, loadCourse, WITHHELD_MESSAGE, type Course, type Exercise } from "./course/course.ts";
 import { displayStatus, exerciseProgressOf, loadProgress, recordGrade, updateProgress } from "./course/progress.ts";
 import { resetExercise, undoReset } from "./course/reset.ts";
 import { CarryError, carryForward, type Carried } from "./course/carry.ts";
@@ -84,6 +84,7 @@ function intOption(v: unknown, name: string): number | undefined {
 }
 
 function checkTarget(target: string): void {
+  if (target === "solutions" && answersWithheld(ROOT)) throw new UsageError("--target solutions: this copy of the course has no reference solutions (your instructor withheld them). Grade your own work: --target exercises.");
   if (target === "exercises" || target === "solutions") return;
   if (!existsSync(target)) throw new UsageError(`--target ${target}: no such directory. Use exercises, solutions, or a directory laid out like exercises/ (one folder per exercise id).`);
 }
@@ -450,6 +451,10 @@ const commands: Record<string, Command> = {
     summary: "show the reference solution once the exercise passes",
     async run({ positionals }) {
       const { id, e } = namedExercise(positionals, "Which exercise? e.g. `faultline solution echo`.");
+      if (answersWithheld(ROOT)) {
+        out(WITHHELD_MESSAGE);
+        return 1;
+      }
       const p = exerciseProgressOf(loadProgress(ROOT).progress, id);
       if (!p.passedAt) {
         out(`The reference solution opens once your ${id} passes: \`faultline grade ${id}\`. Until then, \`faultline hint ${id}\` helps.`);
@@ -532,6 +537,29 @@ const commands: Record<string, Command> = {
     },
   },
 
+  classroom: {
+    usage: "faultline classroom template DIR",
+    summary: "for instructors: write a learner's copy of the course into DIR (a new folder) — no reference solutions, everything else works; for a GitHub Classroom template repository",
+    async run({ positionals }) {
+      const [sub, dir] = positionals;
+      if (sub !== "template" || !dir) throw new UsageError(`usage: ${commands["classroom"]!.usage} (e.g. \`faultline classroom template ../faultline-learner\`)`);
+      const { TemplateError, WITHHELD, writeTemplate } = await import("./course/template.ts");
+      let written: { files: number };
+      try {
+        written = writeTemplate(ROOT, dir);
+      } catch (e) {
+        if (e instanceof TemplateError) throw new UsageError(e.message);
+        throw e;
+      }
+      out(`A learner's copy of the course is in ${dir} (${written.files} files, as committed here).`);
+      out(`Left out: ${WITHHELD.map((w) => `${w.what} (${w.why})`).join("; ")}.`);
+      const cells = await cellsUsingSolutions(course());
+      if (cells.length) out(s.warn(`These lesson cells run a reference solution, so in the copy they explain that it was withheld instead of running: ${cells.join(", ")}.`));
+      out(`Next: cd ${dir} && git init && git add -A && git commit -m "course" — then push it and mark the repository as a template (docs/classroom.md).`);
+      return 0;
+    },
+  },
+
   class: {
     usage: "faultline class summary <report.json…> [--html FILE] | faultline class plan [--workshop FILE]",
     summary: "for instructors: fold learners' `report --format json` files into one table; print a workshop's timetable",
@@ -578,6 +606,12 @@ const commands: Record<string, Command> = {
     },
   },
 };
+
+/** "08-raft cell 2", for each lesson cell that imports a reference solution. */
+async function cellsUsingSolutions(c: Course): Promise<string[]> {
+  const { extractCells, usesSolutions } = await import("./notebook/cells.ts");
+  return c.lessons.flatMap((l) => extractCells(readFileSync(`${ROOT}/${l.file}`, "utf8")).filter((cell) => usesSolutions(cell.code)).map((cell) => `${l.id} cell ${cell.index}`));
+}
 
 function statusMark(status: string): string {
   return status === "done" ? s.ok("✓") : status === "in progress" ? s.warn("◐") : s.dim("·");

@@ -5,6 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { execFileSync } from "node:child_process";
+import { committedFiles } from "./committed.ts";
 import type { Exercise } from "./course.ts";
 import { shownPath, stateDir } from "./state.ts";
 
@@ -49,25 +50,14 @@ export function stubSource(root: string, e: Exercise, f: string): Buffer {
  * the committed stubs cannot be told from the learner's edits).
  */
 export function materializeStubs(root: string, dir: string): number | null {
-  let names: string[];
-  try {
-    names = execFileSync("git", ["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", "exercises/"], { cwd: root, stdio: ["ignore", "pipe", "ignore"], encoding: "utf8" }).split("\0").filter(Boolean);
-  } catch {
-    return null;
-  }
-  if (names.length === 0) return null;
-  // One git process for every file: `cat-file --batch` answers "<sha> blob <size>\n<bytes>\n" per request.
-  const out = execFileSync("git", ["cat-file", "--batch"], { cwd: root, input: names.map((n) => `HEAD:${n}\n`).join(""), stdio: ["pipe", "pipe", "ignore"], maxBuffer: 256 * 1024 * 1024 });
-  let at = 0;
-  for (const name of names) {
-    const eol = out.indexOf(10, at);
-    const size = Number(out.subarray(at, eol).toString("utf8").split(" ")[2]);
-    const file = join(dir, name.slice("exercises/".length));
+  const files = committedFiles(root, "exercises/");
+  if (!files?.length) return null;
+  for (const f of files) {
+    const file = join(dir, f.path.slice("exercises/".length));
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, out.subarray(eol + 1, eol + 1 + size));
-    at = eol + 1 + size + 1;
+    writeFileSync(file, f.data);
   }
-  return names.length;
+  return files.length;
 }
 
 /** Restores the stub; returns the backup directory (as shown), or null when there was nothing to keep. */

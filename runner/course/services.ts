@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { TraceJson } from "../sim/index.ts";
 import type { Services } from "../tui/services.ts";
-import type { Course } from "./course.ts";
+import { answersWithheld, type Course } from "./course.ts";
 import { exerciseProgressOf, loadProgress, recordAnswer, updateProgress } from "./progress.ts";
 import { resetExercise } from "./reset.ts";
 import { carryForward } from "./carry.ts";
@@ -51,7 +51,7 @@ export function realServices(root: string, course: Course, opts: { hyperlinks: b
     watch: (exercise) => new WatchSession({ root, exercise }),
     reset: (exercise) => resetExercise(root, exercise),
     carry: (exercise) => carryForward(root, course, exercise),
-    solution: (exercise) => exercise.files.map((file) => ({ file, code: readFileSync(join(root, "solutions", exercise.id, file), "utf8") })),
+    solution: (exercise) => (answersWithheld(root) ? null : exercise.files.map((file) => ({ file, code: readFileSync(join(root, "solutions", exercise.id, file), "utf8") }))),
     readTrace: (traceFile) => {
       try {
         return (JSON.parse(readFileSync(resolve(root, traceFile), "utf8")) as { trace: TraceJson }).trace;

@@ -4,7 +4,7 @@
 // package self-reference `faultline/...` resolves.
 
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import MarkdownIt from "markdown-it";
 
@@ -52,8 +52,20 @@ export interface CellResult {
 
 const MAX_OUTPUT = 200_000;
 
+/** Whether a cell imports a reference solution (`faultline/solutions/…`). */
+export function usesSolutions(code: string): boolean {
+  return /["']faultline\/solutions\//.test(code);
+}
+
+/** What a cell that needs a reference solution says in a learner's copy, where the instructor withheld them. */
+export function withheldCellMessage(index: number): string {
+  return `Cell ${index} runs the course's reference solution, which your instructor has withheld from this copy of the course, so it cannot run here. Its text above still tells the story; the lesson's exercise is where you build it yourself.`;
+}
+
 /** Runs one cell in a child process: node --import tsx, cwd = project root. */
 export function runCell(root: string, lessonId: string, cell: CellSource, opts: { columns?: number; color?: boolean } = {}): Promise<CellResult> {
+  // In a learner's copy without solutions/ (course.ts answersWithheld), say so rather than fail to import.
+  if (usesSolutions(cell.code) && !existsSync(join(root, "solutions"))) return Promise.resolve({ index: cell.index, ok: true, output: withheldCellMessage(cell.index), exitCode: null, timedOut: false, durationMs: 0 });
   const dir = join(root, ".faultline", "cells", lessonId);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `cell-${cell.index}.ts`);

@@ -50,7 +50,8 @@ export interface Services {
   reset(exercise: Exercise): string | null;
   /** Copies the learner's files of the stage `exercise` continues; throws CarryError when there is nothing to carry. */
   carry?(exercise: Exercise): Carried;
-  solution(exercise: Exercise): { file: string; code: string }[];
+  /** The reference solution's files; null in a learner's copy, where the instructor withheld them. */
+  solution(exercise: Exercise): { file: string; code: string }[] | null;
   /** A failure's saved trace (path relative to the root), for the trace viewer; null when unreadable. */
   readTrace?(traceFile: string): TraceJson | null;
 }
