@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { answersWithheld, exercisesInOrder, findExercise, findLesson, loadCourse, WITHHELD_MESSAGE, type Course, type Exercise } from "./course/course.ts";
-import { displayStatus, exerciseProgressOf, loadProgress, recordGrade, updateProgress } from "./course/progress.ts";
+import { displayStatus, exerciseProgressOf, loadProgress, passedExercises, recordGrade, updateProgress } from "./course/progress.ts";
 import { resetExercise, undoReset } from "./course/reset.ts";
 import { CarryError, carryForward, type Carried } from "./course/carry.ts";
 import { applyWorkshop, inPlan, loadWorkshop, outsidePlanNotice, workshopPlan } from "./course/workshop.ts";
@@ -329,7 +329,7 @@ const commands: Record<string, Command> = {
       let failed = 0;
       for (const cell of chosen) {
         out(s.bold(`── ${lesson.id} · cell ${cell.index} of ${cells.length} ${"─".repeat(Math.max(0, 40 - lesson.id.length))}`));
-        const r = await runCell(ROOT, lesson.id, cell, { columns: Math.min(process.stdout.columns ?? 80, 120), color: colorEnabled() });
+        const r = await runCell(ROOT, lesson.id, cell, { columns: Math.min(process.stdout.columns ?? 80, 120), color: colorEnabled(), passed: passedExercises(loadProgress(ROOT).progress) });
         if (r.output) out(r.output);
         if (!r.ok) {
           failed++;
@@ -554,7 +554,7 @@ const commands: Record<string, Command> = {
       out(`A learner's copy of the course is in ${dir} (${written.files} files, as committed here).`);
       out(`Left out: ${WITHHELD.map((w) => `${w.what} (${w.why})`).join("; ")}.`);
       const cells = await cellsUsingSolutions(course());
-      if (cells.length) out(s.warn(`These lesson cells run a reference solution, so in the copy they explain that it was withheld instead of running: ${cells.join(", ")}.`));
+      if (cells.length) out(s.dim(`Lesson cells that run a reference solution run the learner's own exercise in the copy, once it passes (until then they say so): ${cells.join(", ")}.`));
       out(`Next: cd ${dir} && git init && git add -A && git commit -m "course" — then push it and mark the repository as a template (docs/classroom.md).`);
       return 0;
     },

@@ -102,6 +102,11 @@ export function recordGrade(p: Progress, id: string, status: ExerciseState, at: 
   };
 }
 
+/** Exercises the learner has passed at some point. */
+export function passedExercises(p: Progress): Set<string> {
+  return new Set(Object.entries(p.exercises).flatMap(([id, e]) => (e.passedAt ? [id] : [])));
+}
+
 /** Records an answer to a lesson's quiz; earlier answers are kept in `answers`. */
 export function recordAnswer(p: Progress, lessonId: string, quiz: number, choice: number, correct: boolean): void {
   const l = p.lessons[lessonId] ?? { opened: true, quizzes: {} };

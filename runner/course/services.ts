@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import type { TraceJson } from "../sim/index.ts";
 import type { Services } from "../tui/services.ts";
 import { answersWithheld, type Course } from "./course.ts";
-import { exerciseProgressOf, loadProgress, recordAnswer, updateProgress } from "./progress.ts";
+import { exerciseProgressOf, loadProgress, passedExercises, recordAnswer, updateProgress } from "./progress.ts";
 import { resetExercise } from "./reset.ts";
 import { carryForward } from "./carry.ts";
 import { WatchSession } from "./watch.ts";
@@ -34,7 +34,7 @@ export function realServices(root: string, course: Course, opts: { hyperlinks: b
       });
     },
     // cells.ts brings markdown-it: load it when a cell first runs, not at start-up.
-    runCell: async (lesson, cell, columns) => (await import("../notebook/cells.ts")).runCell(root, lesson.id, { index: cell.index, code: cell.code, line: 0, timeoutMs: cell.timeoutMs }, { columns, color: false }),
+    runCell: async (lesson, cell, columns) => (await import("../notebook/cells.ts")).runCell(root, lesson.id, { index: cell.index, code: cell.code, line: 0, timeoutMs: cell.timeoutMs }, { columns, color: false, passed: passedExercises(progress()) }),
     answerQuiz(lesson, quiz, choice, correct) {
       update(root, (p) => recordAnswer(p, lesson.id, quiz, choice, correct));
     },
