@@ -1,6 +1,7 @@
 // The learner's copy (`faultline classroom template`): made from the committed
 // course, it holds no reference solution and still validates as a course.
 
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -45,6 +46,12 @@ describe("a learner's copy of the course", () => {
     expect(loadCourse(dir).exercises.length).toBe(loadCourse(ROOT).exercises.length);
     expect(readFileSync(join(dir, "README.md"), "utf8")).toMatch(/^> \*\*This is a learner's copy of the course\.\*\*/);
     expect(existsSync(join(dir, "runner", "suites", "echo.test.ts"))).toBe(true);
+  });
+
+  it("no code it keeps imports a reference solution (the copy type-checks and runs without them)", () => {
+    const files = execFileSync("git", ["ls-files", "runner", "bin", "lessons"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter((p) => /\.(ts|tsx|js)$/.test(p) && inLearnerCopy(p));
+    expect(files.length).toBeGreaterThan(50);
+    for (const p of files) expect(readFileSync(join(ROOT, p), "utf8"), p).not.toMatch(/from\s+["'](\.\.\/)+solutions\//);
   });
 
   it("never writes into a folder that holds something", () => {
