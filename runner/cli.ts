@@ -9,6 +9,7 @@ import { answersWithheld, exercisesInOrder, findExercise, findLesson, loadCourse
 import { displayStatus, exerciseProgressOf, loadProgress, passedExercises, recordGrade, updateProgress } from "./course/progress.ts";
 import { resetExercise, undoReset } from "./course/reset.ts";
 import { CarryError, carryForward, type Carried } from "./course/carry.ts";
+import { didYouMean, matchScenario } from "./course/didYouMean.ts";
 import { applyWorkshop, inPlan, loadWorkshop, outsidePlanNotice, workshopPlan } from "./course/workshop.ts";
 import type { WorkshopView } from "./tui/services.ts";
 import { formatReport, formatStatus, indent } from "./grade/format.ts";
@@ -63,7 +64,8 @@ function outsideNotice(c: Course, kind: "lesson" | "exercise", id: string): stri
 
 function checkIds(c: Course, ids: readonly string[]): void {
   for (const id of ids) {
-    if (!findExercise(c, id)) throw new UsageError(`There is no exercise "${id}". Exercises: ${exercisesInOrder(c).map((e) => e.id).join(", ")}.`);
+    const all = exercisesInOrder(c).map((e) => e.id);
+    if (!findExercise(c, id)) throw new UsageError(`There is no exercise "${id}".${didYouMean(id, all)} Exercises: ${all.join(", ")}.`);
   }
 }
 
@@ -125,7 +127,7 @@ function interactive(): boolean {
 function lessonArg(c: Course, arg: string | undefined, example: string) {
   if (!arg) throw new UsageError(`Which lesson? e.g. \`${example}\`. Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
   const lesson = findLesson(c, arg);
-  if (!lesson) throw new UsageError(`There is no lesson "${arg}". Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
+  if (!lesson) throw new UsageError(`There is no lesson "${arg}".${didYouMean(arg, c.lessons.flatMap((l) => [l.id, l.id.slice(3)]))} Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
   return lesson;
 }
 
@@ -260,19 +262,29 @@ const commands: Record<string, Command> = {
       checkTarget(target);
       let scenario = values["scenario"] as string | undefined;
       if (!scenario) {
-        // Without a name, replay the first scenario that fails at this seed.
+        // Without a name, replay the failure grading would show first (failureOrder.ts) at this seed.
         const probe = await grade({ ids: [id], target, seed });
-        scenario = probe.exercises[0]?.scenarios.find((x) => x.status !== "pass")?.name ?? probe.exercises[0]?.scenarios[0]?.name;
+        const { failuresInOrder } = await import("./grade/failureOrder.ts");
+        scenario = failuresInOrder(probe.exercises[0]?.scenarios ?? [])[0]?.name ?? probe.exercises[0]?.scenarios[0]?.name;
         if (!scenario) throw new UsageError(`The suite for ${id} has no scenarios to replay.`);
       }
-      const report = await grade({ ids: [id], target, seed, replay: { scenario, seed, path: (values["path"] as string | undefined) ?? null }, traceEvents: 20_000 });
+      const replayOf = (name: string) => grade({ ids: [id], target, seed, replay: { scenario: name, seed, path: (values["path"] as string | undefined) ?? null }, traceEvents: 20_000 });
+      let report = await replayOf(scenario);
+      if (!report.exercises[0]!.error && report.exercises[0]!.scenarios.length === 0) {
+        // Not an exact name: the start of one (the README's "…"), a near miss, or nothing — then list what there is.
+        const names = (await grade({ ids: [id], target, namesOnly: true })).exercises[0]?.scenarioNames ?? [];
+        const match = matchScenario(scenario, names);
+        if ("problem" in match) throw new UsageError(match.problem);
+        scenario = match.name;
+        report = await replayOf(scenario);
+      }
       const ex = report.exercises[0]!;
       if (ex.error) {
         err(s.bad(ex.error));
         return 1;
       }
       const sc = ex.scenarios[0];
-      if (!sc) throw new UsageError(`No scenario named "${scenario}" in ${id}. Scenarios are listed by \`faultline grade ${id}\`.`);
+      if (!sc) throw new UsageError(`No scenario named "${scenario}" in ${id}.`);
       if (values["json"]) {
         out(JSON.stringify(report, null, 2));
         return sc.status === "pass" ? 0 : 1;
@@ -312,11 +324,8 @@ const commands: Record<string, Command> = {
     summary: "run a lesson's cells without the TUI and print their output",
     options: { cell: { type: "string" } },
     async run({ values, positionals }) {
-      const [lessonArg] = positionals;
       const c = course();
-      if (!lessonArg) throw new UsageError(`Which lesson? e.g. \`faultline run 00-the-lab\`. Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
-      const lesson = findLesson(c, lessonArg);
-      if (!lesson) throw new UsageError(`There is no lesson "${lessonArg}". Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
+      const lesson = lessonArg(c, positionals[0], "faultline run 00-the-lab");
       const { extractCells, runCell } = await import("./notebook/cells.ts");
       const cells = extractCells(readFileSync(`${ROOT}/${lesson.file}`, "utf8"));
       const only = intOption(values["cell"], "cell");
@@ -638,7 +647,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const cmd = commands[name];
-  if (!cmd) throw new UsageError(`Unknown command "${name}". Run \`faultline help\` for the list.`);
+  if (!cmd) throw new UsageError(`Unknown command "${name}".${didYouMean(name, Object.keys(commands))} Run \`faultline help\` for the list.`);
   if (rest.includes("--help") || rest.includes("-h")) {
     out(`usage: ${cmd.usage}\n  ${cmd.summary}`);
     return 0;

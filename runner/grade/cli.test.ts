@@ -78,6 +78,21 @@ describe("faultline grade", () => {
     expect(badSeed.code).toBe(2);
   });
 
+  it("suggests the name meant for a typo: exercise, lesson, command", () => {
+    expect(faultline(["grade", "ehco"]).stderr).toMatch(/There is no exercise "ehco"\. Did you mean `echo`\?/);
+    expect(faultline(["lesson", "crdt", "--plain"]).stderr).toMatch(/Did you mean `crdts`\?/);
+    expect(faultline(["lessons"]).stderr).toMatch(/Unknown command "lessons"\. Did you mean `lesson`\?/);
+  });
+
+  it("replay --scenario takes the start of a name (the README's example with …), and lists the names when it matches none", () => {
+    const r = faultline(["replay", "echo", "--scenario", "under drops, duplicates and reordering …", "--seed", "1", "--target", "solutions"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^echo · under drops, duplicates and reordering every request is answered, correctly · seed 1 · ✓ pass/);
+    const none = faultline(["replay", "echo", "--scenario", "no such scenario", "--seed", "1", "--target", "solutions"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/No scenario is named "no such scenario"\. The scenarios are:\n {2}answers each request with its own id and body/);
+  });
+
   it("replays a mutant's failure exactly: same failure, same trace hash", async () => {
     const set = await loadMutants(ROOT, "echo");
     const mutant = set.mutants.find((m) => m.name === "ignore-repeats")!;

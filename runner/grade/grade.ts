@@ -23,6 +23,8 @@ export type ExerciseStatus = "pass" | "fail" | "error" | "not-started";
 export interface ScenarioResult extends Omit<ScenarioMeta, "failure" | "kind" | "trace"> {
   kind: ScenarioMeta["kind"] | "unknown";
   failure: FailureResult | null;
+  /** How long the scenario took (wall-clock ms, every run and the shrinking); reports (JUnit) carry it. */
+  durationMs?: number;
   /** Only in replays of a passing run: the run's trace (not part of the JSON contract). */
   trace?: TraceJson;
 }
@@ -52,6 +54,8 @@ export interface ExerciseResult {
   error: string | null;
   /** Type errors in the learner's files ("file:line:col message"), looked for when the exercise does not pass. */
   typeErrors?: string[];
+  /** Every scenario of the suite, by name (only when graded with namesOnly). */
+  scenarioNames?: string[];
   scenarios: ScenarioResult[];
 }
 
@@ -87,6 +91,8 @@ export interface GradeOptions {
   sandbox?: boolean;
   /** Inside the sandbox: gate the learner's imports and harden the workers. */
   hardened?: boolean;
+  /** Run nothing: only name each suite's scenarios (ExerciseResult.scenarioNames), e.g. to resolve `replay --scenario`. */
+  namesOnly?: boolean;
 }
 
 export function suiteFile(root: string, id: string): string {
@@ -171,7 +177,8 @@ export class Grader {
     };
     this.gateTarget = ctx.target;
     this.vitest.provide("faultline", ctx);
-    this.vitest.setGlobalTestNamePattern(ctx.replay ? new RegExp(`^${escapeRegExp(ctx.replay.scenario)}$`) : /.*/);
+    // namesOnly: a pattern no name matches (every name has a character), so the suites are collected and nothing runs.
+    this.vitest.setGlobalTestNamePattern(opts.namesOnly ? /^$/ : ctx.replay ? new RegExp(`^${escapeRegExp(ctx.replay.scenario)}$`) : /.*/);
     const files = opts.ids.map((id) => suiteFile(root, id));
     for (const f of files) this.vitest.invalidateFile(f);
     // The implementation under test may have changed since the last run (watch mode): drop vite's cached transforms of it.
@@ -184,10 +191,11 @@ export class Grader {
     const exercises = opts.ids.map((id) => {
       const verdict = verdicts.find((v) => v.exercise === id);
       const result = exerciseResult(root, id, this.collector.modules, traceDir);
+      if (opts.namesOnly) result.scenarioNames = [...(this.collector.modules.find((m) => m.moduleId === suiteFile(root, id))?.children.allTests() ?? [])].map((t) => t.name);
       return verdict ? withVerdict(result, verdict) : result;
     });
     // A failing exercise's type errors are the likeliest cause: find them (see typecheck.ts).
-    if (!ctx.replay && opts.typecheck !== false)
+    if (!ctx.replay && !opts.namesOnly && opts.typecheck !== false)
       for (const e of exercises)
         if (e.status === "fail" || (e.status === "error" && !verdicts.some((v) => v.exercise === e.id) && !/syntax error/.test(e.error ?? ""))) {
           const errors = typeErrors(root, learnerFiles(ctx.target, e.id));
@@ -245,15 +253,16 @@ function exerciseResult(root: string, id: string, modules: readonly TestModule[]
     const r = tc.result();
     if (r.state === "skipped" || r.state === "pending") continue;
     const meta = tc.meta().faultline;
+    const took = Math.round(tc.diagnostic()?.duration ?? 0);
     if (meta) {
       const { trace, ...rest } = meta;
-      const result: ScenarioResult = { ...rest, failure: meta.failure ? writeTrace(root, traceDir, id, meta) : null };
+      const result: ScenarioResult = { ...rest, failure: meta.failure ? writeTrace(root, traceDir, id, meta) : null, durationMs: took };
       if (trace) result.trace = trace;
       scenarios.push(result);
     } else {
       // The test failed outside the harness (a bug in the suite, or code that threw while being set up).
       const message = r.state === "failed" ? (r.errors?.[0]?.message ?? "failed") : "";
-      scenarios.push({ name: tc.name, kind: "unknown", status: r.state === "passed" ? "pass" : "error", runs: 0, seed: 0, traceHash: "", failure: r.state === "passed" ? null : { seed: 0, message, property: null, schedule: null, minimizedSchedule: null, path: null, replay: "", traceFile: null, diagram: "", location: null } });
+      scenarios.push({ name: tc.name, kind: "unknown", status: r.state === "passed" ? "pass" : "error", runs: 0, seed: 0, traceHash: "", durationMs: took, failure: r.state === "passed" ? null : { seed: 0, message, property: null, schedule: null, minimizedSchedule: null, path: null, replay: "", traceFile: null, diagram: "", location: null } });
     }
   }
   if (loadErrors.length > 0 && scenarios.length === 0) {

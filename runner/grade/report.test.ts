@@ -151,7 +151,7 @@ const mixed: GradeReport = {
   version: 1, target: "exercises", passed: false, durationMs: 1234, seed: 1,
   exercises: [
     { id: "echo", status: "fail", durationMs: 800, error: null, scenarios: [
-      { name: "every request gets exactly one reply", kind: "scripted", status: "pass", runs: 5, seed: 1, traceHash: "00aa", failure: null },
+      { name: "every request gets exactly one reply", kind: "scripted", status: "pass", runs: 5, seed: 1, traceHash: "00aa", failure: null, durationMs: 420 },
       { name: "replies survive <loss> & \"duplication\"", kind: "generative", status: "fail", runs: 12, seed: 1, traceHash: "00bb", failure: failure("every request gets a reply\n  request 3 never answered\u0001") },
     ] },
     { id: "two-generals", status: "not-started", durationMs: 100, error: null, scenarios: [
@@ -205,6 +205,8 @@ describe("report formats", () => {
     expect(Number(doc.attrs.errors)).toBe(cases.filter((c) => c.children[0]?.name === "error").length);
     for (const s of doc.children) expect(Number(s.attrs.tests)).toBe(s.children.length);
     expect(cases[1]!.attrs.name).toBe("replies survive <loss> & \"duplication\"");
+    // Each scenario's own time, in seconds (not 0 everywhere).
+    expect(cases[0]!.attrs.time).toBe("0.420");
   });
 
   it("json: the §6 grade document without replay-only traces", () => {
@@ -238,7 +240,8 @@ describe("faultline report (the real binary)", () => {
     expect(ex.status).toBe("fail");
     const junit = run(["echo", "--format", "junit", "--target", "solutions"]);
     expect(junit.status, junit.stderr).toBe(0);
-    junitSchema.parse(parseXml(junit.stdout));
+    const cases = junitSchema.parse(parseXml(junit.stdout)).children.flatMap((x) => x.children);
+    expect(cases.some((c) => Number(c.attrs.time) > 0), "some scenario took measurable time").toBe(true);
   });
 
   it("refuses an unknown format with exit 2", () => {

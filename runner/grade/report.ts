@@ -126,7 +126,8 @@ export function toClassroom(report: GradeReport, opts: ReportOptions = {}): Clas
     test_code: testCode(r),
     filename: r.scenario ? `runner/suites/${r.exercise.id}.test.ts` : `exercises/${r.exercise.id}/`,
     line_no: 0,
-    execution_time: `${(r.exercise.durationMs / 1000 / Math.max(1, r.exercise.scenarios.length)).toFixed(3)}s`,
+    // The scenario's own time when it ran; else (a suite that could not load) the exercise's share.
+    execution_time: `${((r.scenario?.durationMs ?? r.exercise.durationMs / Math.max(1, r.exercise.scenarios.length)) / 1000).toFixed(3)}s`,
   }));
   const status = overall(rs);
   return { version: 1, status, max_score: tests.length * points, tests };
