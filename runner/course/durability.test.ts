@@ -72,17 +72,23 @@ describe("progress survives kill -9", () => {
   }, 120_000);
 });
 
+/** A git checkout holding echo's stub, committed: what reset restores from. */
+function echoRepo(prefix: string): { root: string; ex: Exercise; file: string } {
+  const root = fresh(prefix);
+  const ex: Exercise = { id: "echo", title: "Echo", lesson: "00-the-lab", summary: "s", files: ["echo.ts"], hints: ["h"] };
+  const file = join(root, "exercises", "echo", "echo.ts");
+  mkdirSync(join(root, "exercises", "echo"), { recursive: true });
+  writeFileSync(file, "// the stub\n");
+  const git = (...a: string[]) => execFileSync("git", a, { cwd: root, stdio: "ignore" });
+  git("init", "-q");
+  git("add", ".");
+  git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "stub");
+  return { root, ex, file };
+}
+
 describe("reset keeps backups and --undo restores them", () => {
   it("reset backs up the learner's file with a timestamp, restores the stub; undo brings the work back", () => {
-    const root = fresh("faultline-reset-");
-    const ex: Exercise = { id: "echo", title: "Echo", lesson: "00-the-lab", summary: "s", files: ["echo.ts"], hints: ["h"] };
-    const file = join(root, "exercises", "echo", "echo.ts");
-    mkdirSync(join(root, "exercises", "echo"), { recursive: true });
-    writeFileSync(file, "// the stub\n");
-    const git = (...a: string[]) => execFileSync("git", a, { cwd: root, stdio: "ignore" });
-    git("init", "-q");
-    git("add", ".");
-    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "stub");
+    const { root, ex, file } = echoRepo("faultline-reset-");
 
     writeFileSync(file, "// my work, hours of it\n");
     const kept = resetExercise(root, ex, new Date("2026-11-26T04:00:00Z"));
@@ -102,15 +108,7 @@ describe("reset keeps backups and --undo restores them", () => {
   });
 
   it("a second undo does not put back what the first replaced: it says there is nothing to undo", () => {
-    const root = fresh("faultline-reset-twice-");
-    const ex: Exercise = { id: "echo", title: "Echo", lesson: "00-the-lab", summary: "s", files: ["echo.ts"], hints: ["h"] };
-    const file = join(root, "exercises", "echo", "echo.ts");
-    mkdirSync(join(root, "exercises", "echo"), { recursive: true });
-    writeFileSync(file, "// the stub\n");
-    const git = (...a: string[]) => execFileSync("git", a, { cwd: root, stdio: "ignore" });
-    git("init", "-q");
-    git("add", ".");
-    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "stub");
+    const { root, ex, file } = echoRepo("faultline-reset-twice-");
     writeFileSync(file, "// my work\n");
     resetExercise(root, ex, new Date("2026-11-26T04:00:00Z"));
     expect(undoReset(root, ex, new Date("2026-11-26T04:01:00Z"))).toMatchObject({ changed: true });

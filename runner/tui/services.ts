@@ -16,6 +16,8 @@ export interface WatchHandle {
   start(): void;
   regrade(): void;
   close(): Promise<void>;
+  /** Reruns a failing run recording each node's state, for the trace viewer (null: use the saved trace). */
+  replay?(scenario: string, seed: number, path: string | null): Promise<TraceJson | null>;
 }
 
 import type { TraceJson } from "../sim/index.ts";

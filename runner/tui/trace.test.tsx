@@ -84,7 +84,7 @@ describe("trace viewer", () => {
     const text = ui.lastFrame()!.split("\n").filter((l) => l.startsWith("▶ ") || /^ {2}\S/.test(l)).join(" ");
     expect(text.replace(/\s+/g, "")).toContain(`t=${last.t}${describeEvent(last)}`.replace(/\s+/g, ""));
     ui.stdin.write("s");
-    expect(await until(ui.lastFrame, /^(?![\s\S]*at this point)/)).not.toMatch(/at this point/);
+    expect(await until(ui.lastFrame, /state hidden/)).not.toMatch(/at this point/);
     ui.stdin.write("s");
     expect(await until(ui.lastFrame, /at this point/)).toMatch(/at this point/);
     ui.stdin.write("d");

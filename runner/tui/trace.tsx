@@ -158,7 +158,7 @@ export function TraceViewer({ trace, title, status, failureMessage, width, heigh
       return redraw(view.jumpToFault(input === "f" ? 1 : -1) ? null : `no ${input === "f" ? "later" : "earlier"} fault`);
     } else if (input === "s") {
       setShowState((x) => !x);
-      return redraw(showState ? "node state hidden (s shows it)" : null);
+      return redraw(showState ? "state hidden (s)" : null);
     } else if (input === "d") setWhole((x) => !x);
     else if (input === "n") view.cycleNode();
     else if (input === "m") view.cycleType();
@@ -203,7 +203,8 @@ export function TraceViewer({ trace, title, status, failureMessage, width, heigh
       <TitleBar left={`replay · ${title}`} right={status ?? ""} width={width} />
       <Text wrap="truncate-end">
         <Text bold>{view.position()}</Text>
-        <Text dimColor>{`  ·  ${filters}${note ? `  ·  ${note}` : ""}`}</Text>
+        {note ? <Text color="yellow">{`  ·  ${note}`}</Text> : null}
+        <Text dimColor>{`  ·  ${filters}`}</Text>
       </Text>
       <Box flexDirection={side ? "row" : "column"} height={bodyH}>
         <Box flexDirection="column" width={leftW} height={diagramH}>

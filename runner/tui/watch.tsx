@@ -217,9 +217,19 @@ export function Watch({ services, exercise, banner, width, height, exercises, on
     }
     if (input === "q" || key.escape) onBack();
     else if (input === "t" && failing?.failure?.traceFile) {
-      const trace = services.readTrace?.(failing.failure.traceFile) ?? null;
-      if (trace) setOverlay({ kind: "trace", trace, scenario: failing });
-      else setMessage(`Could not read ${failing.failure.traceFile}. Grade again (r) to write it anew.`);
+      const f = failing.failure;
+      const saved = () => services.readTrace?.(f.traceFile!) ?? null;
+      const open = (trace: TraceJson | null) => {
+        if (trace) {
+          setMessage(null);
+          setOverlay({ kind: "trace", trace, scenario: failing });
+        } else setMessage(`Could not read ${f.traceFile}. Grade again (r) to write it anew.`);
+      };
+      // Graded runs do not record node state (it costs time): replay this one exactly, recording it.
+      if (handle.replay && f.replay) {
+        setMessage("Replaying the run to record each node's state…");
+        void handle.replay(failing.name, f.seed, f.path).then((trace) => open(trace ?? saved()));
+      } else open(saved());
     } else if (input === "h") {
       const shown = services.nextHint(exercise);
       setHints(shown);
