@@ -5,10 +5,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { answersWithheld, exercisesInOrder, findExercise, findLesson, loadCourse, WITHHELD_MESSAGE, type Course, type Exercise } from "./course/course.ts";
+import { answersWithheld, exerciseFolder, exercisesInOrder, findExercise, findLesson, loadCourse, WITHHELD_MESSAGE, worksheetStages, type Course, type Exercise } from "./course/course.ts";
 import { displayStatus, exerciseProgressOf, loadProgress, passedExercises, recordGrade, updateProgress } from "./course/progress.ts";
-import { resetExercise, undoReset } from "./course/reset.ts";
-import { CarryError, carryForward, type Carried } from "./course/carry.ts";
+import { resetExercise, ResetError, undoReset } from "./course/reset.ts";
 import { didYouMean, matchScenario } from "./course/didYouMean.ts";
 import { applyWorkshop, inPlan, loadWorkshop, outsidePlanNotice, workshopPlan } from "./course/workshop.ts";
 import type { WorkshopView } from "./tui/services.ts";
@@ -16,6 +15,7 @@ import { formatReport, formatStatus, indent } from "./grade/format.ts";
 import type { GradeOptions, GradeReport } from "./grade/grade.ts";
 import { colorEnabled, makeStyler } from "./grade/style.ts";
 import { renderDiagram, type TraceJson } from "./sim/index.ts";
+import type { HistoryPicture } from "./check/historyPicture.ts";
 
 /** The project root (same as grade.ts's ROOT, without loading vitest at start-up). */
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -153,8 +153,10 @@ async function openTui(route: import("./tui/app.tsx").Route): Promise<number> {
   const { supportsHyperlinks } = await import("./notebook/text.ts");
   const services = { ...realServices(ROOT, c, { hyperlinks: supportsHyperlinks(), onWarning: (w) => warnings.push(w) }), workshop: ws };
   const first = loadProgress(ROOT);
-  const code = await runTui(services, route, { notice: first.warning });
+  const moved = upgraded.map((u) => `Your Raft work now lives in ${u.folder}/ (old stage folders backed up in ${u.backup}/; details when you quit).`);
+  const code = await runTui(services, route, { notice: [first.warning, ...moved].filter(Boolean).join(" ") || null });
   for (const w of warnings) err(s.warn(w));
+  for (const u of upgraded) err(s.warn(u.text));
   return code;
 }
 
@@ -176,7 +178,7 @@ async function plainWatch(c: Course, id: string, once: boolean): Promise<number>
       else if (ex) out(formatExercise(ex, s));
       last = ex?.status === "pass" && !st.problem ? 0 : 1;
       if (once) stop();
-      else out(s.dim(`\nwatching exercises/${id}/ — save to regrade, Ctrl-C to stop\n`));
+      else out(s.dim(`\nwatching exercises/${exerciseFolder(findExercise(c, id)!)}/ — save to regrade, Ctrl-C to stop\n`));
     });
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
@@ -208,8 +210,8 @@ const commands: Record<string, Command> = {
         exercises: l.exercises.map((id) => {
           const e = findExercise(c, id)!;
           const p = exerciseProgressOf(progress, id);
-          // `continues`: the stage this one starts from (faultline carry), for tools that group a worksheet's stages.
-          return { id, title: e.title, summary: e.summary, status: displayStatus(p), lastResult: p.lastGradedAt ? p.status : null, attempts: p.attempts, ...(e.continues ? { continues: e.continues } : {}) };
+          // `folder`: the worksheet folder a stage shares with others (the Raft stages: "raft"), for tools that group them.
+          return { id, title: e.title, summary: e.summary, status: displayStatus(p), lastResult: p.lastGradedAt ? p.status : null, attempts: p.attempts, ...(exerciseFolder(e) !== id ? { folder: exerciseFolder(e) } : {}) };
         }),
       }));
       if (values["json"]) {
@@ -291,17 +293,22 @@ const commands: Record<string, Command> = {
       }
       const events = intOption(values["events"], "events") ?? 60;
       let trace: TraceJson | null = sc.trace ?? null;
-      if (sc.failure?.traceFile) trace = (JSON.parse(readFileSync(resolve(ROOT, sc.failure.traceFile), "utf8")) as { trace: TraceJson }).trace;
+      let histories: readonly HistoryPicture[] | undefined;
+      if (sc.failure?.traceFile) {
+        const saved = JSON.parse(readFileSync(resolve(ROOT, sc.failure.traceFile), "utf8")) as { trace: TraceJson; failure?: { histories?: HistoryPicture[] } };
+        trace = saved.trace;
+        histories = saved.failure?.histories;
+      }
       out(`${s.bold(id)} · ${sc.name} · seed ${seed} · ${formatStatus(sc.status, s)}`);
       if (values["html"]) {
         if (!trace) throw new UsageError(`This run of ${id} left no trace to export.`);
         const { writeTraceHtml } = await import("./grade/htmlFile.ts");
-        const file = writeTraceHtml(String(values["html"]), { trace, title: `${id} · ${sc.name}`, status: sc.status, failure: sc.failure });
+        const file = writeTraceHtml(String(values["html"]), { trace, title: `${id} · ${sc.name}`, status: sc.status, failure: sc.failure, histories });
         out(`HTML trace written to ${file}`);
       }
       if (trace && !values["html"] && !values["plain"] && interactive()) {
         const { runTraceViewer } = await import("./tui/trace.tsx");
-        await runTraceViewer({ trace, title: `${id} · ${sc.name} · seed ${seed}`, status: sc.status, failureMessage: sc.failure?.message ?? null });
+        await runTraceViewer({ trace, title: `${id} · ${sc.name} · seed ${seed}`, status: sc.status, failureMessage: sc.failure?.message ?? null, histories });
         return sc.status === "pass" ? 0 : 1;
       }
       if (trace) {
@@ -411,46 +418,47 @@ const commands: Record<string, Command> = {
   },
 
   reset: {
-    usage: "faultline reset <id> [--undo]",
-    summary: "restore the stub, after backing up your file (--undo restores the backup)",
-    options: { undo: { type: "boolean" } },
+    usage: "faultline reset <id> [--worksheet] [--undo]",
+    summary: "restore the stub, after backing up your files (--undo restores the backup); for a stage of a shared worksheet (raft-log), only that stage's part unless --worksheet",
+    options: { undo: { type: "boolean" }, worksheet: { type: "boolean" } },
     async run({ values, positionals }) {
-      const { id, e } = namedExercise(positionals, "Which exercise? e.g. `faultline reset echo`.");
+      const { c, id, e } = namedExercise(positionals, "Which exercise? e.g. `faultline reset echo`.");
       if (values["undo"]) {
         const undone = undoReset(ROOT, e);
         if (!undone) {
-          out(`There is no backup of ${id} to restore: \`faultline reset ${id}\` and \`faultline carry ${id}\` make one before they replace your files.`);
+          out(`There is no backup of ${exerciseFolder(e)} to restore: \`faultline reset ${id}\` makes one before it replaces your files.`);
           return 1;
         }
-        if (!undone.changed) out(`exercises/${id}/ already holds your files from ${undone.from}: nothing to undo.`);
-        else out(`Restored your ${id} files from ${undone.from}.${undone.saved ? ` What they replaced is saved in ${undone.saved}.` : ""}`);
+        if (!undone.changed) out(`exercises/${exerciseFolder(e)}/ already holds your files from ${undone.from}: nothing to undo.`);
+        else out(`Restored your ${exerciseFolder(e)} files from ${undone.from}.${undone.saved ? ` What they replaced is saved in ${undone.saved}.` : ""}`);
         return 0;
       }
-      const backup = resetExercise(ROOT, e);
-      out(backup ? `Your files were saved in ${backup}; exercises/${id}/ holds the stub again. \`faultline reset --undo ${id}\` brings your work back.` : `exercises/${id}/ holds the stub again.`);
+      const staged = worksheetStages(c, e).length > 1;
+      let done;
+      try {
+        done = resetExercise(ROOT, c, e, values["worksheet"] ? "worksheet" : "stage");
+      } catch (err) {
+        if (err instanceof ResetError) {
+          out(err.message);
+          return 1;
+        }
+        throw err;
+      }
+      const what = staged && !values["worksheet"] ? `${id}'s part of ${done.files.join(" and ")} holds the stub again (the rest is as you left it)` : `${done.files.join(" and ")} ${done.files.length === 1 ? "holds" : "hold"} the stub again`;
+      if (done.files.length === 0) out(`${id} has nothing of its own to put back.`);
+      else out(done.backup ? `Your files were saved in ${done.backup}; ${what}. \`faultline reset --undo ${id}\` brings your work back.` : `${what[0]!.toUpperCase()}${what.slice(1)}.`);
       return 0;
     },
   },
 
   carry: {
     usage: "faultline carry <id>",
-    summary: "start a later stage (e.g. raft-log) from your files of the stage before it, after backing up its own",
+    summary: "(gone) the Raft stages share one worksheet, exercises/raft/: there is nothing to copy between them",
     async run({ positionals }) {
-      const { c, id, e } = namedExercise(positionals, "Which stage? e.g. `faultline carry raft-log` copies your raft-election/raft.ts into raft-log/.");
-      let done: Carried;
-      try {
-        done = carryForward(ROOT, c, e);
-      } catch (err) {
-        if (err instanceof CarryError) {
-          out(err.message);
-          return 1;
-        }
-        throw err;
-      }
-      for (const f of done.files) out(`Copied exercises/${done.from}/${f} to exercises/${id}/${f}.`);
-      if (done.backup) out(s.dim(`What was there is saved in ${done.backup}; \`faultline reset --undo ${id}\` brings it back.`));
-      if (!exerciseProgressOf(loadProgress(ROOT).progress, done.from).passedAt) out(s.dim(`(${done.from} has not passed yet here: \`faultline grade ${done.from}\` tells you where it stands.)`));
-      out(`Next: \`faultline watch ${id}\`.`);
+      const c = course();
+      const e = positionals[0] ? findExercise(c, positionals[0]) : undefined;
+      const folder = e ? exerciseFolder(e) : "raft";
+      out(`There is nothing to carry any more: the stages of a worksheet share one folder, exercises/${folder}/, and each stage grades the same files (\`faultline watch ${e?.id ?? "raft-log"}\`). Work you had in the old per-stage folders was moved there, with a backup under .faultline/backups/.`);
       return 0;
     },
   },
@@ -459,7 +467,7 @@ const commands: Record<string, Command> = {
     usage: "faultline solution <id>",
     summary: "show the reference solution once the exercise passes",
     async run({ positionals }) {
-      const { id, e } = namedExercise(positionals, "Which exercise? e.g. `faultline solution echo`.");
+      const { c, id, e } = namedExercise(positionals, "Which exercise? e.g. `faultline solution echo`.");
       if (answersWithheld(ROOT)) {
         out(WITHHELD_MESSAGE);
         return 1;
@@ -469,24 +477,38 @@ const commands: Record<string, Command> = {
         out(`The reference solution opens once your ${id} passes: \`faultline grade ${id}\`. Until then, \`faultline hint ${id}\` helps.`);
         return 1;
       }
-      for (const f of e.files) {
-        out(s.bold(`solutions/${id}/${f}`));
-        out(readFileSync(`${ROOT}/solutions/${id}/${f}`, "utf8"));
+      const { referenceFiles } = await import("./course/reference.ts");
+      for (const f of referenceFiles(ROOT, c, e)) {
+        out(s.bold(f.path) + (f.view ? s.dim(`  (${f.view})`) : ""));
+        out(f.code);
       }
       return 0;
     },
   },
 
   lincheck: {
-    usage: "faultline lincheck --format jepsen-cas FILE… [--budget STEPS] [--explain]",
-    summary: "check recorded histories for linearizability: one line per file, linearizable|not-linearizable|unknown",
-    options: { format: { type: "string", default: "jepsen-cas" }, budget: { type: "string" }, explain: { type: "boolean" } },
+    usage: "faultline lincheck [--format jepsen-cas|jepsen-kv|porcupine-kv] FILE… [--html FILE] [--explain] [--plain] [--budget STEPS] [--memory MB]",
+    summary: "check recorded histories for linearizability, a verdict per file; on a terminal, draws why a history is not linearizable (--html FILE: as a page). Exit 0 linearizable, 1 not, 2 usage error, 3 unknown (a budget ran out)",
+    options: { format: { type: "string", default: "jepsen-cas" }, budget: { type: "string" }, memory: { type: "string" }, explain: { type: "boolean" }, html: { type: "string" }, plain: { type: "boolean" } },
     async run({ values, positionals }) {
-      const { isLincheckFormat, LINCHECK_FORMATS, runLincheck } = await import("./grade/lincheck.ts");
+      const { isLincheckFormat, LINCHECK_FORMATS, runLincheck, writeLincheckHtml } = await import("./grade/lincheck.ts");
+      const formats = Object.keys(LINCHECK_FORMATS).join(", ");
       const format = String(values["format"]);
-      if (!isLincheckFormat(format)) throw new UsageError(`--format ${format}: unknown history format. Formats: ${Object.keys(LINCHECK_FORMATS).join(", ")}.`);
-      if (positionals.length === 0) throw new UsageError("Which histories? e.g. `faultline lincheck --format jepsen-cas history.log`.");
-      return runLincheck(positionals, { format, budget: intOption(values["budget"], "budget"), explain: Boolean(values["explain"]) }, out);
+      if (!isLincheckFormat(format)) throw new UsageError(`--format ${format}: unknown history format. Formats: ${formats}.`);
+      if (positionals.length === 0) throw new UsageError(`Which histories? e.g. \`faultline lincheck --format ${format} history.log\`.`);
+      const memory = intOption(values["memory"], "memory");
+      const width = Math.min(process.stdout.columns ?? 80, 120);
+      const { renderLine } = await import("./notebook/text.ts");
+      const { code, results } = runLincheck(positionals, { format, budget: intOption(values["budget"], "budget"), memoryBudget: memory === undefined ? undefined : memory * 2 ** 20, explain: Boolean(values["explain"]), width }, (line) =>
+        out(typeof line === "string" ? line : renderLine(line, { color: colorEnabled() })),
+      );
+      if (values["html"]) out(`HTML picture written to ${writeLincheckHtml(String(values["html"]), results, format)}`);
+      const pictures = results.flatMap((r) => (r.picture ? [r.picture] : []));
+      if (pictures.length && !values["html"] && !values["plain"] && interactive()) {
+        const { runHistoryViewer } = await import("./tui/history.tsx");
+        await runHistoryViewer({ pictures, title: `${pictures.length} histor${pictures.length === 1 ? "y" : "ies"} not linearizable` });
+      } else if (pictures.length && !values["explain"] && !values["html"]) out(s.dim("--explain draws why; --html FILE writes the picture as a page."));
+      return code;
     },
   },
 
@@ -639,8 +661,21 @@ async function outline(): Promise<number> {
   return commands["list"]!.run({ values: {}, positionals: [] });
 }
 
+/** What upgrade() did this time, for the course home to say too. */
+const upgraded: { folder: string; backup: string; text: string }[] = [];
+
+/** Moves work out of old per-stage folders (upgrade.ts); says so on stderr (once: afterwards there is nothing to move). */
+async function upgrade(): Promise<void> {
+  const { upgradeWorksheets, describeUpgrade } = await import("./course/upgrade.ts");
+  for (const u of upgradeWorksheets(ROOT, course())) {
+    upgraded.push({ folder: u.folder, backup: u.backup, text: describeUpgrade(u) });
+    err(s.warn(describeUpgrade(u)));
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name !== "help" && name !== "--help" && name !== "-h") await upgrade();
   if (name === undefined) return outline();
   if (name === "help" || name === "--help" || name === "-h") {
     out(help());

@@ -9,6 +9,8 @@
 // HTML page open on that event — so a property checked at the end of a run
 // still points at the moment it broke, not at the end.
 
+import type { HistoryPicture } from "./historyPicture.ts";
+
 /** Kinds of trace event a violation can point at (runner/sim/trace.ts). */
 export type EventKind = "start" | "send" | "deliver" | "drop" | "duplicate" | "timer" | "crash" | "restart" | "pause" | "resume" | "output" | "log" | "fault" | "error";
 
@@ -51,6 +53,8 @@ export class Violation extends Error {
     readonly details = "",
     /** When it broke: a virtual time (ms), or the event that broke it. */
     where?: number | EventRef,
+    /** Pictures of the clients' history that show it (linearizability), for the replay's screens and page. */
+    readonly histories?: readonly HistoryPicture[],
   ) {
     super(details ? `${property}: ${details}` : property);
     this.name = "Violation";

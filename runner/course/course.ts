@@ -16,16 +16,18 @@ export const exerciseSchema = z
     lesson: id,
     /** One line: what the learner builds. */
     summary: z.string().min(1),
-    /** Files the learner edits, relative to exercises/<id>/ (the first is the main one). */
+    /** Files the learner edits, relative to exercises/<folder>/ (the first is the main one). */
     files: z.array(z.string().min(1)).min(1),
     /** Progressive hints, gentlest first. */
     hints: z.array(z.string().min(1)).min(1),
     /**
-     * The exercise this one is the next stage of (the Raft track grows one
-     * file): its files start from the learner's files of that stage
-     * (`faultline carry <id>` copies them over).
+     * The folder under exercises/ and solutions/ that this exercise grades;
+     * its id when absent. Exercises that share a folder are the stages of one
+     * worksheet, in course order (the Raft track grows one raft.ts): each
+     * stage's part of a shared file sits between `// #region <id>` and
+     * `// #endregion <id>` lines (see worksheet.ts).
      */
-    continues: id.optional(),
+    folder: id.optional(),
   })
   .strict();
 
@@ -98,17 +100,15 @@ export function validateCourse(data: unknown, root: string): Course {
     if (!lesson) problems.push(`exercise ${e.id}: lesson ${e.lesson} is not in "lessons"`);
     else if (!lesson.exercises.includes(e.id)) problems.push(`exercise ${e.id}: lesson ${e.lesson} does not list it`);
     for (const dir of withheld ? ["exercises"] : ["exercises", "solutions"])
-      for (const f of e.files) if (!existsSync(join(root, dir, e.id, f))) problems.push(`exercise ${e.id}: ${dir}/${e.id}/${f} does not exist`);
+      for (const f of e.files) if (!existsSync(join(root, dir, exerciseFolder(e), f))) problems.push(`exercise ${e.id}: ${dir}/${exerciseFolder(e)}/${f} does not exist`);
     if (!existsSync(join(root, "runner", "suites", `${e.id}.test.ts`))) problems.push(`exercise ${e.id}: runner/suites/${e.id}.test.ts does not exist`);
     if (!withheld && !existsSync(join(root, "runner", "mutants", `${e.id}.ts`))) problems.push(`exercise ${e.id}: runner/mutants/${e.id}.ts does not exist`);
   }
-  const order = c.lessons.flatMap((l) => l.exercises);
   for (const e of c.exercises) {
-    if (!e.continues) continue;
-    const prev = c.exercises.find((x) => x.id === e.continues);
-    if (!prev) problems.push(`exercise ${e.id} continues ${e.continues}, which is not in "exercises"`);
-    else if (order.indexOf(prev.id) >= order.indexOf(e.id)) problems.push(`exercise ${e.id} continues ${e.continues}, which does not come before it`);
-    else if (!prev.files.some((f) => e.files.includes(f))) problems.push(`exercise ${e.id} continues ${e.continues}, but they share no file`);
+    const folder = exerciseFolder(e);
+    // A folder named after another exercise would be graded as two things at once.
+    const owner = c.exercises.find((x) => x.id === folder && x !== e);
+    if (owner && exerciseFolder(owner) !== folder) problems.push(`exercise ${e.id} grades folder ${folder}, which belongs to exercise ${folder}`);
   }
   if (problems.length) throw new CourseError(`course.json does not match the files:\n- ${problems.join("\n- ")}`);
   return c;
@@ -128,6 +128,19 @@ export function loadCourse(root: string): Course {
 /** Exercises in course order (the order lessons list them). */
 export function exercisesInOrder(c: Course): Exercise[] {
   return c.lessons.flatMap((l) => l.exercises.map((id) => c.exercises.find((e) => e.id === id)!));
+}
+
+/** The folder under exercises/ and solutions/ that `e` grades. */
+export function exerciseFolder(e: Pick<Exercise, "id" | "folder">): string {
+  return e.folder ?? e.id;
+}
+
+/**
+ * The stages of the worksheet `e` belongs to: the exercises that share its
+ * folder, in course order. One element (e itself) for an exercise of its own.
+ */
+export function worksheetStages(c: Course, e: Exercise): Exercise[] {
+  return exercisesInOrder(c).filter((x) => exerciseFolder(x) === exerciseFolder(e));
 }
 
 export function findExercise(c: Course, exId: string): Exercise | undefined {

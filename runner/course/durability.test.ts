@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Exercise } from "./course.ts";
+import type { Course, Exercise } from "./course.ts";
 import { loadProgress, progressFile } from "./progress.ts";
 import { resetExercise, undoReset } from "./reset.ts";
 
@@ -31,18 +31,19 @@ afterAll(() => {
 
 const PROGRESS = join(import.meta.dirname, "progress.ts");
 
-/** Starts a process that rewrites the progress file as fast as it can; resolves once it is writing. */
+/** Starts a process that rewrites the progress file as fast as it can; resolves once it has written it once. */
 function startWriter(root: string): Promise<ReturnType<typeof spawn>> {
   const code = `
     const { updateProgress, recordGrade } = await import(${JSON.stringify(PROGRESS)});
     let n = 0;
-    process.stdout.write("writing\\n");
     for (;;) {
       updateProgress(${JSON.stringify(root)}, (p) => {
         n++;
         // Big enough that a torn write would be visible: many exercises, long names.
         for (let i = 0; i < 200; i++) recordGrade(p, "exercise-" + i + "-" + "x".repeat(40), n % 2 ? "pass" : "fail", new Date(1_700_000_000_000 + n));
       });
+      // Once one whole file is on disk (the first can take a while on a busy machine), every kill must leave a valid one.
+      if (n === 1) process.stdout.write("writing\\n");
     }
   `;
   const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "inherit"] });
@@ -73,9 +74,10 @@ describe("progress survives kill -9", () => {
 });
 
 /** A git checkout holding echo's stub, committed: what reset restores from. */
-function echoRepo(prefix: string): { root: string; ex: Exercise; file: string } {
+function echoRepo(prefix: string): { root: string; ex: Exercise; course: Course; file: string } {
   const root = fresh(prefix);
   const ex: Exercise = { id: "echo", title: "Echo", lesson: "00-the-lab", summary: "s", files: ["echo.ts"], hints: ["h"] };
+  const course: Course = { version: 1, title: "t", lessons: [{ id: "00-the-lab", title: "l", file: "l.md", exercises: ["echo"] }], exercises: [ex] };
   const file = join(root, "exercises", "echo", "echo.ts");
   mkdirSync(join(root, "exercises", "echo"), { recursive: true });
   writeFileSync(file, "// the stub\n");
@@ -83,15 +85,16 @@ function echoRepo(prefix: string): { root: string; ex: Exercise; file: string } 
   git("init", "-q");
   git("add", ".");
   git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "stub");
-  return { root, ex, file };
+  return { root, ex, course, file };
 }
 
 describe("reset keeps backups and --undo restores them", () => {
   it("reset backs up the learner's file with a timestamp, restores the stub; undo brings the work back", () => {
-    const { root, ex, file } = echoRepo("faultline-reset-");
+    const { root, ex, course, file } = echoRepo("faultline-reset-");
 
     writeFileSync(file, "// my work, hours of it\n");
-    const kept = resetExercise(root, ex, new Date("2026-11-26T04:00:00Z"));
+    const { backup: kept, files } = resetExercise(root, course, ex, "stage", new Date("2026-11-26T04:00:00Z"));
+    expect(files).toEqual(["exercises/echo/echo.ts"]);
     expect(kept).toBe(join(".faultline", "backups", "echo", "2026-11-26T04-00-00-000Z"));
     expect(readFileSync(file, "utf8")).toBe("// the stub\n");
     expect(readFileSync(join(root, kept!, "echo.ts"), "utf8")).toBe("// my work, hours of it\n");
@@ -108,9 +111,9 @@ describe("reset keeps backups and --undo restores them", () => {
   });
 
   it("a second undo does not put back what the first replaced: it says there is nothing to undo", () => {
-    const { root, ex, file } = echoRepo("faultline-reset-twice-");
+    const { root, ex, course, file } = echoRepo("faultline-reset-twice-");
     writeFileSync(file, "// my work\n");
-    resetExercise(root, ex, new Date("2026-11-26T04:00:00Z"));
+    resetExercise(root, course, ex, "stage", new Date("2026-11-26T04:00:00Z"));
     expect(undoReset(root, ex, new Date("2026-11-26T04:01:00Z"))).toMatchObject({ changed: true });
     const again = undoReset(root, ex, new Date("2026-11-26T04:02:00Z"));
     expect(again).toMatchObject({ changed: false, saved: null });

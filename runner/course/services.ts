@@ -5,10 +5,10 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { TraceJson } from "../sim/index.ts";
 import type { Services } from "../tui/services.ts";
-import { answersWithheld, type Course } from "./course.ts";
+import { answersWithheld, loadCourse, type Course } from "./course.ts";
 import { exerciseProgressOf, loadProgress, passedExercises, recordAnswer, updateProgress } from "./progress.ts";
+import { referenceFiles } from "./reference.ts";
 import { resetExercise } from "./reset.ts";
-import { carryForward } from "./carry.ts";
 import { WatchSession } from "./watch.ts";
 
 export function realServices(root: string, course: Course, opts: { hyperlinks: boolean; onWarning?: (w: string) => void }): Services {
@@ -49,9 +49,9 @@ export function realServices(root: string, course: Course, opts: { hyperlinks: b
     },
     hintsShown: (exercise) => exercise.hints.slice(0, exerciseProgressOf(progress(), exercise.id).hintsShown),
     watch: (exercise) => new WatchSession({ root, exercise }),
-    reset: (exercise) => resetExercise(root, exercise),
-    carry: (exercise) => carryForward(root, course, exercise),
-    solution: (exercise) => (answersWithheld(root) ? null : exercise.files.map((file) => ({ file, code: readFileSync(join(root, "solutions", exercise.id, file), "utf8") }))),
+    // A workshop's course may list only some stages of a worksheet: stages are the whole course's.
+    reset: (exercise, scope) => resetExercise(root, loadCourse(root), exercise, scope),
+    solution: (exercise) => (answersWithheld(root) ? null : referenceFiles(root, loadCourse(root), exercise)),
     readTrace: (traceFile) => {
       try {
         return (JSON.parse(readFileSync(resolve(root, traceFile), "utf8")) as { trace: TraceJson }).trace;

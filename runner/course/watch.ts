@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GradeReport } from "../grade/grade.ts";
 import type { TraceJson } from "../sim/index.ts";
-import type { Exercise } from "./course.ts";
+import { exerciseFolder, type Exercise } from "./course.ts";
 import { recordGrade, updateProgress } from "./progress.ts";
 
 export type WatchPhase = "starting" | "grading" | "idle";
@@ -64,7 +64,7 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
   }
 
   get exerciseDir(): string {
-    return join(this.opts.root, "exercises", this.opts.exercise.id);
+    return join(this.opts.root, "exercises", exerciseFolder(this.opts.exercise));
   }
 
   start(): void {

@@ -118,19 +118,38 @@ describe("faultline grade", () => {
     expect(replay.stdout).toContain(f.message);
     expect(replay.stdout).toContain(`trace hash: ${failing.traceHash}`);
   });
+
+  it("a raft-kv run that is not linearizable draws its history: in the failure, in the trace file, on the replay's page", async () => {
+    const set = await loadMutants(ROOT, "raft-kv");
+    const dir = materialize(ROOT, "raft-kv", set.mutants.find((m) => m.name === "no-client-deduplication")!);
+    const page = join(ROOT, ".faultline", "raft-kv-history.html");
+    const scenario = "under loss, duplication and delay, a retried operation takes effect once (deduplication by client and sequence number)";
+    const r = faultline(["replay", "raft-kv", "--scenario", scenario, "--seed", "1", "--target", dir, "--html", page]);
+    expect(r.code, r.stderr).toBe(1);
+    // The message draws the operations around the failure, in 80 columns, and says where the whole picture is.
+    expect(r.stdout).toMatch(/Linearizability: every operation appears to take effect at one instant/);
+    expect(r.stdout).toMatch(/╞#\d+/);
+    expect(r.stdout).toContain("press H, or add --html FILE");
+    const traceFile = /trace: (\S+\.json)/.exec(r.stdout)![1]!;
+    const saved = JSON.parse(readFileSync(join(ROOT, traceFile), "utf8")) as { failure: { histories?: { verdict: string; ops: unknown[] }[] } };
+    expect(saved.failure.histories?.[0]).toMatchObject({ verdict: "not-linearizable" });
+    const html = readFileSync(page, "utf8");
+    expect(html).toContain('<section class="history-section"');
+    expect(html.match(/<g class="op /g)!.length).toBe(saved.failure.histories![0]!.ops.length);
+  }, 180_000);
 });
 
 describe("faultline list", () => {
   it("prints valid JSON listing lessons and exercises with status", () => {
     const out = execFileSync(process.execPath, [BIN, "list", "--json"], { cwd: ROOT, encoding: "utf8", env });
-    const doc = JSON.parse(out) as { lessons: { id: string; exercises: { id: string; status: string; continues?: string }[] }[] };
+    const doc = JSON.parse(out) as { lessons: { id: string; exercises: { id: string; status: string; folder?: string }[] }[] };
     expect(doc.lessons[0]!.id).toBe("00-the-lab");
     expect(doc.lessons[0]!.exercises.map((e) => e.id)).toContain("echo");
     expect(["done", "in progress", "not started"]).toContain(doc.lessons[0]!.exercises[0]!.status);
-    // The Raft stages say which stage each starts from; other exercises carry no such field.
+    // The Raft stages name the worksheet folder they share; other exercises carry no such field.
     const all = doc.lessons.flatMap((l) => l.exercises);
-    expect(all.find((e) => e.id === "raft-log")?.continues).toBe("raft-election");
-    expect(all.find((e) => e.id === "echo")).not.toHaveProperty("continues");
+    for (const id of ["raft-election", "raft-log", "raft-persist", "raft-snapshot", "raft-kv"]) expect(all.find((e) => e.id === id)?.folder).toBe("raft");
+    expect(all.find((e) => e.id === "echo")).not.toHaveProperty("folder");
   });
 });
 

@@ -28,11 +28,15 @@ export function formatExercise(e: ExerciseResult, s: Styler, opts: { allFailures
   if (e.status === "not-started") {
     const first = e.scenarios.find((x) => x.failure)?.failure;
     lines.push(`  ${first ? first.message : "Nothing written yet."}`);
-    lines.push(s.dim(`  Open exercises/${e.id}/ and replace the todo(...) calls. \`npx faultline hint ${e.id}\` gives a hint.`));
+    // The todo's location names the file (a stage of the Raft worksheet lives in exercises/raft/, not exercises/<id>/).
+    const where = first?.location?.replace(/:\d+$/, "") ?? "your files";
+    lines.push(s.dim(`  Replace the todo(...) calls in ${where} and grade again. \`npx faultline hint ${e.id}\` gives a hint.`));
     return lines.join("\n");
   }
   for (const sc of e.scenarios) {
-    lines.push(`  ${sc.status === "pass" ? s.ok("✓") : s.bad(MARK[sc.status] ?? "✗")} ${sc.name}  ${s.dim(`${sc.runs} run${sc.runs === 1 ? "" : "s"}`)}`);
+    // A later stage re-runs the earlier stages' scenarios: say where each comes from.
+    const from = sc.stage ? ` · ${sc.stage}` : "";
+    lines.push(`  ${sc.status === "pass" ? s.ok("✓") : s.bad(MARK[sc.status] ?? "✗")} ${sc.name}  ${s.dim(`${sc.runs} run${sc.runs === 1 ? "" : "s"}${from}`)}`);
     // Figures a scenario reports about itself (detector QoS, how far a search went) — in words when it gives them.
     const summary = sc.metrics?.["qos"] ?? sc.metrics?.["search"];
     if (typeof summary === "string") lines.push(s.dim(`      ${summary}`));

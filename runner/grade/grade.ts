@@ -9,7 +9,7 @@ import type { Reporter, TestModule, Vitest } from "vitest/node";
 import { createVitest } from "vitest/node";
 import type { TraceJson } from "../sim/index.ts";
 import type { GradeContext, ReplayRequest, ScenarioMeta, ScenarioStatus } from "../suites/harness/context.ts";
-import { resolveTarget } from "../suites/harness/target.ts";
+import { exerciseFolder, resolveTarget } from "../suites/harness/target.ts";
 import { shownPath, traceDir as defaultTraceDir } from "../course/state.ts";
 import { importGate } from "./importGate.ts";
 import { LoopMarks, loopMarks } from "./loopMarks.ts";
@@ -25,6 +25,8 @@ export interface ScenarioResult extends Omit<ScenarioMeta, "failure" | "kind" | 
   failure: FailureResult | null;
   /** How long the scenario took (wall-clock ms, every run and the shrinking); reports (JUnit) carry it. */
   durationMs?: number;
+  /** In a later stage of a worksheet, the earlier stage this scenario is re-run from (absent: the exercise's own). */
+  stage?: string;
   /** Only in replays of a passing run: the run's trace (not part of the JSON contract). */
   trace?: TraceJson;
 }
@@ -182,7 +184,7 @@ export class Grader {
     const files = opts.ids.map((id) => suiteFile(root, id));
     for (const f of files) this.vitest.invalidateFile(f);
     // The implementation under test may have changed since the last run (watch mode): drop vite's cached transforms of it.
-    for (const id of opts.ids) for (const f of filesUnder(join(ctx.target, id))) this.vitest.invalidateFile(f);
+    for (const id of opts.ids) for (const f of filesUnder(join(ctx.target, exerciseFolder(root, id)))) this.vitest.invalidateFile(f);
     const specs = files.map((f) => this.vitest.getRootProject().createSpecification(f));
     this.collector.modules = [];
     await this.vitest.runTestSpecifications(specs, false);
@@ -198,7 +200,7 @@ export class Grader {
     if (!ctx.replay && !opts.namesOnly && opts.typecheck !== false)
       for (const e of exercises)
         if (e.status === "fail" || (e.status === "error" && !verdicts.some((v) => v.exercise === e.id) && !/syntax error/.test(e.error ?? ""))) {
-          const errors = typeErrors(root, learnerFiles(ctx.target, e.id));
+          const errors = typeErrors(root, learnerFiles(join(ctx.target, exerciseFolder(root, e.id))));
           if (errors.length) e.typeErrors = errors;
         }
     return {
@@ -254,9 +256,11 @@ function exerciseResult(root: string, id: string, modules: readonly TestModule[]
     if (r.state === "skipped" || r.state === "pending") continue;
     const meta = tc.meta().faultline;
     const took = Math.round(tc.diagnostic()?.duration ?? 0);
+    const stage = tc.meta().stage;
     if (meta) {
       const { trace, ...rest } = meta;
       const result: ScenarioResult = { ...rest, failure: meta.failure ? writeTrace(root, traceDir, id, meta) : null, durationMs: took };
+      if (stage && stage !== id) result.stage = stage;
       if (trace) result.trace = trace;
       scenarios.push(result);
     } else {
@@ -268,7 +272,20 @@ function exerciseResult(root: string, id: string, modules: readonly TestModule[]
   if (loadErrors.length > 0 && scenarios.length === 0) {
     return { id, status: "error", durationMs, error: explainLoadError(loadErrors[0]!.message ?? "unknown error", root), scenarios };
   }
-  return { id, status: exerciseStatus(scenarios.map((s) => s.status)), durationMs, error: null, scenarios };
+  return { id, status: stagedStatus(scenarios), durationMs, error: null, scenarios };
+}
+
+/**
+ * A later stage of a worksheet is judged by its own scenarios: when they all
+ * stop at a todo() and the earlier stages' scenarios it re-runs pass, the
+ * stage is not started yet (the learner finished raft-election and has not
+ * begun raft-log), not failing.
+ */
+export function stagedStatus(scenarios: readonly Pick<ScenarioResult, "status" | "stage">[]): ExerciseStatus {
+  const own = scenarios.filter((s) => !s.stage);
+  const earlier = scenarios.filter((s) => s.stage);
+  if (earlier.length && own.length && own.every((s) => s.status === "not-started") && earlier.every((s) => s.status === "pass" || s.status === "not-started")) return "not-started";
+  return exerciseStatus(scenarios.map((s) => s.status));
 }
 
 /**
@@ -317,14 +334,15 @@ function explainLoadError(message: string, root: string): string {
 /** Moves the trace out of the meta into .faultline/traces/ and records the file. */
 function writeTrace(root: string, dir: string, id: string, meta: ScenarioMeta): FailureResult {
   const f = meta.failure!;
-  const { trace, ...rest } = f;
+  // The trace and the history pictures go to the trace file (for replay), not into the report.
+  const { trace, histories, ...rest } = f;
   let traceFile: string | null = null;
   if (trace) {
     mkdirSync(dir, { recursive: true });
     const slug = meta.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
     const file = join(dir, `${id}--${slug}--seed${f.seed}.json`);
     const tmp = `${file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ exercise: id, scenario: meta.name, failure: { ...rest, traceFile: undefined }, trace }, null, 1));
+    writeFileSync(tmp, JSON.stringify({ exercise: id, scenario: meta.name, failure: { ...rest, traceFile: undefined, ...(histories ? { histories } : {}) }, trace }, null, 1));
     renameSync(tmp, file);
     traceFile = shownPath(root, file);
   }

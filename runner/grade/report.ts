@@ -76,7 +76,7 @@ function rows(report: GradeReport): TestRow[] {
     for (const sc of e.scenarios) {
       const status = sc.status === "pass" ? "pass" : sc.status === "error" ? "error" : "fail";
       let message: string | null = null;
-      if (sc.status === "not-started") message = `not started: ${sc.failure?.message ?? `exercises/${e.id}/ still has todo() calls`}`;
+      if (sc.status === "not-started") message = `not started: ${sc.failure?.message ?? `${e.id} still has todo() calls`}`;
       else if (sc.failure) message = [sc.failure.message, sc.failure.replay ? `replay: ${sc.failure.replay}` : ""].filter(Boolean).join("\n");
       out.push({ exercise: e, task, name: `${e.id} › ${sc.name}`, status, message, scenario: sc });
     }

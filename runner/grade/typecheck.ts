@@ -26,9 +26,8 @@ function typescript(root: string): TS | null {
   return ts;
 }
 
-/** The .ts files of one exercise under a target directory. */
-export function learnerFiles(targetDir: string, id: string): string[] {
-  const dir = join(targetDir, id);
+/** The .ts files of one exercise folder (e.g. <target>/raft). */
+export function learnerFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile() && /\.tsx?$/.test(d.name) && !d.name.endsWith(".d.ts"))

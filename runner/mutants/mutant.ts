@@ -4,7 +4,7 @@
 // mutant to be caught.
 
 export interface Edit {
-  /** File relative to solutions/<id>/. */
+  /** File relative to the exercise's folder under solutions/ (solutions/raft/ for a Raft stage). */
   file: string;
   /** Exact text that must occur exactly once in the file. */
   find: string;

@@ -5,7 +5,7 @@ export default defineMutants("raft-election", [
   {
     name: "stale-append-accepted",
     bug: "AppendEntries from an older term is accepted, so a deposed leader keeps followers and is never told to step down (§5.1)",
-    edits: [{ file: "raft.ts", find: "    if (m.term < currentTerm) return fail(0, null); // §5.1: a stale leader; our term in the reply deposes it\n", replace: "" }],
+    edits: [{ file: "raft.ts", find: "    if (m.term < currentTerm) return ctx.send(from, { type: \"AppendEntriesReply\", term: currentTerm, success: false, matchIndex: 0, conflictIndex: 0, conflictTerm: null });\n", replace: "" }],
   },
   {
     name: "no-timer-reset-on-vote",
@@ -20,7 +20,7 @@ export default defineMutants("raft-election", [
   {
     name: "vote-twice-per-term",
     bug: "a node votes for every candidate of a term instead of the first one only, so two leaders can win the same term (§5.2)",
-    edits: [{ file: "raft.ts", find: "(votedFor === null || votedFor === m.candidate) && upToDate", replace: "upToDate" }],
+    edits: [{ file: "raft.ts", find: "(votedFor === null || votedFor === m.candidate) && candidateUpToDate(m)", replace: "candidateUpToDate(m)" }],
   },
   {
     name: "reply-term-ignored",

@@ -5,7 +5,7 @@ export default defineMutants("raft-log", [
   {
     name: "vote-without-up-to-date-check",
     bug: "votes are granted without the log up-to-date check, so a candidate missing committed entries can win and erase them (§5.4.1)",
-    edits: [{ file: "raft.ts", find: "(votedFor === null || votedFor === m.candidate) && upToDate", replace: "(votedFor === null || votedFor === m.candidate)" }],
+    edits: [{ file: "raft.ts", find: "    return m.lastLogTerm > lastTerm() || (m.lastLogTerm === lastTerm() && m.lastLogIndex >= lastIndex());\n", replace: "    return true;\n" }],
   },
   {
     name: "commit-previous-term-by-counting",
@@ -15,7 +15,7 @@ export default defineMutants("raft-log", [
   {
     name: "truncate-on-matching-heartbeat",
     bug: "the follower cuts its log after prevLogIndex on every AppendEntries, so a late heartbeat erases entries it already acknowledged (§5.3)",
-    edits: [{ file: "raft.ts", find: "    let changedFrom = 0;\n", replace: "    let changedFrom = 0;\n    if (lastIndex() > prev) {\n      entries.length = prev - snapshotIndex;\n      changedFrom = prev + 1;\n    }\n" }],
+    edits: [{ file: "raft.ts", find: "    for (let k = 0; k < m.entries.length; k++) {\n", replace: "    if (lastIndex() > prev) {\n      entries.length = prev - snapshotIndex;\n      saveLog(prev + 1);\n    }\n    for (let k = 0; k < m.entries.length; k++) {\n" }],
   },
   {
     name: "apply-beyond-commit",

@@ -10,7 +10,7 @@ export default defineMutants("raft-persist", [
   {
     name: "follower-log-not-persisted",
     bug: "a follower acknowledges entries without writing them to disk, so a crash loses entries a leader counted as replicated (Figure 2)",
-    edits: [{ file: "raft.ts", find: "    if (changedFrom) saveLog(changedFrom);\n", replace: "" }],
+    edits: [{ file: "raft.ts", find: "      saveLog(idx);\n", replace: "" }],
   },
   {
     name: "term-not-persisted",

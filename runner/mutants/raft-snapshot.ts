@@ -5,12 +5,12 @@ export default defineMutants("raft-snapshot", [
   {
     name: "snapshot-not-restored-for-service",
     bug: "after a restart the node does not hand its snapshot to the service, so the service starts empty while Raft applies from the snapshot on (§7)",
-    edits: [{ file: "raft.ts", find: "    if (snapshotIndex > 0) ctx.output({ type: \"snapshot\", index: snapshotIndex, term: snapshotTerm, data: snapshotData });\n", replace: "" }],
+    edits: [{ file: "raft.ts", find: "      // Everything in the snapshot is committed and applied; tell the service first.\n      commitIndex = lastApplied = snapshotIndex;\n      ctx.output({ type: \"snapshot\", index: snapshotIndex, term: snapshotTerm, data: snapshotData });\n", replace: "      commitIndex = lastApplied = snapshotIndex;\n" }],
   },
   {
     name: "installed-snapshot-not-reported",
     bug: "a follower installs the leader's snapshot in its log but never tells its service, which silently misses every entry the snapshot covers (§7)",
-    edits: [{ file: "raft.ts", find: "      commitIndex = lastApplied = snapshotIndex;\n      ctx.output({ type: \"snapshot\", index: snapshotIndex, term: snapshotTerm, data: snapshotData });\n", replace: "      commitIndex = lastApplied = snapshotIndex;\n" }],
+    edits: [{ file: "raft.ts", find: "      saveSnapshot(old);\n      commitIndex = lastApplied = snapshotIndex;\n      ctx.output({ type: \"snapshot\", index: snapshotIndex, term: snapshotTerm, data: snapshotData });\n", replace: "      saveSnapshot(old);\n      commitIndex = lastApplied = snapshotIndex;\n" }],
   },
   {
     name: "snapshot-drops-whole-log",

@@ -1,8 +1,9 @@
-// npm run mutants [id…]: apply each mutant to a copy of solutions/<id>/,
-// grade the copy, and require the suite to catch it. A copy lives in
-// .faultline/mutants/<id>--<name>/<id>/ (inside the project, so the learner
-// API import `faultline/sim` resolves) and is kept, so that the replay
-// command printed for its failure works afterwards.
+// npm run mutants [id…]: apply each mutant to a copy of solutions/<folder>/
+// (the exercise's folder: its id, or the worksheet it is a stage of, e.g.
+// raft), grade the copy, and require the suite to catch it. A copy lives in
+// .faultline/mutants/<id>--<name>/<folder>/ (inside the project, so the
+// learner API import `faultline/sim` resolves) and is kept, so that the
+// replay command printed for its failure works afterwards.
 
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -10,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { exercisesInOrder, loadCourse } from "../course/course.ts";
 import { Grader, ROOT } from "../grade/grade.ts";
 import { colorEnabled, makeStyler } from "../grade/style.ts";
+import { exerciseFolder } from "../suites/harness/target.ts";
 import { applyEdits, type MutantSet } from "./mutant.ts";
 
 const s = makeStyler(colorEnabled());
@@ -32,16 +34,17 @@ export async function loadMutants(root: string, id: string): Promise<MutantSet> 
   return mod.default;
 }
 
-/** Writes the mutated copy; returns its target directory (the parent of <id>/). */
+/** Writes the mutated copy; returns its target directory (the parent of <folder>/). */
 export function materialize(root: string, id: string, m: MutantSet["mutants"][number]): string {
-  const src = join(root, "solutions", id);
+  const folder = exerciseFolder(root, id);
+  const src = join(root, "solutions", folder);
   const targetDir = join(root, ".faultline", "mutants", `${id}--${m.name}`);
   rmSync(targetDir, { recursive: true, force: true });
   mkdirSync(targetDir, { recursive: true });
-  cpSync(src, join(targetDir, id), { recursive: true });
+  cpSync(src, join(targetDir, folder), { recursive: true });
   const files = new Map<string, string>();
   for (const e of m.edits) if (!files.has(e.file)) files.set(e.file, readFileSync(join(src, e.file), "utf8"));
-  for (const [f, text] of applyEdits(files, m)) writeFileSync(join(targetDir, id, f), text);
+  for (const [f, text] of applyEdits(files, m)) writeFileSync(join(targetDir, folder, f), text);
   return targetDir;
 }
 

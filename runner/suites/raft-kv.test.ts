@@ -6,12 +6,11 @@
 import { quiesce, scheduleArb, type FaultOp, type NodeId } from "../sim/index.ts";
 import { exercise, type Lab } from "./harness/exercise.ts";
 import { RaftWorld, story } from "./support/raft.ts";
-import { electionClassic, logClassic, persistClassic, snapshotClassic } from "./support/raftClassic.ts";
-import { electionGenerative, electionRules, logGenerative, logRules, persistGenerative, persistRules, snapshotGenerative, snapshotRules } from "./support/raftRules.ts";
+import { raftStagesUpTo } from "./support/raftStages.ts";
 import { expectAllAnswered, expectLinearizable, kvClient, randomPlan, type ClientOptions, type KvClient, type KvInput } from "./support/raftKv.ts";
 import { expectThat } from "../check/violation.ts";
-import type * as Kv from "../../exercises/raft-kv/kv.ts";
-import type * as Raft from "../../exercises/raft-kv/raft.ts";
+import type * as Kv from "../../exercises/raft/kv.ts";
+import type * as Raft from "../../exercises/raft/raft.ts";
 
 const kv = await exercise<typeof Kv>("raft-kv", "kv.ts");
 const raft = await exercise<typeof Raft>("raft-kv", "raft.ts");
@@ -174,15 +173,4 @@ kv.generative(
 );
 
 // Your Raft still has to pass every earlier stage.
-electionClassic(raft);
-electionRules(raft);
-electionGenerative(raft);
-logClassic(raft);
-logRules(raft);
-logGenerative(raft);
-persistClassic(raft);
-persistRules(raft);
-persistGenerative(raft);
-snapshotClassic(raft);
-snapshotRules(raft);
-snapshotGenerative(raft);
+raftStagesUpTo(raft, "raft-snapshot");

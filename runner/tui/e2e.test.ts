@@ -7,7 +7,8 @@
 //   2. a workshop: the home screen follows the plan, and an exercise outside
 //      the plan opens with a line that says so;
 //   3. a learner's copy made by `faultline classroom template`: `npm start`
-//      opens the course, an exercise grades, the solution is withheld.
+//      opens the course, an exercise grades, the solution is withheld;
+//   4. the Raft worksheet from raft-election to raft-log in one file.
 //
 // Works on throwaway copies of the project (exercises as committed), so the
 // learner's files and progress are never touched, and waits by polling the
@@ -19,6 +20,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { makeSandbox, PROJECT_ROOT, removeSandbox } from "../bench/tui.ts";
+import { findExercise, loadCourse } from "../course/course.ts";
+import { referenceFiles } from "../course/reference.ts";
 
 const hasTmux = (() => {
   try {
@@ -252,4 +255,41 @@ test.skipIf(!hasTmux)("a learner's copy from `classroom template`: npm start ope
   await t.waitFor(/continue/, "the course map again");
   t.keys("q");
   expect(await t.waitFor(/FAULTLINE-EXITED:\d+/, "npm start to end")).toMatch(/FAULTLINE-EXITED:0/);
+});
+
+test.skipIf(!hasTmux)("a learner passes raft-election, moves on to raft-log in the same worksheet (nothing to copy), and passes it", { timeout: 900_000 }, async () => {
+  const course = loadCourse(sandbox);
+  // What `faultline solution <stage>` shows: the answers up to that stage, later stages still todos.
+  const upTo = (id: string) => referenceFiles(sandbox, course, findExercise(course, id)!).find((f) => f.file === "raft.ts")!.code;
+  const file = join(sandbox, "exercises", "raft", "raft.ts");
+  const t = start("e2e-raft", sandbox, `${faultline} watch raft-election`);
+  const wait = (pattern: RegExp, what: string, timeoutMs = 180_000) => t.waitFor(pattern, what, timeoutMs);
+
+  // The untouched worksheet: raft-election is not started, in exercises/raft/raft.ts, stage 1 of 5.
+  let text = await wait(/not started|✗ fail|✓ pass/, "raft-election's first verdict");
+  expect(text).toMatch(/raft-election — Raft, part A/);
+  expect(text).toMatch(/edit: exercises\/raft\/raft\.ts\s+stage 1 of 5/);
+  expect(text).toMatch(/not started/);
+
+  // Elections written: the stage passes.
+  writeFileSync(file, upTo("raft-election"));
+  text = await wait(/✓ pass/, "raft-election to pass");
+  expect(text).toMatch(/n next/);
+
+  // n: the next stage grades the same file. Its own scenarios stop at the raft-log todos; no copy step is offered.
+  t.keys("n");
+  text = await wait(/raft-log — Raft, part B[\s\S]*(not started|✗ fail|✓ pass)/, "raft-log's first verdict");
+  expect(text).toMatch(/edit: exercises\/raft\/raft\.ts\s+stage 2 of 5/);
+  expect(text).toMatch(/not started/);
+  expect(text).toMatch(/still a todo: raft-log/);
+  expect(text).not.toMatch(/carry|copy/i);
+
+  // The log written into the same file: raft-log passes (raft-election's scenarios included).
+  writeFileSync(file, upTo("raft-log"));
+  text = await wait(/✓ pass/, "raft-log to pass");
+
+  t.keys("q");
+  text = await wait(/FAULTLINE-EXITED:\d+/, "faultline to exit", 60_000);
+  expect(text).toMatch(/FAULTLINE-EXITED:0/);
+  expect(existsSync(join(sandbox, "exercises", "raft-log"))).toBe(false);
 });

@@ -99,8 +99,8 @@ function fakeServices(progress: Progress = emptyProgress()) {
     nextHint: (e) => e.hints.slice(0, 1),
     hintsShown: () => [],
     watch: () => watch,
-    reset: () => ".faultline/backups/echo/x",
-    solution: () => [{ file: "echo.ts", code: "export const answer = 42;\n" }],
+    reset: () => ({ files: ["exercises/echo/echo.ts"], backup: ".faultline/backups/echo/x" }),
+    solution: () => [{ file: "echo.ts", path: "solutions/echo/echo.ts", code: "export const answer = 42;\n", view: null }],
   };
   return { services, watch, calls, progress };
 }
@@ -293,43 +293,82 @@ describe("watch screen", () => {
   });
 });
 
-describe("watch screen, a later stage of a worksheet", () => {
-  test("offers to carry the learner's file from the stage before, and asks first", async () => {
-    const staged: Course = {
-      ...course,
-      exercises: [...course.exercises, { id: "echo-2", title: "Echo, stage 2", lesson: "00-the-lab", summary: "more echo", files: ["echo.ts"], hints: ["h"], continues: "echo" }],
-      lessons: course.lessons.map((l) => (l.id === "00-the-lab" ? { ...l, exercises: ["echo", "echo-2"] } : l)),
-    };
+describe("watch screen, a stage of a shared worksheet", () => {
+  const staged: Course = {
+    ...course,
+    exercises: [...course.exercises.map((e) => (e.id === "echo" ? { ...e, folder: "echoes" } : e)), { id: "echo-2", title: "Echo, stage 2", lesson: "00-the-lab", summary: "more echo", files: ["echo.ts"], hints: ["h"], folder: "echoes" }],
+    lessons: course.lessons.map((l) => (l.id === "00-the-lab" ? { ...l, exercises: ["echo", "echo-2"] } : l)),
+  };
+
+  test("edits the shared folder, says which stage it is, and offers no copy step", async () => {
     const { services, watch } = fakeServices();
-    const carried: string[] = [];
-    const withCarry: Services = { ...services, course: staged, carry: (e) => (carried.push(e.id), { from: "echo", files: ["echo.ts"], backup: ".faultline/backups/echo-2/y" }) };
-    const { lastFrame, stdin, unmount } = render(<App services={withCarry} initial={{ screen: "watch", id: "echo-2" }} />);
+    const { lastFrame, stdin, unmount } = render(<App services={{ ...services, course: staged }} initial={{ screen: "watch", id: "echo-2" }} />);
     await ready(stdin);
     await until(() => watch.started, "the watch session to start");
     watch.emit({ phase: "idle", report: report("not-started"), latencyMs: 200, trigger: "start", gradedAt: new Date() });
-    await frame(lastFrame, /This stage starts from your echo\/echo\.ts: press c to copy it here/);
-    await frame(lastFrame, /c carry/);
-    stdin.write("c");
-    await frame(lastFrame, /Copy your files from echo over exercises\/echo-2\/\? .*y\/n/);
-    stdin.write("n");
-    await frame(lastFrame, /Nothing copied/);
-    expect(carried).toEqual([]);
-    stdin.write("c");
-    await frame(lastFrame, /y\/n/);
-    stdin.write("y");
-    await frame(lastFrame, /Copied echo\.ts from echo\. Undo: faultline reset --undo echo-2/);
-    expect(carried).toEqual(["echo-2"]);
+    await frame(lastFrame, /edit: exercises\/echoes\/echo\.ts\s+stage 2 of 2/);
+    await frame(lastFrame, /todo\(…\) calls in exercises\/echoes\//);
+    expect(lastFrame()).not.toMatch(/carry|press c|copy/i);
     unmount();
   });
 
-  test("no carry key for an exercise that continues nothing", async () => {
+  test("reset asks: this stage's part or the whole worksheet; n changes nothing", async () => {
     const { services, watch } = fakeServices();
-    const { lastFrame, stdin, unmount } = render(<App services={{ ...services, carry: () => ({ from: "x", files: [], backup: null }) }} initial={{ screen: "watch", id: "echo" }} />);
+    const scopes: string[] = [];
+    const withReset: Services = { ...services, course: staged, reset: (e, scope) => (scopes.push(`${e.id} ${scope}`), { files: ["exercises/echoes/echo.ts"], backup: ".faultline/backups/echoes/y" }) };
+    const { lastFrame, stdin, unmount } = render(<App services={withReset} initial={{ screen: "watch", id: "echo-2" }} />);
     await ready(stdin);
     await until(() => watch.started, "the watch session to start");
-    watch.emit({ phase: "idle", report: report("not-started"), latencyMs: 200, trigger: "start", gradedAt: new Date() });
-    await frame(lastFrame, /not started|h hint/);
-    expect(lastFrame()).not.toMatch(/c carry|press c/);
+    watch.emit({ phase: "idle", report: report("fail", true), latencyMs: 200, trigger: "start", gradedAt: new Date() });
+    stdin.write("x");
+    await frame(lastFrame, /Reset\? s: echo-2's part · w: whole worksheet · n: no/);
+    stdin.write("n");
+    await frame(lastFrame, /Reset cancelled/);
+    expect(scopes).toEqual([]);
+    stdin.write("x");
+    await frame(lastFrame, /s: echo-2's part/);
+    stdin.write("s");
+    await frame(lastFrame, /Put back the stub in echo-2's part\. Undo: faultline reset --undo/);
+    stdin.write("x");
+    await frame(lastFrame, /w: whole worksheet/);
+    stdin.write("w");
+    await frame(lastFrame, /Reset the whole worksheet to the stub/);
+    expect(scopes).toEqual(["echo-2 stage", "echo-2 worksheet"]);
+    unmount();
+  });
+
+  test("when the stage's markers are gone, it says so and offers only the whole worksheet", async () => {
+    const { services, watch } = fakeServices();
+    const scopes: string[] = [];
+    const lost = Object.assign(new Error('exercises/echoes/echo.ts has 0 "// #region echo-2" parts; the worksheet has 1.'), { name: "ResetError" });
+    const withReset: Services = {
+      ...services,
+      course: staged,
+      reset: (e, scope) => {
+        if (scope === "stage") throw lost;
+        scopes.push(`${e.id} ${scope}`);
+        return { files: ["exercises/echoes/echo.ts"], backup: null };
+      },
+    };
+    const { lastFrame, stdin, unmount } = render(<App services={withReset} initial={{ screen: "watch", id: "echo-2" }} />);
+    await ready(stdin);
+    await until(() => watch.started, "the watch session to start");
+    watch.emit({ phase: "idle", report: report("fail", true), latencyMs: 200, trigger: "start", gradedAt: new Date() });
+    stdin.write("x");
+    await frame(lastFrame, /s: echo-2's part/);
+    stdin.write("s");
+    await frame(lastFrame, /has 0 "\/\/ #region echo-2" parts/);
+    await frame(lastFrame, /w: reset the whole worksheet instead/);
+    stdin.write("s"); // no longer offered: cancels
+    await frame(lastFrame, /Reset cancelled/);
+    expect(scopes).toEqual([]);
+    stdin.write("x");
+    await frame(lastFrame, /s: echo-2's part/);
+    stdin.write("s");
+    await frame(lastFrame, /w: reset the whole worksheet instead/);
+    stdin.write("w");
+    await frame(lastFrame, /Reset the whole worksheet to the stub\./);
+    expect(scopes).toEqual(["echo-2 worksheet"]);
     unmount();
   });
 });
@@ -430,7 +469,7 @@ describe("small terminals", () => {
   });
 
   test("the footer packs keys into as many lines as the width needs", () => {
-    const keys = watchKeys(true, true, true);
+    const keys = watchKeys(true, true);
     const lines = footerLines(keys, 40).map(lineText);
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.join(" · ").split(" · ")).toHaveLength(keys.length);

@@ -1,10 +1,11 @@
 // What the screens may ask of the rest of faultline. The CLI passes real
 // implementations (runner/course/services.ts); component tests pass fakes.
 
-import type { Carried } from "../course/carry.ts";
 import type { Course, Exercise, Lesson } from "../course/course.ts";
 import type { PlanItem, Workshop } from "../course/workshop.ts";
 import type { Progress } from "../course/progress.ts";
+import type { ReferenceFile } from "../course/reference.ts";
+import type { ResetResult, ResetScope } from "../course/reset.ts";
 import type { WatchState } from "../course/watch.ts";
 import type { CellResult } from "../notebook/cells.ts";
 import type { Block } from "../notebook/document.ts";
@@ -48,12 +49,14 @@ export interface Services {
   nextHint(exercise: Exercise): string[];
   hintsShown(exercise: Exercise): string[];
   watch(exercise: Exercise): WatchHandle;
-  /** Restores the stub; returns the backup folder (relative) or null. */
-  reset(exercise: Exercise): string | null;
-  /** Copies the learner's files of the stage `exercise` continues; throws CarryError when there is nothing to carry. */
-  carry?(exercise: Exercise): Carried;
-  /** The reference solution's files; null in a learner's copy, where the instructor withheld them. */
-  solution(exercise: Exercise): { file: string; code: string }[] | null;
+  /**
+   * Restores the stub (for a stage of a shared worksheet: that stage's part,
+   * or with "worksheet" every stage); throws a ResetError, changing nothing,
+   * when the stage's part cannot be found in the learner's file.
+   */
+  reset(exercise: Exercise, scope: ResetScope): ResetResult;
+  /** The reference as the learner may see it (a staged view for a stage of a shared worksheet); null in a learner's copy, where the instructor withheld them. */
+  solution(exercise: Exercise): ReferenceFile[] | null;
   /** A failure's saved trace (path relative to the root), for the trace viewer; null when unreadable. */
   readTrace?(traceFile: string): TraceJson | null;
 }

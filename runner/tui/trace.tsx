@@ -4,21 +4,25 @@
 // in flight; filters by node and message type; jumps to the violation and to
 // each fault. The model is runner/grade/traceView.ts; this file only draws.
 
-import { Box, render, Text, useApp } from "ink";
+import { Box, Text, useApp } from "ink";
 import { useState } from "react";
 import { describeEvent } from "../grade/html.ts";
 import { TraceView } from "../grade/traceView.ts";
+import type { HistoryPicture } from "../check/historyPicture.ts";
+import { HistoryViewer } from "./history.tsx";
 import type { TraceWithStates } from "../sim/snapshots.ts";
 import { renderDiagram } from "../sim/diagram.ts";
 import { textWidth } from "../notebook/layout.ts";
 import type { TraceEvent } from "../sim/trace.ts";
-import { Footer, footerHeight, TitleBar, useKeys, useSize, type KeyHint } from "./lines.tsx";
+import { Footer, footerHeight, runFullScreen, TitleBar, useKeys, useSize, type KeyHint } from "./lines.tsx";
 
 export interface TraceViewerProps {
   trace: TraceWithStates;
   title: string;
   status?: string;
   failureMessage?: string | null;
+  /** Pictures of the clients' history (a linearizability failure): H shows them. */
+  histories?: readonly HistoryPicture[];
   width: number;
   height: number;
   onQuit: () => void;
@@ -127,8 +131,16 @@ function leftWidthFor(width: number, showState: boolean): number {
   return showState && width >= SIDE_BY_SIDE ? width - Math.min(60, Math.floor(width * 0.42)) - 2 : width;
 }
 
-export function TraceViewer({ trace, title, status, failureMessage, width, height, onQuit }: TraceViewerProps) {
-  const [view] = useState(() => new TraceView(trace, failureMessage ?? null));
+export function TraceViewer(props: TraceViewerProps) {
+  const [picture, setPicture] = useState(false);
+  // Kept here, so the cursor stays put while the picture is open.
+  const [view] = useState(() => new TraceView(props.trace, props.failureMessage ?? null));
+  // The history picture takes the whole screen; q there comes back to the trace.
+  if (picture && props.histories?.length) return <HistoryViewer pictures={props.histories} title={props.title} width={props.width} height={props.height} onQuit={() => setPicture(false)} />;
+  return <TraceScreen {...props} view={view} onPicture={() => setPicture(true)} />;
+}
+
+function TraceScreen({ view, title, status, failureMessage, histories, width, height, onQuit, onPicture }: TraceViewerProps & { view: TraceView; onPicture: () => void }) {
   const [, setTick] = useState(0);
   const [note, setNote] = useState<string | null>(null);
   // The node-state pane is on unless the learner hides it (s); d shows the whole selected event instead of the diagram.
@@ -145,6 +157,7 @@ export function TraceViewer({ trace, title, status, failureMessage, width, heigh
       setWhole(false);
       return redraw();
     }
+    if (input === "H" && histories?.length) return onPicture();
     if (key.downArrow || key.rightArrow || input === "j" || input === "l" || input === " ") view.step(1);
     else if (key.upArrow || key.leftArrow || input === "k" || input === "h") view.step(-1);
     else if (key.pageDown) view.step(20);
@@ -170,10 +183,11 @@ export function TraceViewer({ trace, title, status, failureMessage, width, heigh
   const e = view.event;
   // The selected event, wrapped whole under the diagram (up to a fifth of the screen; d shows all of it).
   const detailAll = eventDetail(e, width - 2);
-  const wholeEvent = whole ? eventDetail(e, leftWidthFor(width, showState) - 0, true) : [];
+  const wholeEvent = whole ? eventDetail(e, leftWidthFor(width, showState), true) : [];
   const detailRoom = Math.max(2, Math.floor(height / 5));
   const detail = whole ? [] : detailAll.length <= detailRoom ? detailAll : [...detailAll.slice(0, detailRoom - 1), clip(`${detailAll[detailRoom - 1]}`, width - 2 - 16) + " … d: all of it"];
-  const bodyH = Math.max(4, height - 2 - detail.length - footerHeight(TRACE_KEYS, width));
+  const keys = histories?.length ? [...TRACE_KEYS.slice(0, -1), { key: "H", label: "history picture" }, TRACE_KEYS.at(-1)!] : TRACE_KEYS;
+  const bodyH = Math.max(4, height - 2 - detail.length - footerHeight(keys, width));
   // Beside the diagram when there is room (≥ 100 columns), else below it.
   const side = showState && width >= SIDE_BY_SIDE;
   const below = showState && !side;
@@ -225,13 +239,10 @@ export function TraceViewer({ trace, title, status, failureMessage, width, heigh
           {(i === 0 ? "▶ " : "  ") + l}
         </Text>
       ))}
-      <Footer keys={TRACE_KEYS} width={width} />
+      <Footer keys={keys} width={width} />
     </Box>
   );
 }
-
-const ALT_ON = "\u001b[?1049h\u001b[H";
-const ALT_OFF = "\u001b[?1049l";
 
 function Sized(props: Omit<TraceViewerProps, "width" | "height" | "onQuit">) {
   const { exit } = useApp();
@@ -241,13 +252,5 @@ function Sized(props: Omit<TraceViewerProps, "width" | "height" | "onQuit">) {
 
 /** Opens the viewer full-screen until the user quits. For `replay` on a terminal, and for the watch screen to call on a failure. */
 export async function runTraceViewer(props: Omit<TraceViewerProps, "width" | "height" | "onQuit">): Promise<void> {
-  const out = process.stdout;
-  out.write(ALT_ON);
-  try {
-    const app = render(<Sized {...props} />, { exitOnCtrlC: true, patchConsole: true });
-    await app.waitUntilExit();
-    app.cleanup();
-  } finally {
-    out.write("\u001b[?25h" + ALT_OFF);
-  }
+  await runFullScreen(<Sized {...props} />);
 }

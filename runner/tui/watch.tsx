@@ -5,8 +5,7 @@
 
 import { Box } from "ink";
 import { useEffect, useMemo, useState } from "react";
-import { carrySource } from "../course/carry.ts";
-import { WITHHELD_SHORT, type Exercise } from "../course/course.ts";
+import { exerciseFolder, WITHHELD_SHORT, worksheetStages, type Exercise } from "../course/course.ts";
 import type { ItemStatus } from "../course/map.ts";
 import type { WatchState } from "../course/watch.ts";
 import { failuresInOrder } from "../grade/failureOrder.ts";
@@ -34,7 +33,8 @@ export interface WatchProps {
   onProgress?(): void;
 }
 
-type Overlay = { kind: "list"; sel: number } | { kind: "solution" } | { kind: "confirm-reset" } | { kind: "confirm-carry" } | { kind: "trace"; trace: TraceJson; scenario: ScenarioResult } | null;
+/** confirm-reset: `problem` set when this stage's part could not be found, so only the whole worksheet is offered. */
+type Overlay = { kind: "list"; sel: number } | { kind: "solution" } | { kind: "confirm-reset"; problem: string | null } | { kind: "trace"; trace: TraceJson; scenario: ScenarioResult } | null;
 
 const STATUS_STYLE: Record<string, Seg> = {
   pass: { text: "✓ pass", style: { color: "green", bold: true } },
@@ -57,7 +57,7 @@ function scenarioLine(sc: ScenarioResult, width: number): Line {
 }
 
 /** The verdict as lines: what the learner reads after every save. */
-export function verdictLines(ex: ExerciseResult | null, state: Pick<WatchState, "phase" | "problem" | "latencyMs" | "trigger">, width: number, exerciseId: string): Line[] {
+export function verdictLines(ex: ExerciseResult | null, state: Pick<WatchState, "phase" | "problem" | "latencyMs" | "trigger">, width: number, folder: string): Line[] {
   const out: Line[] = [];
   if (state.problem) {
     out.push([{ text: "! ", style: { color: "red", bold: true } }, { text: "no verdict", style: { color: "red", bold: true } }]);
@@ -73,7 +73,7 @@ export function verdictLines(ex: ExerciseResult | null, state: Pick<WatchState, 
   if (ex.status === "not-started") {
     const first = ex.scenarios.find((x) => x.failure)?.failure;
     out.push(...wrap([{ text: first ? first.message : "Nothing written yet." }], width, [{ text: "  " }]));
-    out.push(...wrap([{ text: `Replace the todo(…) calls in exercises/${exerciseId}/ and save: the verdict updates by itself. h gives a hint.`, style: { dim: true } }], width, [{ text: "  " }]));
+    out.push(...wrap([{ text: `Replace the todo(…) calls in exercises/${folder}/ and save: the verdict updates by itself. h gives a hint.`, style: { dim: true } }], width, [{ text: "  " }]));
     return out;
   }
   for (const sc of ex.scenarios) out.push(scenarioLine(sc, width));
@@ -124,7 +124,7 @@ function codeBlock(code: string, width: number): Line[] {
   });
 }
 
-export function watchKeys(passed: boolean, hasTrace = false, carries = false): KeyHint[] {
+export function watchKeys(passed: boolean, hasTrace = false): KeyHint[] {
   return [
     { key: "h", label: "hint" },
     ...(hasTrace ? [{ key: "t", label: "trace" }] : []),
@@ -133,7 +133,6 @@ export function watchKeys(passed: boolean, hasTrace = false, carries = false): K
     { key: "r", label: "rerun" },
     ...(passed ? [{ key: "s", label: "solution" }] : []),
     { key: "x", label: "reset" },
-    ...(carries ? [{ key: "c", label: "carry" }] : []),
     { key: "jk", label: "scroll" },
     { key: "q", label: "quit" },
   ];
@@ -169,33 +168,31 @@ export function Watch({ services, exercise, banner, width, height, exercises, on
 
   // t opens the trace of the failure on screen, or of the next one that has a trace (a law checks no run).
   const failing = (ex ? failuresInOrder(ex.scenarios) : []).find((x) => x.failure.traceFile) ?? null;
-  // A later stage of a worksheet (raft-log after raft-election): c copies the learner's file of the stage before.
-  const carries = Boolean(exercise.continues && services.carry);
+  // A stage of a shared worksheet (raft-log in exercises/raft/): reset may put back this stage's part or the whole worksheet.
+  const folder = exerciseFolder(exercise);
+  const stages = worksheetStages(services.course, exercise);
+  const staged = stages.length > 1 || folder !== exercise.id;
+
+  const reset = (scope: "stage" | "worksheet") => {
+    setOverlay(null);
+    try {
+      const done = services.reset(exercise, scope);
+      // Short enough for one line at 80 columns; `reset --undo` names the backup folder.
+      if (!staged) setMessage(done.backup ? `Reset to the stub. Your file was saved in ${done.backup} (faultline reset --undo ${exercise.id} brings it back).` : "Reset to the stub.");
+      else setMessage(`${scope === "stage" ? `Put back the stub in ${exercise.id}'s part` : "Reset the whole worksheet to the stub"}.${done.backup ? " Undo: faultline reset --undo" : ""}`);
+    } catch (e) {
+      if ((e as Error).name === "ResetError") setOverlay({ kind: "confirm-reset", problem: (e as Error).message });
+      else setMessage(`Could not reset: ${(e as Error).message}`);
+    }
+  };
 
   useKeys((input, key) => {
     if (overlay?.kind === "trace") return; // the trace viewer has the keys
     if (overlay?.kind === "confirm-reset") {
-      if (input === "y") {
-        try {
-          const backup = services.reset(exercise);
-          setMessage(backup ? `Reset to the stub. Your file was saved in ${backup} (faultline reset --undo ${exercise.id} brings it back).` : "Reset to the stub.");
-        } catch (e) {
-          setMessage(`Could not reset: ${(e as Error).message}`);
-        }
-      } else setMessage("Reset cancelled.");
-      setOverlay(null);
-      return;
-    }
-    if (overlay?.kind === "confirm-carry") {
-      if (input === "y") {
-        try {
-          const done = services.carry!(exercise);
-          // Short enough for one line at 80 columns: the undo first, the backup folder is in `reset --undo`'s message.
-          setMessage(`Copied ${done.files.join(", ")} from ${done.from}.${done.backup ? ` Undo: faultline reset --undo ${exercise.id}` : ""}`);
-        } catch (e) {
-          setMessage((e as Error).message);
-        }
-      } else setMessage("Nothing copied.");
+      if (!staged && input === "y") return reset("stage");
+      if (staged && input === "s" && !overlay.problem) return reset("stage");
+      if (staged && input === "w") return reset("worksheet");
+      setMessage("Reset cancelled.");
       setOverlay(null);
       return;
     }
@@ -252,8 +249,7 @@ export function Watch({ services, exercise, banner, width, height, exercises, on
         setOverlay({ kind: "solution" });
         setScroll(0);
       }
-    } else if (input === "x") setOverlay({ kind: "confirm-reset" });
-    else if (input === "c" && carries) setOverlay({ kind: "confirm-carry" });
+    } else if (input === "x") setOverlay({ kind: "confirm-reset", problem: null });
     // From where the screen is (the scroll may point past the end: "follow the end").
     else if (key.downArrow || input === "j") setScroll((s) => Math.min(s, maxScroll) + 1);
     else if (key.upArrow || input === "k") setScroll((s) => Math.max(0, Math.min(s, maxScroll) - 1));
@@ -266,10 +262,11 @@ export function Watch({ services, exercise, banner, width, height, exercises, on
   const head: Line[] = [];
   const files: Seg[] = [{ text: "edit: ", style: { bold: true } }];
   exercise.files.forEach((f, i) => {
-    const rel = `exercises/${exercise.id}/${f}`;
+    const rel = `exercises/${folder}/${f}`;
     if (i > 0) files.push({ text: ", " });
     files.push({ text: rel, style: { color: "blue", underline: true, ...(services.hyperlinks ? { href: `file://${services.root}/${rel}` } : {}) } });
   });
+  if (stages.length > 1) files.push({ text: `  stage ${stages.indexOf(exercise) + 1} of ${stages.length}`, style: { dim: true } });
   head.push(...wrap(files, W));
   const phase: Seg = state.phase === "idle" ? { text: state.gradedAt ? `graded ${state.gradedAt.toTimeString().slice(0, 8)} · saves regrade automatically` : "", style: { dim: true } } : { text: state.phase === "starting" ? "◌ starting the grader…" : "◌ grading…", style: { color: "yellow" } };
   head.push([phase]);
@@ -302,30 +299,33 @@ export function Watch({ services, exercise, banner, width, height, exercises, on
   } else if (overlay?.kind === "solution") {
     body = [[{ text: " Reference solution ", style: { inverse: true, bold: true } }, { text: "  s/Esc close · ↑↓ scroll", style: { dim: true } }]];
     for (const s of solution) {
-      body.push([], [{ text: `solutions/${exercise.id}/${s.file}`, style: { bold: true } }]);
+      body.push([], [{ text: s.path, style: { bold: true } }]);
+      if (s.view) body.push(...wrap([{ text: s.view, style: { dim: true } }], W));
       body.push(...codeBlock(s.code, W));
     }
   } else {
-    body = verdictLines(ex, state, W, exercise.id);
-    if (carries && ex?.status === "not-started")
-      body.push([], ...wrap([{ text: "This stage starts from your ", style: { color: "cyan" } }, { text: carrySource(services.course, exercise).files.map((f) => `${exercise.continues}/${f}`).join(", "), style: { color: "cyan", bold: true } }, { text: ": press c to copy it here (what is here now is backed up).", style: { color: "cyan" } }], W));
+    body = verdictLines(ex, state, W, folder);
+    if (overlay?.kind === "confirm-reset" && overlay.problem) body.unshift(...wrap([{ text: overlay.problem, style: { color: "yellow" } }], W), []);
     if (hints.length) {
       body.push([]);
       hints.forEach((h, i) => body.push(...wrap([{ text: `hint ${i + 1}/${exercise.hints.length} `, style: { color: "cyan", bold: true } }, { text: h }], W, [], [{ text: "  " }])));
     }
   }
-  const keys = watchKeys(everPassed, Boolean(failing), carries);
+  const keys = watchKeys(everPassed, Boolean(failing));
   const bodyH = Math.max(3, height - 1 - footerHeight(keys, width) - 1 - head.length);
   const maxScroll = Math.max(0, body.length - bodyH);
   const top = overlay?.kind === "list" ? 0 : Math.min(scroll, maxScroll);
   const shown = body.slice(top, top + bodyH).map((l) => [{ text: " " }, ...l]);
 
+  const ask = (text: string): Line => [{ text, style: { inverse: true, color: "yellow", bold: true } }];
   const statusLine: Line =
     overlay?.kind === "confirm-reset"
-      ? [{ text: ` Reset ${exercise.id} to the stub? Your files are backed up first. y/n `, style: { inverse: true, color: "yellow", bold: true } }]
-      : overlay?.kind === "confirm-carry"
-        ? [{ text: ` Copy your files from ${exercise.continues} over exercises/${exercise.id}/? What is here is backed up first. y/n `, style: { inverse: true, color: "yellow", bold: true } }]
-        : message
+      ? !staged
+        ? ask(` Reset ${exercise.id} to the stub? Your files are backed up first. y/n `)
+        : overlay.problem
+          ? ask(" w: reset the whole worksheet instead (backed up first) · n: no ")
+          : ask(` Reset? s: ${exercise.id}'s part · w: whole worksheet · n: no (backed up) `)
+      : message
         ? [{ text: ` ${message}`, style: { color: "yellow" } }]
         : [{ text: maxScroll > 0 ? ` ${top + 1}–${Math.min(body.length, top + bodyH)} of ${body.length} lines · j/k scroll` : "", style: { dim: true } }];
 

@@ -2,6 +2,7 @@
 // inject), and what a suite tells the grader back about each scenario
 // (through the test's meta). Both sides import these types from here.
 
+import type { HistoryPicture } from "../../check/historyPicture.ts";
 import type { Schedule, TraceJson } from "../../sim/index.ts";
 
 export interface GradeContext {
@@ -61,6 +62,8 @@ export interface FailureMeta {
   evidence?: "exhaustive" | "law" | null;
   /** Events in the failing run (0 when no simulation ran): with the schedule's length, how long the story is. */
   events?: number;
+  /** Pictures of the clients' history, when the violation drew them (linearizability); the grader keeps them in the trace file. */
+  histories?: readonly HistoryPicture[] | null;
 }
 
 export interface ScenarioMeta {
@@ -87,5 +90,11 @@ declare module "vitest" {
 declare module "@vitest/runner" {
   interface TaskMeta {
     faultline?: ScenarioMeta;
+    /**
+     * The worksheet stage a scenario belongs to, in a suite that re-runs the
+     * scenarios of earlier stages (harness/stages.ts); the grader judges a
+     * stage by its own scenarios.
+     */
+    stage?: string;
   }
 }

@@ -13,7 +13,7 @@
 // words, a space-time diagram and the command that replays it.
 
 import { existsSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { inject, test } from "vitest";
@@ -40,7 +40,7 @@ import { recordNodeStates, type NodeInspector, type StateRecorder, type TraceWit
 import type { FailureMeta, GradeContext, ScenarioMeta } from "./context.ts";
 import { attachGraderProbe, probePhase, probeRun, probeScenario, probeSubject } from "./probe.ts";
 import { hardenWorker } from "./sandbox.ts";
-import { resolveTarget } from "./target.ts";
+import { exerciseFolder, resolveTarget } from "./target.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 
@@ -273,6 +273,7 @@ export class Exercise<T> {
       location: d.location,
       evidence: violation?.foundBy ?? null,
       events: sim ? sim.trace.total : 0,
+      histories: out.error instanceof Violation ? (out.error.histories ?? null) : null,
     };
   }
 
@@ -421,7 +422,7 @@ function firstDifference(a: RunLab, b: RunLab): string {
  */
 export async function exercise<T>(id: string, file: string): Promise<Exercise<T>> {
   const ctx = gradeContext();
-  const full = join(ctx.target, id, file);
+  const full = join(ctx.target, exerciseFolder(ctx.root, id), file);
   if (!existsSync(full)) {
     const rel = relative(ctx.root, full) || full;
     throw new Error(`Could not find ${rel}. The grader looks for ${file} in ${id}/ under the target directory. Run "npx faultline reset ${id}" to restore the stub.`);
@@ -431,7 +432,7 @@ export async function exercise<T>(id: string, file: string): Promise<Exercise<T>
   probeSubject(id, relative(ctx.root, full) || full);
   probeScenario("");
   probePhase("loading");
-  if (ctx.hardened) hardenWorker(join(ctx.target, id));
+  if (ctx.hardened) hardenWorker(dirname(full));
   const impl = (await import(pathToFileURL(full).href)) as T;
   probePhase("running");
   return new Exercise<T>(id, impl, ctx);

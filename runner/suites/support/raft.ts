@@ -6,7 +6,7 @@
 import { expectThat, Violation } from "../../check/violation.ts";
 import { guarded } from "../../sim/guard.ts";
 import { Simulation, Stream, type Ctx, type Node, type NodeId, type FaultOp, type OutputRecord } from "../../sim/index.ts";
-import type { Command, Entry, RaftMsg, RaftNode, RaftOut, RaftView } from "../../../exercises/raft-election/raft.ts";
+import type { Command, Entry, RaftMsg, RaftNode, RaftOut, RaftView } from "../../../exercises/raft/raft.ts";
 
 export type { Command, Entry, RaftMsg, RaftNode, RaftOut, RaftView };
 export type CreateRaft = (ctx: Ctx<RaftMsg, RaftOut>) => RaftNode;
