@@ -267,7 +267,8 @@ export class Exercise<T> {
       minimizedSchedule: minimized,
       path,
       replay: this.replayCommand(name, seed, path),
-      diagram: sim ? renderDiagram(events, { width: 80, nodes: undefined }) : "(the scenario failed before a simulation started)",
+      // A law or an exhaustive search runs no simulation: its counterexample is in the message.
+      diagram: sim ? renderDiagram(events, { width: 80, nodes: undefined }) : violation?.foundBy ? "" : "(the scenario failed before a simulation started)",
       traceFile: null,
       trace: withViolation(out.lab.traceOf(sim, this.ctx.traceEvents), at, sim && hit >= 0 ? sim.trace.total - all.length + hit : null),
       location: d.location,
