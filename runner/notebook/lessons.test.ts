@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 import { loadCourse } from "../course/course.ts";
+import { extractCells, solutionsUsed, usesSolutions } from "./cells.ts";
 import { parseLesson, plainText, type Block } from "./document.ts";
 import { layoutLesson, lineWidth } from "./layout.ts";
 
@@ -34,4 +35,8 @@ test.each(course.lessons.map((l) => [l.id, l.file]))("%s has at least one runnab
   const doc = parseLesson(readFileSync(join(ROOT, file), "utf8"));
   expect(doc.blocks.filter((b) => b.type === "cell").length).toBeGreaterThanOrEqual(1);
   expect(doc.quizzes.length).toBeGreaterThanOrEqual(1);
+});
+
+test.each(course.lessons.map((l) => [l.id, l.file]))("%s: no cell imports a reference solution (a learner's copy has none; cells use the lesson's own demos)", (_id, file) => {
+  for (const cell of extractCells(readFileSync(join(ROOT, file), "utf8"))) expect(usesSolutions(cell.code), `cell ${cell.index} imports ${solutionsUsed(cell.code).join(", ")}'s solution`).toBe(false);
 });
