@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { findExercise, loadCourse, worksheetStages } from "./course.ts";
 import { resetExercise, ResetError, undoReset } from "./reset.ts";
 import { parseRegions, stagedView } from "./worksheet.ts";
+import { committedStub } from "../testEnv.ts";
 
 // These tests make project roots of their own and look for .faultline/ inside
 // them, even when npm test keeps its state elsewhere (FAULTLINE_STATE_DIR).
@@ -26,7 +27,7 @@ const course = loadCourse(ROOT);
 const ex = (id: string) => findExercise(course, id)!;
 const ids = worksheetStages(course, ex("raft-log")).map((e) => e.id);
 const reference = { text: readFileSync(join(ROOT, "solutions", "raft", "raft.ts"), "utf8"), file: "solutions/raft/raft.ts" };
-const stub = (f: string) => readFileSync(join(ROOT, "exercises", "raft", f), "utf8");
+const stub = (f: string) => committedStub(ROOT, `exercises/raft/${f}`);
 
 const dirs: string[] = [];
 afterAll(() => {

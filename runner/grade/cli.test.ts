@@ -131,7 +131,7 @@ describe("faultline grade", () => {
     expect(r.stdout).toMatch(/╞#\d+/);
     expect(r.stdout).toContain("press H, or add --html FILE");
     const traceFile = /trace: (\S+\.json)/.exec(r.stdout)![1]!;
-    const saved = JSON.parse(readFileSync(join(ROOT, traceFile), "utf8")) as { failure: { histories?: { verdict: string; ops: unknown[] }[] } };
+    const saved = JSON.parse(readFileSync(resolve(ROOT, traceFile), "utf8")) as { failure: { histories?: { verdict: string; ops: unknown[] }[] } };
     expect(saved.failure.histories?.[0]).toMatchObject({ verdict: "not-linearizable" });
     const html = readFileSync(page, "utf8");
     expect(html).toContain('<section class="history-section"');
