@@ -122,7 +122,7 @@ describe("faultline grade", () => {
   it("a raft-kv run that is not linearizable draws its history: in the failure, in the trace file, on the replay's page", async () => {
     const set = await loadMutants(ROOT, "raft-kv");
     const dir = materialize(ROOT, "raft-kv", set.mutants.find((m) => m.name === "no-client-deduplication")!);
-    const page = join(ROOT, ".faultline", "raft-kv-history.html");
+    const page = join(mkdtempSync(join(tmpdir(), "faultline-page-")), "raft-kv-history.html");
     const scenario = "under loss, duplication and delay, a retried operation takes effect once (deduplication by client and sequence number)";
     const r = faultline(["replay", "raft-kv", "--scenario", scenario, "--seed", "1", "--target", dir, "--html", page]);
     expect(r.code, r.stderr).toBe(1);
