@@ -93,7 +93,7 @@ ex.generative(
   { runs: 40, schedule: scheduleArb({ nodes: ["n1", "n2", "n3", "n4"], durationMs: 4000, kinds: ["crash", "restart"], maxOps: 6 }) },
   (lab, schedule) => {
     const nodes = ["n1", "n2", "n3", "n4"];
-    const sim = lab.cluster({ n: 4, create: createDetector, network: SYNC, schedule: [...schedule, ...quiesce(4000, nodes)] });
+    const sim = lab.cluster({ n: 4, create: createDetector, network: SYNC, schedule: [...schedule, ...quiesce(4000, nodes, {}, schedule)] });
     const o = new Observer(lab, sim, SUSPECTS);
     sim.runUntil(5000);
     const { analysis } = o.judge();

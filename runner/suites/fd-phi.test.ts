@@ -202,7 +202,7 @@ ex.generative(
   "under random crashes and restarts: bounded detection, and everyone trusted once all are back",
   { runs: RUNS.generative, schedule: scheduleArb({ nodes: ["n1", "n2", "n3", "n4"], durationMs: 5000, kinds: ["crash", "restart"], maxOps: 6 }) },
   (lab, schedule) => {
-    const sim = lab.cluster({ n: 4, create: createDetector, network: JITTER, schedule: [...schedule, ...quiesce(5000, ["n1", "n2", "n3", "n4"])] });
+    const sim = lab.cluster({ n: 4, create: createDetector, network: JITTER, schedule: [...schedule, ...quiesce(5000, ["n1", "n2", "n3", "n4"], {}, schedule)] });
     const o = new Observer(lab, sim, SUSPECTS);
     sim.runUntil(6500);
     const { analysis } = o.judge();
