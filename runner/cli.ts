@@ -2,13 +2,17 @@
 // (non-TTY) output. Interactive screens live in runner/tui.
 
 import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { exerciseFolder, exercisesInOrder, findExercise, findLesson, loadCourse, worksheetStages, type Course, type Exercise } from "./course/course.ts";
-import { displayStatus, exerciseProgressOf, loadProgress, recordGrade, updateProgress } from "./course/progress.ts";
+import { answersWithheld, exerciseFolder, exercisesInOrder, findExercise, findLesson, loadCourse, WITHHELD_MESSAGE, worksheetStages, type Course, type Exercise } from "./course/course.ts";
+import { displayStatus, exerciseProgressOf, loadProgress, passedExercises, recordGrade, updateProgress } from "./course/progress.ts";
 import { resetExercise, ResetError, undoReset } from "./course/reset.ts";
 import { exerciseDigest } from "./course/fingerprint.ts";
 import { JobProgress } from "./jobProgress.ts";
+import { didYouMean, matchScenario } from "./course/didYouMean.ts";
+import { applyWorkshop, inPlan, loadWorkshop, outsidePlanNotice, workshopPlan } from "./course/workshop.ts";
+import type { WorkshopView } from "./tui/services.ts";
 import { formatReport, formatStatus, indent } from "./grade/format.ts";
 import type { GradeOptions, GradeReport } from "./grade/grade.ts";
 import { colorEnabled, makeStyler } from "./grade/style.ts";
@@ -43,9 +47,27 @@ function course(): Course {
   return loadCourse(ROOT);
 }
 
+/** The workshop in force (workshop.json, or the file FAULTLINE_WORKSHOP names), or null. */
+function workshop(c: Course): WorkshopView | null {
+  const w = loadWorkshop(ROOT, c);
+  return w ? { workshop: w, planned: applyWorkshop(c, w), plan: workshopPlan(c, w) } : null;
+}
+
+/** The course as the room sees it: a workshop's plan when there is one (list, outline, report, export, class summary). */
+function planned(c: Course): Course {
+  return workshop(c)?.planned ?? c;
+}
+
+/** "Outside today's plan" for a lesson or exercise the workshop does not include; null otherwise. */
+function outsideNotice(c: Course, kind: "lesson" | "exercise", id: string): string | null {
+  const ws = workshop(c);
+  return ws && !inPlan(ws.planned, kind, id) ? outsidePlanNotice(ws.workshop, kind, id) : null;
+}
+
 function checkIds(c: Course, ids: readonly string[]): void {
   for (const id of ids) {
-    if (!findExercise(c, id)) throw new UsageError(`There is no exercise "${id}". Exercises: ${exercisesInOrder(c).map((e) => e.id).join(", ")}.`);
+    const all = exercisesInOrder(c).map((e) => e.id);
+    if (!findExercise(c, id)) throw new UsageError(`There is no exercise "${id}".${didYouMean(id, all)} Exercises: ${all.join(", ")}.`);
   }
 }
 
@@ -66,6 +88,7 @@ function intOption(v: unknown, name: string): number | undefined {
 }
 
 function checkTarget(target: string): void {
+  if (target === "solutions" && answersWithheld(ROOT)) throw new UsageError("--target solutions: this copy of the course has no reference solutions (your instructor withheld them). Grade your own work: --target exercises.");
   if (target === "exercises" || target === "solutions") return;
   if (!existsSync(target)) throw new UsageError(`--target ${target}: no such directory. Use exercises, solutions, or a directory laid out like exercises/ (one folder per exercise id).`);
 }
@@ -132,31 +155,31 @@ function interactive(): boolean {
 function lessonArg(c: Course, arg: string | undefined, example: string) {
   if (!arg) throw new UsageError(`Which lesson? e.g. \`${example}\`. Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
   const lesson = findLesson(c, arg);
-  if (!lesson) throw new UsageError(`There is no lesson "${arg}". Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
+  if (!lesson) throw new UsageError(`There is no lesson "${arg}".${didYouMean(arg, c.lessons.flatMap((l) => [l.id, l.id.slice(3)]))} Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
   return lesson;
 }
 
 /** The first exercise not yet passed, in course order (else the first). */
 function nextExercise(c: Course): string {
   const { progress } = loadProgress(ROOT);
-  const all = exercisesInOrder(c);
+  const all = exercisesInOrder(planned(c));
   const e = all.find((x) => displayStatus(exerciseProgressOf(progress, x.id)) !== "done") ?? all[0];
   if (!e) throw new UsageError("This course has no exercises.");
   return e.id;
 }
 
 async function openTui(route: import("./tui/app.tsx").Route): Promise<number> {
-  // In a workshop, the screens follow workshop.json: its lessons and exercises, in its order.
-  const { applyWorkshop, loadWorkshop } = await import("./course/workshop.ts");
-  const full = course();
-  const c = applyWorkshop(full, loadWorkshop(ROOT, full));
+  // In a workshop, the course map follows workshop.json (its lessons and exercises, in its order, with its timetable);
+  // anything else in the course still opens, saying it is outside the plan.
+  const c = course();
+  const ws = workshop(c);
   const warnings: string[] = [];
   // Ink colours through chalk, which reads FORCE_COLOR (not NO_COLOR) when it loads: translate before it does.
   if ("NO_COLOR" in process.env && process.env["NO_COLOR"] !== undefined) process.env["FORCE_COLOR"] = "0";
   const { realServices } = await import("./course/services.ts");
   const { runTui } = await import("./tui/app.tsx");
   const { supportsHyperlinks } = await import("./notebook/text.ts");
-  const services = realServices(ROOT, c, { hyperlinks: supportsHyperlinks(), onWarning: (w) => warnings.push(w) });
+  const services = { ...realServices(ROOT, c, { hyperlinks: supportsHyperlinks(), onWarning: (w) => warnings.push(w) }), workshop: ws };
   const first = loadProgress(ROOT);
   const moved = upgraded.map((u) => `Your Raft work now lives in ${u.folder}/ (old stage folders backed up in ${u.backup}/; details when you quit).`);
   const code = await runTui(services, route, { notice: [first.warning, ...moved].filter(Boolean).join(" ") || null });
@@ -197,7 +220,10 @@ const commands: Record<string, Command> = {
     summary: "lessons and exercises with status",
     options: { json: { type: "boolean" } },
     async run({ values }) {
-      const c = course();
+      // In a workshop: the plan's lessons and exercises, in its order.
+      const full = course();
+      const ws = workshop(full);
+      const c = ws?.planned ?? full;
       const { progress, warning } = loadProgress(ROOT);
       if (warning) err(s.warn(warning));
       const { courseMap } = await import("./course/map.ts");
@@ -217,10 +243,12 @@ const commands: Record<string, Command> = {
         }),
       }));
       if (values["json"]) {
-        out(JSON.stringify({ version: 1, title: c.title, progress: { done: map.done, total: map.total, lessonsRead: map.lessonsRead, exercisesPassed: map.exercisesPassed, exercises: map.exerciseCount }, next: map.next, lessons }, null, 2));
+        const plan = ws ? { workshop: { title: ws.workshop.title, start: ws.workshop.start ?? null, steps: ws.plan } } : {};
+        out(JSON.stringify({ version: 1, title: c.title, ...plan, progress: { done: map.done, total: map.total, lessonsRead: map.lessonsRead, exercisesPassed: map.exercisesPassed, exercises: map.exerciseCount }, next: map.next, lessons }, null, 2));
         return 0;
       }
       out(s.bold(c.title));
+      if (ws) out(s.dim(`today's plan: the workshop's lessons and exercises, in its order (\`faultline class plan\` prints the timetable)`));
       out(`${map.lessonsRead}/${map.lessons.length} lessons read · ${map.exercisesPassed}/${map.exerciseCount} exercises passed${map.next ? ` · next: ${map.next.kind} ${map.next.id}` : ""}`);
       for (const l of lessons) {
         out(`\n${statusMark(l.status)} ${s.bold(l.id)}  ${l.title}`);
@@ -264,19 +292,29 @@ const commands: Record<string, Command> = {
       checkTarget(target);
       let scenario = values["scenario"] as string | undefined;
       if (!scenario) {
-        // Without a name, replay the first scenario that fails at this seed.
+        // Without a name, replay the failure grading would show first (failureOrder.ts) at this seed.
         const probe = await grade({ ids: [id], target, seed });
-        scenario = probe.exercises[0]?.scenarios.find((x) => x.status !== "pass")?.name ?? probe.exercises[0]?.scenarios[0]?.name;
+        const { failuresInOrder } = await import("./grade/failureOrder.ts");
+        scenario = failuresInOrder(probe.exercises[0]?.scenarios ?? [])[0]?.name ?? probe.exercises[0]?.scenarios[0]?.name;
         if (!scenario) throw new UsageError(`The suite for ${id} has no scenarios to replay.`);
       }
-      const report = await grade({ ids: [id], target, seed, replay: { scenario, seed, path: (values["path"] as string | undefined) ?? null }, traceEvents: 20_000 });
+      const replayOf = (name: string) => grade({ ids: [id], target, seed, replay: { scenario: name, seed, path: (values["path"] as string | undefined) ?? null }, traceEvents: 20_000 });
+      let report = await replayOf(scenario);
+      if (!report.exercises[0]!.error && report.exercises[0]!.scenarios.length === 0) {
+        // Not an exact name: the start of one (the README's "…"), a near miss, or nothing — then list what there is.
+        const names = (await grade({ ids: [id], target, namesOnly: true })).exercises[0]?.scenarioNames ?? [];
+        const match = matchScenario(scenario, names);
+        if ("problem" in match) throw new UsageError(match.problem);
+        scenario = match.name;
+        report = await replayOf(scenario);
+      }
       const ex = report.exercises[0]!;
       if (ex.error) {
         err(s.bad(ex.error));
         return 1;
       }
       const sc = ex.scenarios[0];
-      if (!sc) throw new UsageError(`No scenario named "${scenario}" in ${id}. Scenarios are listed by \`faultline grade ${id}\`.`);
+      if (!sc) throw new UsageError(`No scenario named "${scenario}" in ${id}.`);
       if (values["json"]) {
         out(JSON.stringify(report, null, 2));
         return sc.status === "pass" ? 0 : 1;
@@ -285,7 +323,7 @@ const commands: Record<string, Command> = {
       let trace: TraceJson | null = sc.trace ?? null;
       let histories: readonly HistoryPicture[] | undefined;
       if (sc.failure?.traceFile) {
-        const saved = JSON.parse(readFileSync(`${ROOT}/${sc.failure.traceFile}`, "utf8")) as { trace: TraceJson; failure?: { histories?: HistoryPicture[] } };
+        const saved = JSON.parse(readFileSync(resolve(ROOT, sc.failure.traceFile), "utf8")) as { trace: TraceJson; failure?: { histories?: HistoryPicture[] } };
         trace = saved.trace;
         histories = saved.failure?.histories;
       }
@@ -340,6 +378,8 @@ const commands: Record<string, Command> = {
       const c = course();
       const lesson = lessonArg(c, positionals[0], "faultline lesson 00-the-lab");
       if (!values["plain"] && interactive()) return openTui({ screen: "lesson", id: lesson.id });
+      const outside = outsideNotice(c, "lesson", lesson.id);
+      if (outside) out(s.warn(outside) + "\n");
       const { parseLesson } = await import("./notebook/document.ts");
       const { layoutLesson, renderLine } = await import("./notebook/layout.ts");
       const doc = parseLesson(readFileSync(`${ROOT}/${lesson.file}`, "utf8"));
@@ -366,6 +406,8 @@ const commands: Record<string, Command> = {
       const id = positionals[0] ?? nextExercise(c);
       checkIds(c, [id]);
       if (!values["once"] && interactive()) return openTui({ screen: "watch", id });
+      const outside = outsideNotice(c, "exercise", id);
+      if (outside) out(s.warn(outside));
       return plainWatch(c, id, Boolean(values["once"]));
     },
   },
@@ -394,9 +436,14 @@ const commands: Record<string, Command> = {
     async run({ values, positionals }) {
       const { c, id, e } = namedExercise(positionals, "Which exercise? e.g. `faultline reset echo`.");
       if (values["undo"]) {
-        const restored = undoReset(ROOT, e);
-        out(restored ? `Restored your ${exerciseFolder(e)} files from ${restored}.` : `There is no backup of ${exerciseFolder(e)} to restore.`);
-        return restored ? 0 : 1;
+        const undone = undoReset(ROOT, e);
+        if (!undone) {
+          out(`There is no backup of ${exerciseFolder(e)} to restore: \`faultline reset ${id}\` makes one before it replaces your files.`);
+          return 1;
+        }
+        if (!undone.changed) out(`exercises/${exerciseFolder(e)}/ already holds your files from ${undone.from}: nothing to undo.`);
+        else out(`Restored your ${exerciseFolder(e)} files from ${undone.from}.${undone.saved ? ` What they replaced is saved in ${undone.saved}.` : ""}`);
+        return 0;
       }
       const staged = worksheetStages(c, e).length > 1;
       let done;
@@ -433,6 +480,10 @@ const commands: Record<string, Command> = {
     summary: "show the reference solution once the exercise passes",
     async run({ positionals }) {
       const { c, id, e } = namedExercise(positionals, "Which exercise? e.g. `faultline solution echo`.");
+      if (answersWithheld(ROOT)) {
+        out(WITHHELD_MESSAGE);
+        return 1;
+      }
       const p = exerciseProgressOf(loadProgress(ROOT).progress, id);
       if (!p.passedAt) {
         out(`The reference solution opens once your ${id} passes: \`faultline grade ${id}\`. Until then, \`faultline hint ${id}\` helps.`);
@@ -482,7 +533,8 @@ const commands: Record<string, Command> = {
       const format = String(values["format"] ?? "");
       if (!isReportFormat(format)) throw new UsageError(`--format ${format || "(missing)"}: choose one of ${REPORT_FORMATS.join(", ")}.`);
       const c = course();
-      const ids = positionals.length ? positionals : exercisesInOrder(c).map((e) => e.id);
+      // Every exercise of the course, or of today's plan in a workshop, unless some are named.
+      const ids = positionals.length ? positionals : exercisesInOrder(planned(c)).map((e) => e.id);
       checkIds(c, ids);
       const target = String(values["target"]);
       checkTarget(target);
@@ -515,8 +567,12 @@ const commands: Record<string, Command> = {
     options: { html: { type: "string" }, lesson: { type: "string", multiple: true }, "no-run": { type: "boolean" } },
     async run({ values }) {
       if (!values["html"]) throw new UsageError("Where to? e.g. `faultline export --html site/`.");
-      const c = course();
-      const only = (values["lesson"] as string[] | undefined)?.map((id) => lessonArg(c, id, "faultline export --html site --lesson 00-the-lab").id);
+      const full = course();
+      // In a workshop the site holds the plan's lessons, in its order (a named --lesson may come from anywhere in the course).
+      const named = (values["lesson"] as string[] | undefined)?.map((id) => lessonArg(full, id, "faultline export --html site --lesson 00-the-lab"));
+      const base = planned(full);
+      const c = named ? { ...base, lessons: [...base.lessons, ...named.filter((l) => !base.lessons.some((x) => x.id === l.id))] } : base;
+      const only = named?.map((l) => l.id);
       const { exportCourse } = await import("./notebook/export.ts");
       const dir = String(values["html"]);
       // Piped, the per-lesson lines below are the progress.
@@ -542,6 +598,29 @@ const commands: Record<string, Command> = {
     },
   },
 
+  classroom: {
+    usage: "faultline classroom template DIR",
+    summary: "for instructors: write a learner's copy of the course into DIR (a new folder) — no reference solutions, everything else works; for a GitHub Classroom template repository",
+    async run({ positionals }) {
+      const [sub, dir] = positionals;
+      if (sub !== "template" || !dir) throw new UsageError(`usage: ${commands["classroom"]!.usage} (e.g. \`faultline classroom template ../faultline-learner\`)`);
+      const { TemplateError, WITHHELD, writeTemplate } = await import("./course/template.ts");
+      let written: { files: number };
+      try {
+        written = writeTemplate(ROOT, dir);
+      } catch (e) {
+        if (e instanceof TemplateError) throw new UsageError(e.message);
+        throw e;
+      }
+      out(`A learner's copy of the course is in ${dir} (${written.files} files, as committed here).`);
+      out(`Left out: ${WITHHELD.map((w) => `${w.what} (${w.why})`).join("; ")}.`);
+      const cells = await cellsUsingSolutions(course());
+      if (cells.length) out(s.dim(`Lesson cells that run a reference solution run the learner's own exercise in the copy, once it passes (until then they say so): ${cells.join(", ")}.`));
+      out(`Next: cd ${dir} && git init && git add -A && git commit -m "course" — then push it and mark the repository as a template (docs/classroom.md).`);
+      return 0;
+    },
+  },
+
   class: {
     usage: "faultline class summary <report.json…> [--html FILE] | faultline class plan [--workshop FILE]",
     summary: "for instructors: fold learners' `report --format json` files into one table; print a workshop's timetable",
@@ -559,19 +638,23 @@ const commands: Record<string, Command> = {
       }
       if (sub !== "summary") throw new UsageError(`usage: ${commands["class"]!.usage}`);
       if (files.length === 0) throw new UsageError("Which reports? e.g. `faultline class summary reports/*.json` (each from `faultline report --format json`).");
-      const { learnerName, learnerReportSchema, summarize, formatSummaryText, summaryHtml } = await import("./grade/classSummary.ts");
-      const reports = files.map((f) => {
-        let data: unknown;
+      const { readReport, scopeReports, summarize, formatSummaryText, summaryHtml } = await import("./grade/classSummary.ts");
+      // One file that is not a report must not cost the instructor the others: it is listed, the rest summarised.
+      const read = files.map((f) => {
         try {
-          data = JSON.parse(readFileSync(f, "utf8"));
+          return readReport(f, readFileSync(f, "utf8"));
         } catch (e) {
-          throw new UsageError(`${f}: not a JSON report (${(e as Error).message}).`);
+          return { ok: false as const, file: f, reason: `could not be read (${(e as Error).message})` };
         }
-        const r = learnerReportSchema.safeParse(data);
-        if (!r.success) throw new UsageError(`${f}: not a faultline JSON report (${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message}). Make reports with \`faultline report --format json\`.`);
-        return { name: learnerName(f, r.data), report: r.data };
       });
-      const summary = summarize(reports, exercisesInOrder(c).map((e) => e.id));
+      const reports = read.flatMap((r) => (r.ok ? [{ name: r.name, report: r.report }] : []));
+      const skipped = read.flatMap((r) => (r.ok ? [] : [{ file: r.file, reason: r.reason }]));
+      for (const k of skipped) err(s.warn(`${k.file}: ${k.reason}. Left out of the summary.`));
+      if (reports.length === 0) throw new UsageError("None of these files is a faultline report: make them with `faultline report --format json`.");
+      // In a workshop: the plan's exercises only.
+      const ws = workshop(c);
+      const ids = exercisesInOrder(ws?.planned ?? c).map((e) => e.id);
+      const summary = summarize(ws ? scopeReports(reports, ids) : reports, ids, 10, { skipped, scope: ws ? `workshop "${ws.workshop.title}"` : null });
       out(formatSummaryText(summary));
       if (values["html"]) {
         const { mkdirSync, writeFileSync } = await import("node:fs");
@@ -584,6 +667,12 @@ const commands: Record<string, Command> = {
     },
   },
 };
+
+/** "08-raft cell 2", for each lesson cell that imports a reference solution. */
+async function cellsUsingSolutions(c: Course): Promise<string[]> {
+  const { extractCells, usesSolutions } = await import("./notebook/cells.ts");
+  return c.lessons.flatMap((l) => extractCells(readFileSync(`${ROOT}/${l.file}`, "utf8")).filter((cell) => usesSolutions(cell.code)).map((cell) => `${l.id} cell ${cell.index}`));
+}
 
 function statusMark(status: string): string {
   return status === "done" ? s.ok("✓") : status === "in progress" ? s.warn("◐") : s.dim("·");
@@ -623,7 +712,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const cmd = commands[name];
-  if (!cmd) throw new UsageError(`Unknown command "${name}". Run \`faultline help\` for the list.`);
+  if (!cmd) throw new UsageError(`Unknown command "${name}".${didYouMean(name, Object.keys(commands))} Run \`faultline help\` for the list.`);
   if (rest.includes("--help") || rest.includes("-h")) {
     out(`usage: ${cmd.usage}\n  ${cmd.summary}`);
     return 0;

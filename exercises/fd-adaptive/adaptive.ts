@@ -16,8 +16,10 @@
 //
 // The grader checks strong completeness (every crashed node is eventually
 // suspected by every live node, for good) and eventual strong accuracy (after
-// stabilisation, eventually no live node is suspected), across pauses and
-// restarts before stabilisation.
+// stabilisation, eventually no live node is suspected), across pauses,
+// restarts and partitions, and on a link far slower than the first guess.
+// As in fd-heartbeat, say each change of mind once, keep suspects() and
+// timeoutFor() in step with what you do, and keep heartbeating suspects.
 
 import { todo, type Ctx, type Node, type NodeId } from "faultline/sim";
 
@@ -50,7 +52,9 @@ export function createDetector(ctx: Ctx<AdaptiveMsg, DetectorOutput>): Detector 
     },
     onMessage(from: NodeId, msg: AdaptiveMsg) {
       // Proof of life. If `from` was suspected, that was a mistake: restore it and
-      // make its timeout longer (by how much? anything that grows without bound works).
+      // make its timeout longer. By how much? Anything that grows without bound is ◇P in
+      // theory; the grader also wants a bound ten times your first guess learnt within a
+      // few minutes (doubling gets there after a handful of mistakes; +1 ms never does).
       // Then re-arm its silence timer with its current timeout.
       todo("handle a heartbeat");
     },

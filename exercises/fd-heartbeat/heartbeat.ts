@@ -12,7 +12,11 @@
 // completeness (a crashed node is suspected by every live node within
 // TIMEOUT_MS + HEARTBEAT_MS + the network delay, and stays suspected), strong
 // accuracy while the network is synchronous (nobody alive is ever suspected),
-// and the cost: at most one heartbeat per peer per period.
+// and the cost: at most one heartbeat per peer per period. Your outputs are
+// the specification: say each change of mind once (never suspect a node you
+// already suspect, never restore one you do not), keep suspects() in step with
+// them, and keep heartbeating suspects too — after a partition heals, that is
+// how they learn you are alive.
 //
 // Run `npx faultline grade fd-heartbeat` to check your work.
 

@@ -11,8 +11,9 @@
 // Part 1 is pure functions and classes, graded against the test vectors of
 // Akka's implementation (which the lesson explains). Part 2 uses them in a
 // node; the grader sends jittery heartbeats, pauses nodes (GC pauses shorter
-// than the acceptable pause) and crashes some, and measures detection time and
-// false suspicions.
+// than the acceptable pause), crashes some and splits the network, and measures
+// detection time and false suspicions. As in fd-heartbeat: say each change of
+// mind once, keep suspects() in step, and keep heartbeating suspects.
 
 import { todo, type Ctx, type Node, type NodeId } from "faultline/sim";
 
@@ -135,6 +136,7 @@ export type PhiMsg = Heartbeat;
 export type DetectorOutput = { type: "suspect"; node: NodeId } | { type: "restore"; node: NodeId };
 
 export interface Detector extends Node<PhiMsg> {
+  /** The nodes this node suspects right now, sorted. */
   suspects(): NodeId[];
   /** φ for `peer` right now (for charts). */
   phiOf(peer: NodeId): number;

@@ -23,10 +23,13 @@
 //      up to MAX_PIGGYBACK recent updates; each update is piggybacked about
 //      RETRANSMIT_MULT × log2(n) times, then dropped.
 //
-// The grader uses 20 and 50 members. It crashes members (they must be declared
-// dead by everyone within a bound), makes one link lossy (indirect probes must
-// save its ends from suspicion), pauses a member (it must refute and survive),
-// and counts your messages per member per period. Members do not restart here.
+// The grader tries each rule above on its own against scripted members, then
+// uses groups of 2 to 50. It crashes members (they must be declared dead by
+// everyone within a bound), makes one link lossy (indirect probes must save
+// its ends from suspicion), pauses a member (it must refute and survive),
+// splits the group for a while, and counts your messages per member per
+// period. Output each change once, keep view() in step with your outputs, and
+// stop piggybacking news once it has been spread. Members do not restart here.
 
 import { todo, type Ctx, type Node, type NodeId } from "faultline/sim";
 

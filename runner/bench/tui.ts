@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, write
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findExercise, loadCourse } from "../course/course.ts";
+import { materializeStubs } from "../course/reset.ts";
 import { WatchSession, type WatchState } from "../course/watch.ts";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
@@ -18,15 +19,18 @@ const COPIED = ["package.json", "course.json", "tsconfig.json", "vitest.config.t
 
 /**
  * A copy of the project in .faultline/sandbox-<name>/ (node_modules linked,
- * timestamps kept so the start-up bundle stays fresh), with no progress.
- * Returns its root; remove it with removeSandbox().
+ * timestamps kept so the start-up bundle stays fresh), with no progress. Its
+ * exercises/ holds the stubs as committed, never the learner's edits (outside
+ * a git checkout, exercises/ as it is). Returns its root; remove it with
+ * removeSandbox().
  */
 export function makeSandbox(name: string, from = PROJECT_ROOT): string {
   const dir = join(from, ".faultline", `sandbox-${name}-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const stubs = materializeStubs(from, join(dir, "exercises")) !== null;
   for (const f of COPIED) {
-    if (!existsSync(join(from, f))) continue;
+    if (!existsSync(join(from, f)) || (f === "exercises" && stubs)) continue;
     cpSync(join(from, f), join(dir, f), { recursive: true, preserveTimestamps: true, filter: (src) => !src.includes(`${"/"}.faultline`) });
   }
   symlinkSync(join(from, "node_modules"), join(dir, "node_modules"), "dir");

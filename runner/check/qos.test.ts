@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { analyse, expectEventualAccuracy, expectNoMistakes, expectStrongCompleteness, qos, suspicionChanges, type DetectorHistory } from "./qos.ts";
+import { analyse, detectorEvents, expectEventualAccuracy, expectNoMistakes, expectStrongCompleteness, opinionsAt, qos, queryDisagreement, replayOpinions, suspicionChanges, type DetectorEvent, type DetectorHistory } from "./qos.ts";
 import { Violation } from "./violation.ts";
 
 const s = (t: number, monitor: string, target: string) => ({ t, monitor, target, suspected: true });
@@ -72,5 +72,56 @@ describe("qos", () => {
   test("no -0 and P_A is 1 without mistakes", () => {
     const q = qos(analyse({ nodes: ["a", "b"], changes: [], life: [], end: 100 }));
     expect(q).toEqual({ T_D_max: null, T_D_mean: null, undetected: 0, T_MR: null, T_M: null, mistakes: 0, P_A: 1 });
+  });
+
+  describe("outputs are the specification", () => {
+    let i = 0;
+    const out = (t: number, node: string, type: string, target: string): DetectorEvent => ({ i: i++, t, k: "output", node, value: { type, node: target } });
+    const life = (t: number, node: string, k: "crash" | "restart"): DetectorEvent => ({ i: i++, t, k, node });
+    const nodes = ["a", "b", "c"];
+    const hb = { dead: false };
+    const swim = { dead: true };
+
+    test("each change of mind once: suspect, restore, suspect again is fine; a second suspect is not", () => {
+      expect(replayOpinions([out(1, "a", "suspect", "b"), out(2, "a", "restore", "b"), out(3, "a", "suspect", "b")], nodes, hb)).toBeNull();
+      expect(replayOpinions([out(1, "a", "suspect", "b"), out(2, "a", "suspect", "b")], nodes, hb)?.property).toMatch(/once/);
+    });
+
+    test("restore only what is suspected; a restarted monitor suspects nobody", () => {
+      expect(replayOpinions([out(1, "a", "restore", "b")], nodes, hb)?.details).toMatch(/a output restore b at t=1 ms, but it did not suspect b/);
+      expect(replayOpinions([out(1, "a", "suspect", "b"), life(2, "a", "crash"), life(3, "a", "restart"), out(4, "a", "restore", "b")], nodes, hb)).not.toBeNull();
+      expect(replayOpinions([out(1, "a", "suspect", "b"), life(2, "a", "crash"), life(3, "a", "restart"), out(4, "a", "suspect", "b")], nodes, hb)).toBeNull();
+    });
+
+    test("outputs name a peer, with a known type; dead only where the exercise has it, and final", () => {
+      expect(replayOpinions([out(1, "a", "suspect", "zz")], nodes, hb)?.details).toMatch(/there is no node "zz"/);
+      expect(replayOpinions([out(1, "a", "suspect", "a")], nodes, hb)?.details).toMatch(/about itself/);
+      expect(replayOpinions([out(1, "a", "dead", "b")], nodes, hb)?.property).toMatch(/only/);
+      expect(replayOpinions([out(1, "a", "dead", "b")], nodes, swim)).toBeNull();
+      expect(replayOpinions([out(1, "a", "dead", "b"), out(2, "a", "restore", "b")], nodes, swim)?.property).toMatch(/dead is final/);
+      expect(replayOpinions([{ i: i++, t: 1, k: "output", node: "a", value: "hello" }], nodes, hb)).not.toBeNull();
+    });
+
+    test("a query must answer what the outputs said, sample by sample", () => {
+      const evs = [out(10, "a", "suspect", "b"), out(20, "a", "restore", "b")];
+      const at = (after: number, sus: string[]) => ({ t: after, node: "a", after, opinions: new Map(sus.map((p) => [p, "suspect" as const])) });
+      const ok = [at(evs[0]!.i, []), at(evs[0]!.i + 1, ["b"]), at(evs[1]!.i + 1, [])];
+      expect(queryDisagreement(evs, nodes, hb, ok, "suspects()")).toBeNull();
+      expect(queryDisagreement(evs, nodes, hb, [at(evs[1]!.i + 1, ["b"])], "suspects()")?.details).toMatch(/suspects\(\) says b is suspect, but its outputs say b is trusted/);
+      expect(queryDisagreement(evs, nodes, hb, [at(evs[0]!.i, ["c"])], "suspects()")).not.toBeNull();
+    });
+
+    test("opinions at a time, and events read from a trace in order", () => {
+      const evs = detectorEvents([
+        { t: 1, k: "output", node: "a", value: { type: "suspect", node: "b" } },
+        { t: 2, k: "crash", node: "a" },
+        { t: 3, k: "restart", node: "a" },
+        { t: 4, k: "output", node: "c", value: { type: "suspect", node: "a" } },
+      ] as never, 100);
+      expect(evs.map((e) => e.i)).toEqual([100, 101, 102, 103]);
+      expect([...opinionsAt(evs, nodes, hb, 1).get("a")!]).toEqual([["b", "suspect"]]);
+      expect([...opinionsAt(evs, nodes, hb, 3).get("a")!]).toEqual([]);
+      expect([...opinionsAt(evs, nodes, hb, 9).get("c")!]).toEqual([["a", "suspect"]]);
+    });
   });
 });

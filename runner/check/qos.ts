@@ -342,3 +342,136 @@ export function expectEventualAccuracy(a: DetectorAnalysis, settledMs: number, i
     late?.start,
   );
 }
+
+// ---------------------------------------------------------------------------
+// Outputs are the specification. The analysis above reads outputs as changes
+// of mind and forgives repeats; the rules below do not: each output must be
+// one change of mind, in order, and mean what it says. They read the trace
+// itself, so outputs and crashes/restarts keep the order in which they happened.
+
+/** SWIM also declares members dead; heartbeat-style detectors only suspect and restore. */
+export interface OutputRules {
+  dead: boolean;
+}
+
+/** What a monitor holds about one node, besides trusting it. */
+export type Opinion = "suspect" | "dead";
+
+/** A detector output, or a crash or restart of a monitor, at its position `i` in the trace. */
+export interface DetectorEvent {
+  i: number;
+  t: number;
+  k: "output" | "crash" | "restart";
+  node: NodeId;
+  value?: unknown;
+}
+
+/** The outputs, crashes and restarts of a trace, in order. `first` is the trace index of `events[0]`. */
+export function detectorEvents(events: readonly TraceEvent[], first = 0): DetectorEvent[] {
+  const out: DetectorEvent[] = [];
+  for (const [j, e] of events.entries()) {
+    if (e.k === "output") out.push({ i: first + j, t: e.t, k: "output", node: e.node, value: e.value });
+    else if (e.k === "crash" || e.k === "restart") out.push({ i: first + j, t: e.t, k: e.k, node: e.node });
+  }
+  return out;
+}
+
+export interface Breach {
+  property: string;
+  details: string;
+  t: number;
+}
+
+const show = (v: unknown) => JSON.stringify(v) ?? String(v);
+
+/**
+ * Replays what each monitor has said (a restarted monitor is a fresh instance
+ * that trusts everyone) and reports the first output that is not a change of
+ * mind about a peer: an unknown output, a repeated suspicion, a restore of a
+ * node not suspected, or anything said after "dead". `visit` sees every
+ * monitor's opinions after each event (for checking queries against them).
+ */
+export function replayOpinions(
+  events: readonly DetectorEvent[],
+  nodes: readonly NodeId[],
+  rules: OutputRules,
+  visit?: (index: number, opinions: ReadonlyMap<NodeId, ReadonlyMap<NodeId, Opinion>>) => Breach | null,
+): Breach | null {
+  const held = new Map<NodeId, Map<NodeId, Opinion>>(nodes.map((n) => [n, new Map()]));
+  const kinds = rules.dead ? `"suspect", "restore" or "dead"` : `"suspect" or "restore"`;
+  for (const [index, e] of events.entries()) {
+    const mine = held.get(e.node);
+    if (mine && e.k === "restart") mine.clear();
+    if (mine && e.k === "output") {
+      const v = e.value as { type?: unknown; node?: unknown } | null;
+      const type = v && typeof v === "object" ? v.type : undefined;
+      const target = v && typeof v === "object" ? v.node : undefined;
+      const known = type === "suspect" || type === "restore" || (rules.dead && type === "dead");
+      if (!known || typeof target !== "string" || target === e.node || !held.has(target))
+        return {
+          property: `a detector outputs only {type: ${kinds}, node} about one of its peers`,
+          details: `${e.node} output ${show(e.value)} at t=${e.t} ms${typeof target === "string" && !held.has(target) ? ` — there is no node "${target}" (the nodes are ${nodes.join(", ")})` : target === e.node ? " — about itself" : ""}`,
+          t: e.t,
+        };
+      const now = mine.get(target);
+      if (now === "dead")
+        return { property: "dead is final: once a node is declared dead, nothing more is said about it", details: `${e.node} declared ${target} dead and then output ${show(e.value)} at t=${e.t} ms`, t: e.t };
+      if (type === "suspect" && now === "suspect")
+        return { property: "each change of mind is output once: a node already suspected is not suspected again", details: `${e.node} output suspect ${target} at t=${e.t} ms while it already suspected ${target} (and had not restored it since)`, t: e.t };
+      if (type === "restore" && now !== "suspect")
+        return { property: "restore withdraws a suspicion: only a suspected node is restored", details: `${e.node} output restore ${target} at t=${e.t} ms, but it did not suspect ${target}${e.t > 0 ? " at that time" : ""}`, t: e.t };
+      if (type === "restore") mine.delete(target);
+      else mine.set(target, type as Opinion);
+    }
+    const breach = visit?.(index, held);
+    if (breach) return breach;
+  }
+  return null;
+}
+
+/** What a node answered when asked who it suspects, and when: `after` trace events had happened. */
+export interface QuerySample {
+  t: number;
+  node: NodeId;
+  after: number;
+  opinions: ReadonlyMap<NodeId, Opinion>;
+}
+
+/**
+ * Every sampled answer to "whom do you suspect?" must agree with what the node
+ * has output since it last started: a query and the outputs are two views of
+ * one state. Reports the first disagreement (or the first output breach).
+ */
+export function queryDisagreement(events: readonly DetectorEvent[], nodes: readonly NodeId[], rules: OutputRules, samples: readonly QuerySample[], query: string): Breach | null {
+  const queue = [...samples].sort((a, b) => a.after - b.after);
+  let next = 0;
+  const word = (o: Opinion | undefined) => o ?? "trusted";
+  /** Compares the samples taken before trace event `upTo` with the opinions held then. */
+  const check = (held: ReadonlyMap<NodeId, ReadonlyMap<NodeId, Opinion>>, upTo: number): Breach | null => {
+    for (; next < queue.length && queue[next]!.after <= upTo; next++) {
+      const s = queue[next]!;
+      const said = held.get(s.node) ?? new Map<NodeId, Opinion>();
+      const wrong = [...new Set([...said.keys(), ...s.opinions.keys()])].sort().filter((p) => said.get(p) !== s.opinions.get(p));
+      if (wrong.length > 0)
+        return {
+          property: `${query} agrees with the outputs: it answers what the node has said so far`,
+          details: `at t=${s.t} ms ${s.node}'s ${query} says ${wrong.map((p) => `${p} is ${word(s.opinions.get(p))}`).join(", ")}, but its outputs say ${wrong.map((p) => `${p} is ${word(said.get(p))}`).join(", ")}`,
+          t: s.t,
+        };
+    }
+    return null;
+  };
+  const trusting = new Map<NodeId, Map<NodeId, Opinion>>(nodes.map((n) => [n, new Map()]));
+  return check(trusting, events[0]?.i ?? Infinity) ?? replayOpinions(events, nodes, rules, (k, held) => check(held, events[k + 1]?.i ?? Infinity));
+}
+
+/** Who suspects whom at time `t` (inclusive), as the outputs say; a monitor that is down holds nothing it said before its crash once it restarts. */
+export function opinionsAt(events: readonly DetectorEvent[], nodes: readonly NodeId[], rules: OutputRules, t: number): Map<NodeId, Map<NodeId, Opinion>> {
+  const upTo = events.filter((e) => e.t <= t);
+  let held = new Map<NodeId, Map<NodeId, Opinion>>(nodes.map((n) => [n, new Map()]));
+  replayOpinions(upTo, nodes, rules, (k, h) => {
+    if (k === upTo.length - 1) held = new Map([...h].map(([n, m]) => [n, new Map(m)]));
+    return null;
+  });
+  return held;
+}

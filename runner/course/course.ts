@@ -60,6 +60,21 @@ export class CourseError extends Error {
   }
 }
 
+/**
+ * A learner's copy of the course (`faultline classroom template`) has no
+ * solutions/ (and no mutants, which are edits of solutions): the instructor
+ * withheld the answers. Everything else works as usual.
+ */
+export function answersWithheld(root: string): boolean {
+  return !existsSync(join(root, "solutions"));
+}
+
+/** What the exercise screen's s says in a copy without answers (one line at 60 columns). */
+export const WITHHELD_SHORT = "Your instructor withheld the reference solutions.";
+
+/** What `faultline solution` says in a copy without answers. */
+export const WITHHELD_MESSAGE = "Your instructor has withheld the reference solutions from this copy of the course, so there is none to show. Your passing code is an answer too: compare it with a classmate's, or ask your instructor.";
+
 /** Parses and validates course data, then checks that every file it names exists under `root`. */
 export function validateCourse(data: unknown, root: string): Course {
   const r = courseSchema.safeParse(data);
@@ -77,16 +92,17 @@ export function validateCourse(data: unknown, root: string): Course {
     for (const e of l.exercises) if (!c.exercises.some((x) => x.id === e)) problems.push(`lesson ${l.id} lists exercise ${e}, which is not in "exercises"`);
   }
   const ids = new Set<string>();
+  const withheld = answersWithheld(root);
   for (const e of c.exercises) {
     if (ids.has(e.id)) problems.push(`exercise ${e.id} is listed twice`);
     ids.add(e.id);
     const lesson = c.lessons.find((l) => l.id === e.lesson);
     if (!lesson) problems.push(`exercise ${e.id}: lesson ${e.lesson} is not in "lessons"`);
     else if (!lesson.exercises.includes(e.id)) problems.push(`exercise ${e.id}: lesson ${e.lesson} does not list it`);
-    for (const dir of ["exercises", "solutions"])
+    for (const dir of withheld ? ["exercises"] : ["exercises", "solutions"])
       for (const f of e.files) if (!existsSync(join(root, dir, exerciseFolder(e), f))) problems.push(`exercise ${e.id}: ${dir}/${exerciseFolder(e)}/${f} does not exist`);
     if (!existsSync(join(root, "runner", "suites", `${e.id}.test.ts`))) problems.push(`exercise ${e.id}: runner/suites/${e.id}.test.ts does not exist`);
-    if (!existsSync(join(root, "runner", "mutants", `${e.id}.ts`))) problems.push(`exercise ${e.id}: runner/mutants/${e.id}.ts does not exist`);
+    if (!withheld && !existsSync(join(root, "runner", "mutants", `${e.id}.ts`))) problems.push(`exercise ${e.id}: runner/mutants/${e.id}.ts does not exist`);
   }
   for (const e of c.exercises) {
     const folder = exerciseFolder(e);

@@ -6,26 +6,41 @@
 //
 // Protocol (process.send / on "message"):
 //   parent → child  { type: "grade", request: number, id: string, target: string, changed: string[] }
+//                   { type: "replay", request, id, target, scenario, seed, path }: rerun one failing run,
+//                     recording each node's state, for the trace viewer
 //   child  → parent { type: "ready" } once vitest is up,
-//                   { type: "report", request, report } or { type: "failed", request, message }
+//                   { type: "report", request, report } or { type: "failed", request, message },
+//                   { type: "replayed", request, trace } (null when the run left no trace)
 
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { Grader, ROOT, type GradeReport } from "../grade/grade.ts";
+import type { TraceJson } from "../sim/index.ts";
 
-type Request = { type: "grade"; request: number; id: string; target: string; changed?: string[] };
-type Reply = { type: "ready" } | { type: "report"; request: number; report: GradeReport } | { type: "failed"; request: number; message: string };
+type Request = { type: "grade"; request: number; id: string; target: string; changed?: string[] } | { type: "replay"; request: number; id: string; target: string; scenario: string; seed: number; path: string | null };
+type Reply = { type: "ready" } | { type: "report"; request: number; report: GradeReport } | { type: "failed"; request: number; message: string } | { type: "replayed"; request: number; trace: TraceJson | null };
 
 const send = (m: Reply) => process.send?.(m);
 
-const grader = await Grader.open(process.env["FAULTLINE_ROOT"] || ROOT);
+const root = process.env["FAULTLINE_ROOT"] || ROOT;
+const grader = await Grader.open(root);
 send({ type: "ready" });
+
+/** The trace of a replayed run: a failure's (written to its trace file), or a passing run's. */
+async function replayed(m: Extract<Request, { type: "replay" }>): Promise<TraceJson | null> {
+  const report = await grader.run({ ids: [m.id], target: m.target, seed: m.seed, replay: { scenario: m.scenario, seed: m.seed, path: m.path }, traceEvents: 20_000 });
+  const sc = report.exercises[0]?.scenarios[0];
+  if (sc?.failure?.traceFile) return (JSON.parse(readFileSync(resolve(root, sc.failure.traceFile), "utf8")) as { trace: TraceJson }).trace;
+  return sc?.trace ?? null;
+}
 
 let queue: Promise<void> = Promise.resolve();
 process.on("message", (m: Request) => {
-  if (m?.type !== "grade") return;
+  if (m?.type !== "grade" && m?.type !== "replay") return;
   queue = queue.then(async () => {
     try {
-      const report = await grader.run({ ids: [m.id], target: m.target });
-      send({ type: "report", request: m.request, report });
+      if (m.type === "replay") send({ type: "replayed", request: m.request, trace: await replayed(m) });
+      else send({ type: "report", request: m.request, report: await grader.run({ ids: [m.id], target: m.target }) });
     } catch (e) {
       send({ type: "failed", request: m.request, message: (e as Error).stack ?? String(e) });
     }

@@ -1,10 +1,19 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, test, vi } from "vitest";
 import type { Course } from "./course.ts";
 import { courseMap } from "./map.ts";
-import { emptyProgress, loadProgress, progressFile, recordGrade, saveProgress, updateProgress } from "./progress.ts";
+import { emptyProgress, loadProgress, progressFile, recordAnswer, recordGrade, saveProgress, updateProgress } from "./progress.ts";
+
+// These tests make project roots of their own and look for .faultline/ inside
+// them, even when npm test keeps its state elsewhere (FAULTLINE_STATE_DIR).
+beforeAll(() => {
+  vi.stubEnv("FAULTLINE_STATE_DIR", "");
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 
 const dirs: string[] = [];
 const fresh = () => {
@@ -74,4 +83,17 @@ test("the course map: statuses, progress counts and what continue opens", () => 
   expect(m.lessons.map((l) => l.status)).toEqual(["done", "done", "not started"]);
   expect(m.next).toEqual({ kind: "lesson", id: "02-c" });
   expect([m.done, m.total]).toEqual([3, 5]);
+});
+
+test("every quiz answer is kept in order; the last one stands", () => {
+  const p = emptyProgress();
+  recordAnswer(p, "00-the-lab", 1, 2, false);
+  recordAnswer(p, "00-the-lab", 1, 0, true);
+  recordAnswer(p, "00-the-lab", 2, 1, true);
+  expect(p.lessons["00-the-lab"]!.quizzes["1"]).toEqual({ choice: 0, correct: true, answers: [2, 0] });
+  expect(p.lessons["00-the-lab"]!.quizzes["2"]).toEqual({ choice: 1, correct: true, answers: [1] });
+  // A file written before answers were kept: its one answer becomes the first.
+  p.lessons["00-the-lab"]!.quizzes["3"] = { choice: 1, correct: false };
+  recordAnswer(p, "00-the-lab", 3, 2, true);
+  expect(p.lessons["00-the-lab"]!.quizzes["3"]!.answers).toEqual([1, 2]);
 });

@@ -1,4 +1,4 @@
-// The learner's progress in .faultline/progress.json: what was graded and how
+// The learner's progress in .faultline/progress.json (see state.ts): what was graded and how
 // it went, hints seen, quizzes answered. Written atomically (temp file, fsync,
 // rename) so a crash or kill -9 never leaves half a file; a file that is
 // corrupt anyway is set aside with a warning, never a crash.
@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { readStateFile, writeFileAtomic } from "./stateFile.ts";
+import { stateDir } from "./state.ts";
 
 export type ExerciseState = "pass" | "fail" | "error" | "not-started";
 
@@ -19,7 +20,13 @@ const exerciseProgress = z.object({
   digest: z.string().optional(),
 });
 
-const quizAnswer = z.object({ choice: z.number().int().nonnegative(), correct: z.boolean() });
+const quizAnswer = z.object({
+  /** The answer that stands (the last one given). */
+  choice: z.number().int().nonnegative(),
+  correct: z.boolean(),
+  /** Every answer given, in order (first tries tell an instructor more than final ones). Older files lack it. */
+  answers: z.array(z.number().int().nonnegative()).optional(),
+});
 
 export const progressSchema = z.object({
   version: z.literal(1),
@@ -35,7 +42,7 @@ export function emptyProgress(): Progress {
 }
 
 export function progressFile(root: string): string {
-  return join(root, ".faultline", "progress.json");
+  return join(stateDir(root), "progress.json");
 }
 
 export interface LoadResult {
@@ -78,6 +85,19 @@ export function recordGrade(p: Progress, id: string, status: ExerciseState, at: 
     lastGradedAt: at.toISOString(),
     passedAt: status === "pass" ? (prev.passedAt ?? at.toISOString()) : prev.passedAt,
   };
+}
+
+/** Exercises the learner has passed at some point. */
+export function passedExercises(p: Progress): Set<string> {
+  return new Set(Object.entries(p.exercises).flatMap(([id, e]) => (e.passedAt ? [id] : [])));
+}
+
+/** Records an answer to a lesson's quiz; earlier answers are kept in `answers`. */
+export function recordAnswer(p: Progress, lessonId: string, quiz: number, choice: number, correct: boolean): void {
+  const l = p.lessons[lessonId] ?? { opened: true, quizzes: {} };
+  const prev = l.quizzes[String(quiz)];
+  l.quizzes[String(quiz)] = { choice, correct, answers: [...(prev ? (prev.answers ?? [prev.choice]) : []), choice] };
+  p.lessons[lessonId] = l;
 }
 
 /** done / in progress / not started, as the course map shows it. */

@@ -9,13 +9,15 @@
 // The views are written to a temporary target under .faultline/ (inside the
 // project, so `faultline/sim` resolves) and removed afterwards.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Grader } from "../grade/grade.ts";
 import { exerciseFolder, findExercise, loadCourse, worksheetStages, type Exercise } from "./course.ts";
 import { referenceFiles } from "./reference.ts";
 import { parseRegions } from "./worksheet.ts";
+import { committedStub } from "../testEnv.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const course = loadCourse(ROOT);
@@ -23,8 +25,11 @@ const stages = worksheetStages(course, findExercise(course, "raft-election")!);
 const ids = stages.map((e) => e.id);
 const folder = exerciseFolder(stages[0]!);
 const files = [...new Set(stages.flatMap((e) => e.files))];
-const read = (dir: string, f: string) => ({ text: readFileSync(join(ROOT, dir, folder, f), "utf8"), file: `${dir}/${folder}/${f}` });
+// Stubs as committed (the working tree may hold a learner's answers); the reference as it is.
+const read = (dir: string, f: string) => ({ text: dir === "exercises" ? committedStub(ROOT, `exercises/${folder}/${f}`) : readFileSync(join(ROOT, dir, folder, f), "utf8"), file: `${dir}/${folder}/${f}` });
 const TARGET = join(ROOT, ".faultline", `views-${process.pid}`);
+// The views' failing scenarios (later stages are todos) write traces: never into the learner's .faultline/traces.
+const TRACES = mkdtempSync(join(tmpdir(), "faultline-views-"));
 
 /**
  * Every file of the worksheet as it stands after stage `e`: what `faultline
@@ -46,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await grader?.close();
   rmSync(TARGET, { recursive: true, force: true });
+  rmSync(TRACES, { recursive: true, force: true });
 });
 
 describe("the staged views of the Raft reference", () => {
@@ -66,7 +72,7 @@ describe("the staged views of the Raft reference", () => {
   for (const [k, e] of stages.entries()) {
     const next = stages[k + 1];
     it(`the ${e.id} view passes ${e.id}, earlier stages' scenarios included${next ? `, and does not pass ${next.id}, where it stops at the todos (nothing fails)` : ""}`, { timeout: 600_000 }, async () => {
-      const report = await grader.run({ ids: next ? [e.id, next.id] : [e.id], target: materializeView(e), typecheck: false });
+      const report = await grader.run({ ids: next ? [e.id, next.id] : [e.id], target: materializeView(e), typecheck: false, traceDir: TRACES });
       const [own, after] = report.exercises;
       const failing = own!.scenarios.filter((s) => s.status !== "pass").map((s) => `${s.name}: ${s.failure?.message ?? s.status}`);
       expect(failing, `the ${e.id} view fails its own stage`).toEqual([]);

@@ -7,17 +7,27 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { findExercise, loadCourse, worksheetStages } from "./course.ts";
 import { resetExercise, ResetError, undoReset } from "./reset.ts";
 import { parseRegions, stagedView } from "./worksheet.ts";
+import { committedStub } from "../testEnv.ts";
+
+// These tests make project roots of their own and look for .faultline/ inside
+// them, even when npm test keeps its state elsewhere (FAULTLINE_STATE_DIR).
+beforeAll(() => {
+  vi.stubEnv("FAULTLINE_STATE_DIR", "");
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const course = loadCourse(ROOT);
 const ex = (id: string) => findExercise(course, id)!;
 const ids = worksheetStages(course, ex("raft-log")).map((e) => e.id);
 const reference = { text: readFileSync(join(ROOT, "solutions", "raft", "raft.ts"), "utf8"), file: "solutions/raft/raft.ts" };
-const stub = (f: string) => readFileSync(join(ROOT, "exercises", "raft", f), "utf8");
+const stub = (f: string) => committedStub(ROOT, `exercises/raft/${f}`);
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -59,7 +69,7 @@ describe("reset of one Raft stage", () => {
     expect(after).toContain("export const MY_HELPER = 1;");
     expect(readFileSync(join(root, done.backup!, "raft.ts"), "utf8")).toBe(throughLog);
     expect(done.backup).toBe(join(".faultline", "backups", "raft", "2026-12-07T10-00-00-000Z"));
-    expect(undoReset(root, ex("raft-log"))).toBe(done.backup);
+    expect(undoReset(root, ex("raft-log"))).toMatchObject({ from: done.backup, changed: true });
     expect(mine(root)).toBe(throughLog);
   });
 

@@ -10,7 +10,9 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { execFileSync } from "node:child_process";
+import { committedFiles } from "./committed.ts";
 import { exerciseFolder, worksheetStages, type Course, type Exercise } from "./course.ts";
+import { shownPath, stateDir } from "./state.ts";
 import { parseRegions, RegionError, resetStage } from "./worksheet.ts";
 import { writeFileAtomic } from "./stateFile.ts";
 
@@ -20,7 +22,7 @@ export type ResetScope = "stage" | "worksheet";
 export interface ResetResult {
   /** Files put back, relative to the project (exercises/raft/raft.ts). */
   files: string[];
-  /** Where the replaced files were saved (relative), or null when there was nothing to keep. */
+  /** Where the replaced files were saved (as shown to the learner), or null when there was nothing to keep. */
   backup: string | null;
 }
 
@@ -30,30 +32,33 @@ export class ResetError extends Error {
 }
 
 function backupRoot(root: string, folder: string): string {
-  return join(root, ".faultline", "backups", folder);
+  return join(stateDir(root), "backups", folder);
 }
+
+/** Backups that `reset --undo` itself made: kept, but never what a later undo restores. */
+const BEFORE_UNDO = "-before-undo";
 
 function stamp(d: Date): string {
   return d.toISOString().replace(/[:.]/g, "-");
 }
 
 /** A new, unused folder for a backup taken at `now`. */
-export function backupDir(root: string, folder: string, now: Date): string {
-  let dir = join(backupRoot(root, folder), stamp(now));
-  for (let i = 2; existsSync(dir); i++) dir = join(backupRoot(root, folder), `${stamp(now)}-${i}`);
+export function backupDir(root: string, folder: string, now: Date, suffix = ""): string {
+  let dir = join(backupRoot(root, folder), stamp(now) + suffix);
+  for (let i = 2; existsSync(dir); i++) dir = join(backupRoot(root, folder), `${stamp(now)}-${i}${suffix}`);
   return dir;
 }
 
-/** Copies the learner's present `files` of exercises/<folder>/ to a new timestamped folder; returns it (relative), or null when there was nothing to keep. */
-export function backup(root: string, folder: string, files: readonly string[], now: Date): string | null {
+/** Copies the learner's present `files` of exercises/<folder>/ to a new timestamped folder; returns it (as shown to the learner), or null when there was nothing to keep. */
+export function backup(root: string, folder: string, files: readonly string[], now: Date, suffix = ""): string | null {
   const present = files.filter((f) => existsSync(join(root, "exercises", folder, f)));
   if (present.length === 0) return null;
-  const dir = backupDir(root, folder, now);
+  const dir = backupDir(root, folder, now, suffix);
   for (const f of present) {
     mkdirSync(dirname(join(dir, f)), { recursive: true });
     copyFileSync(join(root, "exercises", folder, f), join(dir, f));
   }
-  return relative(root, dir);
+  return shownPath(root, dir);
 }
 
 /** The stub as it was shipped: from git when available. */
@@ -63,6 +68,24 @@ export function stubSource(root: string, folder: string, f: string): Buffer {
   } catch {
     throw new Error(`Could not find the original stub of exercises/${folder}/${f} in git (is this a git checkout?).`);
   }
+}
+
+/**
+ * Writes the committed stubs of every exercise (exercises/ at HEAD) into
+ * `dir`, laid out like exercises/, without touching the learner's copies:
+ * what `npm test` grades to check that each untouched stub is "not started".
+ * Returns the number of files written, or null outside a git checkout (there
+ * the committed stubs cannot be told from the learner's edits).
+ */
+export function materializeStubs(root: string, dir: string): number | null {
+  const files = committedFiles(root, "exercises/");
+  if (!files?.length) return null;
+  for (const f of files) {
+    const file = join(dir, f.path.slice("exercises/".length));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, f.data);
+  }
+  return files.length;
 }
 
 /** Every file of the exercises that share `e`'s folder (just e's own files for an exercise of its own). */
@@ -117,24 +140,40 @@ export function resetExercise(root: string, c: Course, e: Exercise, scope: Reset
   return { files: plan.map(([f]) => `exercises/${folder}/${f}`), backup: kept };
 }
 
-/** Restores the newest backup of `e`'s folder; the files it replaces are backed up first. */
-export function undoReset(root: string, e: Exercise, now = new Date()): string | null {
+export interface Undone {
+  /** The backup brought back (as shown). */
+  from: string;
+  /** False when the folder already held exactly those files: nothing was written. */
+  changed: boolean;
+  /** Where the files it replaced were saved, when it replaced any. */
+  saved: string | null;
+}
+
+/**
+ * Restores the newest backup of `e`'s folder that a reset made (the learner's
+ * files before it); the files it replaces are backed up first. Undo's own
+ * backups are never restored by a later undo: a second undo would otherwise
+ * put back whatever the first one replaced (often the stub).
+ */
+export function undoReset(root: string, e: Exercise, now = new Date()): Undone | null {
   const folder = exerciseFolder(e);
   const dir = backupRoot(root, folder);
   if (!existsSync(dir)) return null;
-  const newest = readdirSync(dir).sort().at(-1);
+  const newest = readdirSync(dir).filter((d) => !d.endsWith(BEFORE_UNDO)).sort().at(-1);
   if (!newest) return null;
   const from = join(dir, newest);
   const files = readdirSync(from, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile())
     .map((d) => relative(from, join(d.parentPath, d.name)));
   const data = files.map((f) => [f, readFileSync(join(from, f))] as const);
-  backup(root, folder, files, now);
+  const current = (f: string) => join(root, "exercises", folder, f);
+  if (data.every(([f, d]) => existsSync(current(f)) && readFileSync(current(f)).equals(d))) return { from: shownPath(root, from), changed: false, saved: null };
+  const saved = backup(root, folder, files, now, BEFORE_UNDO);
   for (const [f, d] of data) {
-    mkdirSync(dirname(join(root, "exercises", folder, f)), { recursive: true });
-    writeAtomic(join(root, "exercises", folder, f), d);
+    mkdirSync(dirname(current(f)), { recursive: true });
+    writeAtomic(current(f), d);
   }
-  return relative(root, from);
+  return { from: shownPath(root, from), changed: true, saved };
 }
 
 export const writeAtomic: (file: string, data: Buffer) => void = writeFileAtomic;

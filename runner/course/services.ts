@@ -2,11 +2,11 @@
 // reset and solutions, on the project at `root`.
 
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { TraceJson } from "../sim/index.ts";
 import type { Services } from "../tui/services.ts";
-import { loadCourse, type Course } from "./course.ts";
-import { exerciseProgressOf, loadProgress, updateProgress } from "./progress.ts";
+import { answersWithheld, loadCourse, type Course } from "./course.ts";
+import { exerciseProgressOf, loadProgress, passedExercises, recordAnswer, updateProgress } from "./progress.ts";
 import { referenceFiles } from "./reference.ts";
 import { resetExercise } from "./reset.ts";
 import { WatchSession } from "./watch.ts";
@@ -43,11 +43,7 @@ export function realServices(root: string, course: Course, opts: { hyperlinks: b
     editor: () => editorCommand(),
     editInEditor: (lesson, cell, command) => editInEditor(root, lesson.id, cell.index, cell.code, command),
     answerQuiz(lesson, quiz, choice, correct) {
-      update(root, (p) => {
-        const l = p.lessons[lesson.id] ?? { opened: true, quizzes: {} };
-        l.quizzes[String(quiz)] = { choice, correct };
-        p.lessons[lesson.id] = l;
-      });
+      update(root, (p) => recordAnswer(p, lesson.id, quiz, choice, correct));
     },
     nextHint(exercise) {
       let shown = 0;
@@ -62,10 +58,10 @@ export function realServices(root: string, course: Course, opts: { hyperlinks: b
     watch: (exercise) => new WatchSession({ root, exercise }),
     // A workshop's course may list only some stages of a worksheet: stages are the whole course's.
     reset: (exercise, scope) => resetExercise(root, loadCourse(root), exercise, scope),
-    solution: (exercise) => referenceFiles(root, loadCourse(root), exercise),
+    solution: (exercise) => (answersWithheld(root) ? null : referenceFiles(root, loadCourse(root), exercise)),
     readTrace: (traceFile) => {
       try {
-        return (JSON.parse(readFileSync(join(root, traceFile), "utf8")) as { trace: TraceJson }).trace;
+        return (JSON.parse(readFileSync(resolve(root, traceFile), "utf8")) as { trace: TraceJson }).trace;
       } catch {
         return null;
       }

@@ -7,9 +7,19 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadCourse } from "./course.ts";
 import { contentHash, describeUpgrade, SHIPPED, upgradeWorksheets } from "./upgrade.ts";
+import { committedStub } from "../testEnv.ts";
+
+// These tests make project roots of their own and look for .faultline/ inside
+// them, even when npm test keeps its state elsewhere (FAULTLINE_STATE_DIR).
+beforeAll(() => {
+  vi.stubEnv("FAULTLINE_STATE_DIR", "");
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const course = loadCourse(ROOT);
@@ -24,7 +34,7 @@ afterAll(() => {
 function checkout(git: boolean): string {
   const root = mkdtempSync(join(tmpdir(), "faultline-upgrade-"));
   dirs.push(root);
-  for (const f of ["raft.ts", "kv.ts"]) put(root, `exercises/raft/${f}`, readFileSync(join(ROOT, "exercises", "raft", f), "utf8"));
+  for (const f of ["raft.ts", "kv.ts"]) put(root, `exercises/raft/${f}`, committedStub(ROOT, `exercises/raft/${f}`));
   if (git) {
     const run = (...a: string[]) => execFileSync("git", a, { cwd: root, stdio: "ignore" });
     run("init", "-q");
@@ -78,7 +88,7 @@ describe("upgrading from per-stage Raft folders", () => {
     expect(at(root, join(u!.backup, "exercises/raft-log/raft.ts"))).toBe(log);
     expect(at(root, join(u!.backup, "exercises/raft-log/notes/why.md"))).toBe("my notes\n");
     for (const [rel, text] of Object.entries(OLD)) if (!["raft-election/raft.ts", "raft-log/raft.ts", "raft-kv/kv.ts"].includes(rel)) expect(at(root, join(u!.backup, "exercises", rel)), rel).toBe(text);
-    expect(at(root, join(u!.backup, "exercises/raft/raft.ts"))).toBe(readFileSync(join(ROOT, "exercises", "raft", "raft.ts"), "utf8"));
+    expect(at(root, join(u!.backup, "exercises/raft/raft.ts"))).toBe(committedStub(ROOT, "exercises/raft/raft.ts"));
 
     expect(u!.moved).toEqual([
       { from: "exercises/raft-log/raft.ts", to: "exercises/raft/raft.ts" },
@@ -110,7 +120,7 @@ describe("upgrading from per-stage Raft folders", () => {
     oldLayout(root, {});
     const [u] = upgradeWorksheets(root, course, { now: NOW, shipped });
     expect(u!.moved).toEqual([]);
-    expect(at(root, "exercises/raft/raft.ts")).toBe(readFileSync(join(ROOT, "exercises", "raft", "raft.ts"), "utf8"));
+    expect(at(root, "exercises/raft/raft.ts")).toBe(committedStub(ROOT, "exercises/raft/raft.ts"));
     expect(readdirSync(join(root, u!.backup, "exercises")).sort()).toEqual(["raft-election", "raft-kv", "raft-log", "raft-persist", "raft-snapshot"]);
     expect(describeUpgrade(u!)).toMatch(/held only the untouched stubs/);
   });

@@ -15,6 +15,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { dirname, join, relative } from "node:path";
 import { exerciseFolder, exercisesInOrder, type Course } from "./course.ts";
 import { stubSource, writeAtomic } from "./reset.ts";
+import { shownPath, stateDir } from "./state.ts";
 
 /** The per-stage stubs as they were shipped (every version), by path under exercises/. */
 export const SHIPPED: Record<string, readonly string[]> = {
@@ -75,8 +76,8 @@ export function upgradeWorksheets(root: string, c: Course, opts: { now?: Date; s
     if (folder !== e.id && existsSync(join(root, "exercises", e.id)) && statSync(join(root, "exercises", e.id)).isDirectory()) byFolder.set(folder, [...(byFolder.get(folder) ?? []), e.id]);
   }
   for (const [folder, legacy] of byFolder) {
-    const backup = join(root, ".faultline", "backups", `upgrade-${now.toISOString().replace(/[:.]/g, "-")}`);
-    const u: Upgrade = { folder: `exercises/${folder}`, moved: [], kept: [], removed: legacy.map((id) => `exercises/${id}`), backup: relative(root, backup) };
+    const backup = join(stateDir(root), "backups", `upgrade-${now.toISOString().replace(/[:.]/g, "-")}`);
+    const u: Upgrade = { folder: `exercises/${folder}`, moved: [], kept: [], removed: legacy.map((id) => `exercises/${id}`), backup: shownPath(root, backup) };
     // First a copy of everything old, so that nothing below can lose a line.
     for (const id of legacy) cpSync(join(root, "exercises", id), join(backup, "exercises", id), { recursive: true });
     // Per file name, the most advanced stage (course order) whose copy the learner edited.

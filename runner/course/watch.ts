@@ -9,6 +9,7 @@ import { watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GradeReport } from "../grade/grade.ts";
+import type { TraceJson } from "../sim/index.ts";
 import { exerciseFolder, type Exercise } from "./course.ts";
 import { exerciseDigest } from "./fingerprint.ts";
 import { recordGrade, updateProgress } from "./progress.ts";
@@ -57,6 +58,8 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
   private pending: number | null = null;
   private pendingTrigger: WatchState["trigger"] = "start";
   private closed = false;
+  /** Replays in flight (for the trace viewer), by request number. */
+  private replays = new Map<number, (trace: TraceJson | null) => void>();
 
   constructor(readonly opts: WatchOptions) {
     super();
@@ -117,6 +120,25 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
     }, limit);
   }
 
+  /**
+   * Reruns one failing run exactly, recording each node's state after every
+   * event (graded runs do not: it costs time), for the trace viewer. Null
+   * when the grader is busy or stops, or the run left no trace.
+   */
+  replay(scenario: string, seed: number, path: string | null): Promise<TraceJson | null> {
+    if (!this.ready || !this.child || this.closed) return Promise.resolve(null);
+    const request = ++this.request;
+    return new Promise((resolve) => {
+      this.replays.set(request, resolve);
+      this.child!.send({ type: "replay", request, id: this.opts.exercise.id, target: this.opts.target ?? "exercises", scenario, seed, path });
+    });
+  }
+
+  private endReplays(): void {
+    for (const r of this.replays.values()) r(null);
+    this.replays.clear();
+  }
+
   private spawn(): void {
     this.ready = false;
     const child = fork(SERVER, [], {
@@ -130,11 +152,17 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
     child.stderr?.on("data", (b: Buffer) => {
       stderr = (stderr + b.toString()).slice(-4000);
     });
-    child.on("message", (m: { type: string; request?: number; report?: GradeReport; message?: string }) => {
+    child.on("message", (m: { type: string; request?: number; report?: GradeReport; message?: string; trace?: TraceJson | null }) => {
       if (child !== this.child) return;
       if (m.type === "ready") {
         this.ready = true;
         if (this.pending !== null) this.regrade(this.pending, this.pendingTrigger);
+        return;
+      }
+      const replay = m.request !== undefined ? this.replays.get(m.request) : undefined;
+      if (replay) {
+        this.replays.delete(m.request!);
+        replay(m.type === "replayed" ? (m.trace ?? null) : null);
         return;
       }
       if (!this.inFlight || m.request !== this.inFlight.request) return;
@@ -146,6 +174,7 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
     });
     child.on("exit", (code, signal) => {
       if (child !== this.child || this.closed) return;
+      this.endReplays();
       const since = this.inFlight?.since ?? performance.now();
       const trigger = this.inFlight?.trigger ?? null;
       this.settle();
@@ -164,6 +193,7 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
     const old = this.child;
     this.child = null;
     this.settle();
+    this.endReplays();
     old?.kill("SIGKILL");
     if (!this.closed) this.spawn();
   }
@@ -194,6 +224,7 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.endReplays();
     const busy = this.inFlight !== null;
     this.watcher?.close();
     if (this.debounce) clearTimeout(this.debounce);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exerciseFolder, loadCourse, worksheetStages } from "./course.ts";
 import { parseRegions, regionCounts, RegionError, resetStage, stagedView, withoutHeader } from "./worksheet.ts";
+import { committedStub } from "../testEnv.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -117,7 +118,8 @@ describe("the course's staged worksheets", () => {
     const files = [...new Set(stages.flatMap((e) => e.files))];
     for (const f of files) {
       const refText = { text: readFileSync(join(ROOT, "solutions", folder, f), "utf8"), file: `solutions/${folder}/${f}` };
-      const stubText = { text: readFileSync(join(ROOT, "exercises", folder, f), "utf8"), file: `exercises/${folder}/${f}` };
+      // The worksheet as shipped (the working tree may hold a learner's answers).
+      const stubText = { text: committedStub(ROOT, `exercises/${folder}/${f}`), file: `exercises/${folder}/${f}` };
       const regions = parseRegions(refText);
       if (regions.length === 0) continue;
 
@@ -146,7 +148,7 @@ describe("the Raft stages' hints", () => {
   const course = loadCourse(ROOT);
   const reference = { text: readFileSync(join(ROOT, "solutions", "raft", "raft.ts"), "utf8"), file: "raft.ts" };
   const kv = readFileSync(join(ROOT, "solutions", "raft", "kv.ts"), "utf8");
-  const worksheet = [readFileSync(join(ROOT, "exercises", "raft", "raft.ts"), "utf8"), readFileSync(join(ROOT, "exercises", "raft", "kv.ts"), "utf8")].join("\n").replace(/\s+/g, " ");
+  const worksheet = [committedStub(ROOT, "exercises/raft/raft.ts"), committedStub(ROOT, "exercises/raft/kv.ts")].join("\n").replace(/\s+/g, " ");
   // The answers' code, as runs of 24 characters that the worksheet does not already show.
   const answers = stagedView(reference, worksheetStages(course, course.exercises.find((e) => e.id === "raft-kv")!).map((e) => e.id), "raft-kv") + "\n" + kv;
   const quoted = new Set<string>();

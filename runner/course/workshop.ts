@@ -153,3 +153,62 @@ export function formatPlan(w: Workshop, plan: readonly PlanItem[]): string {
   }
   return lines.join("\n");
 }
+
+/** Where the room should be at a moment of the day, by the timetable. */
+export type PlanPosition =
+  /** The plan has no start time, or a step without a time box comes first: no clock to follow. */
+  | { at: "untimed" }
+  | { at: "before"; startsAt: string }
+  | { at: "during"; index: number; item: PlanItem; until: string; next: PlanItem | null }
+  | { at: "after"; endedAt: string };
+
+function clockOf(minutes: number): string {
+  const m = ((Math.floor(minutes) % (24 * 60)) + 24 * 60) % (24 * 60);
+  return `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+}
+
+/**
+ * The step the room should be on at `minuteOfDay` (minutes since local
+ * midnight: the room's clock, not the simulator's). A plan without a start
+ * time, or whose time boxes stop before now, is "untimed".
+ */
+export function planPosition(w: Workshop, plan: readonly PlanItem[], minuteOfDay: number): PlanPosition {
+  if (!w.start || plan.length === 0) return { at: "untimed" };
+  const base = Number(w.start.slice(0, 2)) * 60 + Number(w.start.slice(3));
+  const now = minuteOfDay;
+  if (now < base) return { at: "before", startsAt: w.start };
+  for (const [index, item] of plan.entries()) {
+    if (item.startsAt === null || item.minutes === null) return { at: "untimed" };
+    const end = base + item.startsAt + item.minutes;
+    if (now < end) return { at: "during", index, item, until: clockOf(end), next: plan[index + 1] ?? null };
+  }
+  const last = plan.at(-1)!;
+  return { at: "after", endedAt: clockOf(base + last.startsAt! + last.minutes!) };
+}
+
+/** One line for the course map: where the room should be now. */
+export function describePosition(p: PlanPosition): string | null {
+  switch (p.at) {
+    case "untimed":
+      return null;
+    case "before":
+      return `The workshop starts at ${p.startsAt}.`;
+    case "after":
+      return `The workshop's plan ended at ${p.endedAt}.`;
+    case "during": {
+      const what = p.item.kind === "break" ? `break: ${p.item.title}` : `${p.item.kind} ${p.item.id}`;
+      const next = p.next ? ` · then ${p.next.kind === "break" ? `break (${p.next.title})` : p.next.id}` : "";
+      return `Now: ${what}, until ${p.until}${next}`;
+    }
+  }
+}
+
+/** The line a lesson or exercise outside the workshop opens with. */
+export function outsidePlanNotice(w: Workshop, kind: "lesson" | "exercise", id: string): string {
+  return `${kind === "lesson" ? "Lesson" : "Exercise"} ${id} is outside today's plan (${w.title}): it works as usual, and the course map shows the plan.`;
+}
+
+/** Whether the planned course (applyWorkshop) includes this lesson or exercise. */
+export function inPlan(planned: Course, kind: "lesson" | "exercise", id: string): boolean {
+  return kind === "lesson" ? planned.lessons.some((l) => l.id === id) : planned.exercises.some((e) => e.id === id);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatSummaryText, learnerName, learnerReportSchema, median, summarize, summaryHtml } from "./classSummary.ts";
+import { formatSummaryText, learnerName, learnerReportSchema, median, readReport, scopeReports, summarize, summaryHtml } from "./classSummary.ts";
 
 const sc = (name: string, status: string, message?: string) => ({ name, status, failure: message ? { message } : null });
 const report = (learner: string | undefined, exercises: unknown[], attempts?: Record<string, number>) => learnerReportSchema.parse({ version: 1, target: "exercises", passed: false, learner, attempts, exercises });
@@ -42,5 +42,35 @@ describe("class summary", () => {
     expect(median([])).toBeNull();
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe("class summary, robust and room-sized", () => {
+  const long = "under crashes, partitions, loss, duplication and reordering, decisions agree, stick and need every yes";
+  const rs = [
+    { name: "ada", report: report("ada", [{ id: "two-phase-commit", status: "fail", scenarios: [sc(long, "fail", "atomicity")] }, { id: "echo", status: "pass", scenarios: [sc("replies", "pass")] }]) },
+  ];
+
+  it("a file that is not a report is named with the reason; the others are summarised", () => {
+    expect(readReport("a.json", "{ not json")).toMatchObject({ ok: false, file: "a.json", reason: expect.stringMatching(/not JSON/) });
+    expect(readReport("b.json", '{"hello": 1}')).toMatchObject({ ok: false, reason: expect.stringMatching(/not a faultline JSON report/) });
+    const good = readReport("reports/cy.json", JSON.stringify({ version: 1, exercises: [] }));
+    expect(good).toMatchObject({ ok: true, name: "cy" });
+    const s = summarize(rs, [], 10, { skipped: [{ file: "a.json", reason: "not JSON" }] });
+    expect(formatSummaryText(s)).toMatch(/1 file was left out:\n {2}a\.json: not JSON/);
+    expect(summaryHtml(s)).toContain("a.json: not JSON");
+  });
+
+  it("fits 80 columns, long scenario names included", () => {
+    const text = formatSummaryText(summarize(rs, ["two-phase-commit", "echo"]));
+    for (const line of text.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(text).toMatch(/two-phase-commit {2}under crashes, partitions.*… +1\/1/);
+  });
+
+  it("in a workshop, covers the plan's exercises only and says so", () => {
+    const s = summarize(scopeReports(rs, ["echo"]), ["echo"], 10, { scope: 'workshop "An afternoon"' });
+    expect(s.exercises.map((e) => e.id)).toEqual(["echo"]);
+    expect(s.learners).toEqual([{ name: "ada", passed: 1, total: 1 }]);
+    expect(formatSummaryText(s)).toMatch(/^1 learner · workshop "An afternoon": the plan's exercises only/);
   });
 });

@@ -53,6 +53,33 @@ export interface ClassSummary {
   learners: { name: string; passed: number; total: number }[];
   exercises: ExerciseRow[];
   hardest: ScenarioRow[];
+  /** Files that were not faultline reports, and why: the summary covers the rest. */
+  skipped: { file: string; reason: string }[];
+  /** In a workshop: its title (exercises outside its plan are left out). */
+  scope: string | null;
+}
+
+export type ReadReport = { ok: true; name: string; report: LearnerReport } | { ok: false; file: string; reason: string };
+
+/** One learner's report from its file's text; a file that is not one says why (it never stops the others). */
+export function readReport(file: string, text: string): ReadReport {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, file, reason: `not JSON (${(e as Error).message})` };
+  }
+  const r = learnerReportSchema.safeParse(data);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    return { ok: false, file, reason: `not a faultline JSON report (${i?.path.join(".") || "top level"}: ${i?.message}); make reports with \`faultline report --format json\`` };
+  }
+  return { ok: true, name: learnerName(file, r.data), report: r.data };
+}
+
+/** Each report with only these exercises (a workshop's plan): the summary then covers the plan alone. */
+export function scopeReports(reports: readonly { name: string; report: LearnerReport }[], ids: readonly string[]): { name: string; report: LearnerReport }[] {
+  return reports.map(({ name, report }) => ({ name, report: { ...report, exercises: report.exercises.filter((e) => ids.includes(e.id)) } }));
 }
 
 /** A learner's name: the report's `learner`, else its file name (or its folder, for report.json). */
@@ -70,7 +97,7 @@ export function median(xs: readonly number[]): number | null {
 }
 
 /** Folds the reports; `order` lists exercise ids in course order (others follow, in first-seen order). */
-export function summarize(reports: readonly { name: string; report: LearnerReport }[], order: readonly string[] = [], top = 10): ClassSummary {
+export function summarize(reports: readonly { name: string; report: LearnerReport }[], order: readonly string[] = [], top = 10, extra: { skipped?: ClassSummary["skipped"]; scope?: string | null } = {}): ClassSummary {
   const ids = [...order];
   for (const { report } of reports) for (const e of report.exercises) if (!ids.includes(e.id)) ids.push(e.id);
   const seen = new Set(reports.flatMap((r) => r.report.exercises.map((e) => e.id)));
@@ -114,26 +141,38 @@ export function summarize(reports: readonly { name: string; report: LearnerRepor
     .sort((a, b) => b.failures - a.failures || b.failures / b.of - a.failures / a.of || ids.indexOf(a.exercise) - ids.indexOf(b.exercise))
     .slice(0, top);
   const learners = reports.map(({ name, report }) => ({ name, passed: report.exercises.filter((e) => e.status === "pass").length, total: report.exercises.length }));
-  return { learners, exercises, hardest };
+  return { learners, exercises, hardest, skipped: extra.skipped ?? [], scope: extra.scope ?? null };
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-function table(header: string[], rows: string[][]): string {
+/** A text table; the column `squeeze` (if any) is cut short so that lines fit `width`. */
+function table(header: string[], rows: string[][], width = 80, squeeze = -1): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  if (squeeze >= 0) {
+    const others = widths.reduce((n, w, i) => (i === squeeze ? n : n + w), 0) + 2 * (widths.length - 1);
+    widths[squeeze] = Math.max(header[squeeze]!.length, Math.min(widths[squeeze]!, width - others));
+  }
+  const cell = (c: string, i: number) => (c.length > widths[i]! ? c.slice(0, widths[i]! - 1) + "…" : c);
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === squeeze ? cell(c, i).padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
   return [line(header), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
+/** The summary as text, within 80 columns. */
 export function formatSummaryText(s: ClassSummary): string {
   const out: string[] = [];
-  out.push(`${s.learners.length} learner${s.learners.length === 1 ? "" : "s"}`);
+  out.push(`${s.learners.length} learner${s.learners.length === 1 ? "" : "s"}${s.scope ? ` · ${s.scope}: the plan's exercises only` : ""}`);
+  if (s.skipped.length) {
+    out.push(`${s.skipped.length} file${s.skipped.length === 1 ? " was" : "s were"} left out:`);
+    for (const k of s.skipped) out.push(`  ${k.file}: ${k.reason}`);
+  }
   out.push("");
-  out.push(table(["exercise", "done", "pass", "fail", "error", "not started", "missing", "median attempts"], s.exercises.map((e) => [e.id, pct(e.completion), String(e.pass), String(e.fail), String(e.error), String(e.notStarted), String(e.missing), e.medianAttempts === null ? "—" : String(e.medianAttempts)])));
+  out.push(table(["exercise", "done", "pass", "fail", "error", "not started", "missing", "attempts"], s.exercises.map((e) => [e.id, pct(e.completion), String(e.pass), String(e.fail), String(e.error), String(e.notStarted), String(e.missing), e.medianAttempts === null ? "—" : String(e.medianAttempts)])));
+  out.push("attempts: the median number of gradings (when reports carry local progress)");
   out.push("");
   if (s.hardest.length) {
     out.push("scenarios that fail most often (among learners who started the exercise):");
-    out.push(table(["exercise", "scenario", "failing"], s.hardest.map((h) => [h.exercise, h.scenario.length > 70 ? h.scenario.slice(0, 69) + "…" : h.scenario, `${h.failures}/${h.of}`])));
+    out.push(table(["exercise", "scenario", "failing"], s.hardest.map((h) => [h.exercise, h.scenario, `${h.failures}/${h.of}`]), 80, 1));
   } else out.push("no scenario fails for any learner who started an exercise.");
   out.push("");
   out.push(table(["learner", "exercises passed"], s.learners.map((l) => [l.name, `${l.passed}/${l.total}`])));
@@ -157,7 +196,8 @@ th { background: #f6f6f6; } td:not(:first-child):not(:nth-child(2)) { text-align
 </style></head>
 <body>
 <h1>${esc(title)}</h1>
-<p>${s.learners.length} learner${s.learners.length === 1 ? "" : "s"}.</p>
+<p>${s.learners.length} learner${s.learners.length === 1 ? "" : "s"}${s.scope ? ` · ${esc(s.scope)}: the plan's exercises only` : ""}.</p>
+${s.skipped.length ? `<p class="skipped">Left out (not faultline reports):</p><ul class="skipped">${s.skipped.map((k) => `<li>${esc(k.file)}: ${esc(k.reason)}</li>`).join("")}</ul>` : ""}
 <h2>Completion per exercise</h2>
 <table id="exercises"><thead><tr><th>exercise</th><th>done</th><th>pass</th><th>fail</th><th>error</th><th>not started</th><th>missing</th><th>median attempts</th></tr></thead><tbody>
 ${ex}

@@ -4,11 +4,12 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { isolatedEnv } from "../testEnv.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
 function soak(args: string[]): { code: number; out: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "runner", "grade", "soak.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 300_000 });
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "runner", "grade", "soak.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: isolatedEnv(), timeout: 300_000 });
   return { code: r.status ?? -1, out: r.stdout + r.stderr };
 }
 
@@ -25,7 +26,7 @@ describe("determinism audit", () => {
       const { grade } = await import(${JSON.stringify(join(ROOT, "runner", "grade", "grade.ts"))});
       const r = await grade({ ids: ["echo"], target: ${JSON.stringify(join(ROOT, "runner", "grade", "fixtures"))} + "/${fixture}", ${opts} });
       console.log(JSON.stringify(r.exercises[0].scenarios.map((s) => [s.status, s.failure && s.failure.message])));
-    `], { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
+    `], { cwd: ROOT, encoding: "utf8", timeout: 300_000, env: isolatedEnv() });
     return JSON.parse(r.stdout.trim().split("\n").pop()!) as [string, string | null][];
   }
 

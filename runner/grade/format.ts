@@ -5,6 +5,7 @@
 import type { FaultOp } from "../sim/index.ts";
 import { formatSchedule } from "../sim/index.ts";
 import type { ExerciseResult, GradeReport, ScenarioResult } from "./grade.ts";
+import { failuresInOrder } from "./failureOrder.ts";
 import type { Styler } from "./style.ts";
 
 const MARK: Record<string, string> = { pass: "✓", fail: "✗", error: "!", "not-started": "·" };
@@ -40,8 +41,8 @@ export function formatExercise(e: ExerciseResult, s: Styler, opts: { allFailures
     const summary = sc.metrics?.["qos"] ?? sc.metrics?.["search"];
     if (typeof summary === "string") lines.push(s.dim(`      ${summary}`));
   }
-  // A watchdog verdict is already printed as the exercise's error.
-  const failures = e.scenarios.filter((x) => x.failure && x.failure.message !== e.error);
+  // The clearest counterexample first (failureOrder.ts); a watchdog verdict is already printed as the exercise's error.
+  const failures = failuresInOrder(e.scenarios).filter((x) => x.failure.message !== e.error);
   for (const sc of opts.allFailures ? failures : failures.slice(0, 1)) lines.push("", formatFailure(sc, s));
   if (!opts.allFailures && failures.length > 1) lines.push(s.dim(`  (${failures.length - 1} more failing scenario${failures.length > 2 ? "s" : ""}: fix this one first, or see them all with --json)`));
   return lines.join("\n");

@@ -12,6 +12,7 @@ import type { GradeContext, ReplayRequest, ScenarioMeta, ScenarioStatus } from "
 import { exerciseFolder, LOAD_ERROR_MARK, resolveTarget } from "../suites/harness/target.ts";
 import { bundleLearnerFiles, type LearnerBundle } from "../learner/bundle.ts";
 import { LoopMarks } from "../learner/loopMarks.ts";
+import { shownPath, traceDir as defaultTraceDir } from "../course/state.ts";
 import { learnerFiles, typeErrors } from "./typecheck.ts";
 import { DEFAULT_WATCHDOG, Watchdog, type Verdict, type WatchdogOptions } from "./watchdog.ts";
 
@@ -22,6 +23,8 @@ export type ExerciseStatus = "pass" | "fail" | "error" | "not-started";
 export interface ScenarioResult extends Omit<ScenarioMeta, "failure" | "kind" | "trace"> {
   kind: ScenarioMeta["kind"] | "unknown";
   failure: FailureResult | null;
+  /** How long the scenario took (wall-clock ms, every run and the shrinking); reports (JUnit) carry it. */
+  durationMs?: number;
   /** In a later stage of a worksheet, the earlier stage this scenario is re-run from (absent: the exercise's own). */
   stage?: string;
   /** Only in replays of a passing run: the run's trace (not part of the JSON contract). */
@@ -39,6 +42,10 @@ export interface FailureResult {
   traceFile: string | null;
   diagram: string;
   location: string | null;
+  /** How the counterexample was found when not by random schedules (see check/violation.ts). */
+  evidence?: "exhaustive" | "law" | null;
+  /** Events in the failing run. */
+  events?: number;
 }
 
 export interface ExerciseResult {
@@ -49,6 +56,8 @@ export interface ExerciseResult {
   error: string | null;
   /** Type errors in the learner's files ("file:line:col message"), looked for when the exercise does not pass. */
   typeErrors?: string[];
+  /** Every scenario of the suite, by name (only when graded with namesOnly). */
+  scenarioNames?: string[];
   scenarios: ScenarioResult[];
 }
 
@@ -72,7 +81,7 @@ export interface GradeOptions {
   root?: string;
   /** How many trace events a failure's trace file keeps. */
   traceEvents?: number;
-  /** Where to write traces (default <root>/.faultline/traces). */
+  /** Where to write traces (default <root>/.faultline/traces, or under FAULTLINE_STATE_DIR: course/state.ts). */
   traceDir?: string;
   /** Soak: generative scenarios only. */
   onlyGenerative?: boolean;
@@ -84,6 +93,8 @@ export interface GradeOptions {
   sandbox?: boolean;
   /** The learner's files, already compiled (the sandbox's parent compiles them: its child may not start esbuild). */
   bundles?: Record<string, LearnerBundle>;
+  /** Run nothing: only name each suite's scenarios (ExerciseResult.scenarioNames), e.g. to resolve `replay --scenario`. */
+  namesOnly?: boolean;
   /** Told as each exercise's suite starts and ends (for progress on long runs). */
   onProgress?: (event: GradeProgress) => void;
 }
@@ -190,7 +201,8 @@ export class Grader {
     };
     ctx.bundles = opts.bundles ?? (await this.compile(ctx.target, opts.ids));
     this.vitest.provide("faultline", ctx);
-    this.vitest.setGlobalTestNamePattern(ctx.replay ? new RegExp(`^${escapeRegExp(ctx.replay.scenario)}$`) : /.*/);
+    // namesOnly: a pattern no name matches (every name has a character), so the suites are collected and nothing runs.
+    this.vitest.setGlobalTestNamePattern(opts.namesOnly ? /^$/ : ctx.replay ? new RegExp(`^${escapeRegExp(ctx.replay.scenario)}$`) : /.*/);
     const files = opts.ids.map((id) => suiteFile(root, id));
     for (const f of files) this.vitest.invalidateFile(f);
     const specs = files.map((f) => this.vitest.getRootProject().createSpecification(f));
@@ -201,18 +213,19 @@ export class Grader {
     } finally {
       this.collector.onProgress = undefined;
     }
-    const traceDir = opts.traceDir ?? join(root, ".faultline", "traces");
+    const traceDir = opts.traceDir ?? defaultTraceDir(root);
     const verdicts = this.watchdog.takeVerdicts();
     const exercises = opts.ids.map((id) => {
       const verdict = verdicts.find((v) => v.exercise === id);
       const result = exerciseResult(root, id, this.collector.modules, traceDir);
+      if (opts.namesOnly) result.scenarioNames = [...(this.collector.modules.find((m) => m.moduleId === suiteFile(root, id))?.children.allTests() ?? [])].map((t) => t.name);
       if (verdict) return withVerdict(result, verdict);
       // A promise learner code left rejected surfaces only after its scenario reported: it fails the exercise all the same.
       const stray = this.collector.unhandled.filter((u) => u.file === null ? opts.ids.length === 1 : u.file === suiteFile(root, id));
       return stray.length ? withUnhandled(result, stray[0]!) : result;
     });
     // A failing exercise's type errors are the likeliest cause: find them (see typecheck.ts).
-    if (!ctx.replay && opts.typecheck !== false)
+    if (!ctx.replay && !opts.namesOnly && opts.typecheck !== false)
       for (const e of exercises)
         if (e.status === "fail" || (e.status === "error" && !verdicts.some((v) => v.exercise === e.id) && !/syntax error/.test(e.error ?? ""))) {
           const errors = typeErrors(root, learnerFiles(join(ctx.target, exerciseFolder(root, e.id))));
@@ -235,8 +248,8 @@ export class Grader {
 
 /** Grades once with a fresh vitest instance. */
 export async function grade(opts: GradeOptions): Promise<GradeReport> {
-  if (opts.sandbox) return (await import("./sandbox.ts")).gradeSandboxed({ ...opts, sandbox: false });
   const root = opts.root ?? ROOT;
+  if (opts.sandbox) return (await import("./sandbox.ts")).gradeSandboxed({ ...opts, traceDir: opts.traceDir ?? defaultTraceDir(root), sandbox: false });
   const g = await Grader.open(root);
   try {
     return await g.run(opts);
@@ -284,17 +297,18 @@ function exerciseResult(root: string, id: string, modules: readonly TestModule[]
     const r = tc.result();
     if (r.state === "skipped" || r.state === "pending") continue;
     const meta = tc.meta().faultline;
+    const took = Math.round(tc.diagnostic()?.duration ?? 0);
     const stage = tc.meta().stage;
     if (meta) {
       const { trace, ...rest } = meta;
-      const result: ScenarioResult = { ...rest, failure: meta.failure ? writeTrace(root, traceDir, id, meta) : null };
+      const result: ScenarioResult = { ...rest, failure: meta.failure ? writeTrace(root, traceDir, id, meta) : null, durationMs: took };
       if (stage && stage !== id) result.stage = stage;
       if (trace) result.trace = trace;
       scenarios.push(result);
     } else {
       // The test failed outside the harness (a bug in the suite, or code that threw while being set up).
       const message = r.state === "failed" ? (r.errors?.[0]?.message ?? "failed") : "";
-      scenarios.push({ name: tc.name, kind: "unknown", status: r.state === "passed" ? "pass" : "error", runs: 0, seed: 0, traceHash: "", failure: r.state === "passed" ? null : { seed: 0, message, property: null, schedule: null, minimizedSchedule: null, path: null, replay: "", traceFile: null, diagram: "", location: null } });
+      scenarios.push({ name: tc.name, kind: "unknown", status: r.state === "passed" ? "pass" : "error", runs: 0, seed: 0, traceHash: "", durationMs: took, failure: r.state === "passed" ? null : { seed: 0, message, property: null, schedule: null, minimizedSchedule: null, path: null, replay: "", traceFile: null, diagram: "", location: null } });
     }
   }
   if (loadErrors.length > 0 && scenarios.length === 0) {
@@ -390,7 +404,7 @@ function writeTrace(root: string, dir: string, id: string, meta: ScenarioMeta): 
     const tmp = `${file}.tmp`;
     writeFileSync(tmp, JSON.stringify({ exercise: id, scenario: meta.name, failure: { ...rest, traceFile: undefined, ...(histories ? { histories } : {}) }, trace }, null, 1));
     renameSync(tmp, file);
-    traceFile = relative(root, file);
+    traceFile = shownPath(root, file);
   }
   return { ...rest, traceFile };
 }

@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CATALOGUE, type HostileResult } from "./hostile.ts";
+import { isolatedEnv } from "../testEnv.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const results = new Map<string, HostileResult>();
@@ -17,7 +18,7 @@ const results = new Map<string, HostileResult>();
 const MAX_MS = 90_000;
 
 beforeAll(() => {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "runner", "grade", "hostile.ts")], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "runner", "grade", "hostile.ts")], { cwd: ROOT, encoding: "utf8", timeout: 600_000, env: isolatedEnv() });
   for (const line of r.stdout.split("\n").filter((l) => l.startsWith("{"))) {
     const x = JSON.parse(line) as HostileResult;
     results.set(x.name, x);
@@ -44,7 +45,7 @@ describe("hostile learner code", () => {
   }
 
   it("the CLI survives an infinite loop: exit 1, the verdict on stdout, the process ends", () => {
-    const r = spawnSync(process.execPath, [join(ROOT, "bin", "faultline.js"), "grade", "echo", "--json", "--target", join(ROOT, "runner", "grade", "fixtures", "hostile", "loop-handler")], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, NO_COLOR: "1", FAULTLINE_NO_PROGRESS: "1" } });
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "faultline.js"), "grade", "echo", "--json", "--target", join(ROOT, "runner", "grade", "fixtures", "hostile", "loop-handler")], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: isolatedEnv() });
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout) as { durationMs: number; exercises: { status: string; error: string }[] };
     expect(report.exercises[0]!.status).toBe("error");
@@ -65,7 +66,7 @@ describe("the heap cap", () => {
       await g.close();
       console.log(JSON.stringify({ status: r.exercises[0].status, error: r.exercises[0].error, afterwards: s.exercises[0].status }));
     `;
-    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: isolatedEnv() });
     const out = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as { status: string; error: string; afterwards: string };
     expect(out.status).toBe("error");
     expect(out.error).toMatch(/onMessage on n1 ran out of memory at t=\d+ ms \(.*allocation\/echo\/echo\.ts\): it allocated more than 128 MB, going round the loop at .*allocation\/echo\/echo\.ts:13\./);

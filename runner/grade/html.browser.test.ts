@@ -2,13 +2,14 @@
 // playwright-core): it loads from a file:// URL without touching the network,
 // the diagram renders one lane per node and one arrow per message, hovering
 // shows details (with the nodes' recorded fields at that point), and a
-// screenshot lands in .faultline/trace-page.png. Likewise the picture of a
-// history that is not linearizable (.faultline/history-page.png).
+// screenshot lands in a temporary folder (its path is printed; never the
+// learner's .faultline/). Likewise the picture of a history that is not
+// linearizable.
 //
 // Skipped, with the reason printed, where Chromium is not installed (learners'
 // machines); CI installs it (.ci/run).
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -26,7 +27,6 @@ const CHROMIUM = process.env["FAULTLINE_CHROMIUM"] ?? "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) process.stderr.write(`html.browser.test.ts: skipped — no Chromium at ${CHROMIUM} (install it with \`apt-get install chromium\`, or set FAULTLINE_CHROMIUM)\n`);
 
-const ROOT = join(import.meta.dirname, "..", "..");
 
 /** Opens a page in headless Chromium, with the requests it makes and the errors it throws. */
 async function withPage<T>(file: string, viewport: { width: number; height: number }, body: (page: import("playwright-core").Page, seen: { requests: string[]; errors: string[] }) => Promise<T>): Promise<T> {
@@ -53,8 +53,7 @@ async function withPage<T>(file: string, viewport: { width: number; height: numb
 
 describe.skipIf(!hasChromium)(`history picture in headless Chromium${hasChromium ? "" : " (skipped: Chromium not installed)"}`, () => {
   it("draws lanes and bars, opens at the point no order gets past, hover shows an operation and its table row; no network", async () => {
-    const out = join(ROOT, ".faultline");
-    mkdirSync(out, { recursive: true });
+    const out = mkdtempSync(join(tmpdir(), "faultline-pages-"));
     const file = join(out, "history-page.html");
     // A c50-shaped failure: far wider than the window, so the page must scroll to the failure.
     const model = keyValueModel("");
@@ -80,6 +79,7 @@ describe.skipIf(!hasChromium)(`history picture in headless Chromium${hasChromium
       expect(await page.locator("#history-details").textContent()).toMatch(/#5 c3: get\("x"\) -> "a"\ncalled at 32, returned at 40\nthe longest prefix stops here/);
       expect(await page.locator('#picture-1 tr.hl[data-id="5"]').count()).toBe(1);
       await page.screenshot({ path: join(out, "history-page.png") });
+      process.stderr.write(`html.browser.test.ts: screenshot in ${join(out, "history-page.png")}\n`);
       expect(seen.errors).toEqual([]);
       expect(seen.requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"))).toEqual([]);
     });
@@ -89,8 +89,7 @@ describe.skipIf(!hasChromium)(`history picture in headless Chromium${hasChromium
 describe.skipIf(!hasChromium)(`trace page in headless Chromium${hasChromium ? "" : " (skipped: Chromium not installed)"}`, () => {
   it("renders the diagram: lanes, arrows, lost messages; hover shows details; no network", async () => {
     const trace = gossipTrace({ states: true });
-    const out = join(ROOT, ".faultline");
-    mkdirSync(out, { recursive: true });
+    const out = mkdtempSync(join(tmpdir(), "faultline-pages-"));
     const file = join(out, "trace-page.html");
     writeFileSync(file, traceToHtml({ trace, title: "gossip · browser test", status: "fail", failure: { message: "every node sees the highest count\n  n3 stayed behind" } }));
 
@@ -116,6 +115,7 @@ describe.skipIf(!hasChromium)(`trace page in headless Chromium${hasChromium ? ""
       expect(await page.locator("tr.hl").count()).toBe(1);
 
       await page.screenshot({ path: join(out, "trace-page.png") });
+      process.stderr.write(`html.browser.test.ts: screenshot in ${join(out, "trace-page.png")}\n`);
       expect(seen.errors).toEqual([]);
       expect(seen.requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"))).toEqual([]);
     });

@@ -51,6 +51,14 @@ describe("trace page", () => {
     expect(html).not.toContain('<g class="violation"');
   });
 
+  it("marks the event the checker named (before its time), and opens on it", () => {
+    const row = trace.events.findIndex((e) => e.k === "output" && e.t > 150);
+    const page = traceToHtml({ trace: { ...trace, violationAt: 390, violationEvent: trace.total - trace.events.length + row }, title: "t" });
+    expect(page).toContain(`<g class="violation" data-row="${row}">`);
+    expect(page).toMatch(new RegExp(`<tr id="row-${row}" data-row="${row}" class="k-output violation"`));
+    expect(page).toContain('document.querySelector("tr.violation")');
+  });
+
   it("keeps the last events of a long run and says so", () => {
     const short = traceToHtml({ trace, title: "t", maxEvents: 50 });
     expect(short).toContain(`last 50 of ${trace.total} events`);

@@ -12,7 +12,7 @@ import type { TraceEvent } from "../sim/trace.ts";
 import { HISTORY_CSS, HISTORY_SCRIPT, historySection } from "./historyHtml.ts";
 
 export interface TraceHtmlInput {
-  /** With `violationAt`, the row where the property broke is marked. */
+  /** With `violationEvent` (or `violationAt`), the row where the property broke is marked, and the page opens on it. */
   trace: TraceWithStates;
   /** e.g. "echo · every request gets exactly one reply". */
   title: string;
@@ -308,6 +308,16 @@ const SCRIPT = `
     var tr = row === null ? null : document.getElementById("row-" + row);
     if (tr) { tr.classList.add("hl"); tr.scrollIntoView({ block: "nearest" }); last = tr; }
   }
+  // The page opens on the violation, as the terminal viewer does: its row in view, its details shown.
+  var broke = document.querySelector("tr.violation");
+  if (broke) {
+    details.textContent = "the event that broke the property:\\n" + broke.getAttribute("data-detail") + statesAt(broke.getAttribute("data-row"));
+    broke.classList.add("hl");
+    last = broke;
+    broke.scrollIntoView({ block: "center" });
+    var mark = document.querySelector("#diagram g.violation");
+    if (mark && mark.scrollIntoView) mark.scrollIntoView({ block: "center" });
+  }
   document.querySelectorAll("#diagram [data-detail]").forEach(function (el) {
     el.addEventListener("mouseenter", function () { show(el); });
   });
@@ -338,9 +348,11 @@ export function traceToHtml(input: TraceHtmlInput): string {
   const { trace } = input;
   const max = input.maxEvents ?? 3000;
   const events = trace.events.slice(-max);
-  const violationRow = trace.violationAt === undefined ? undefined : lastIndexAtOrBefore(events, trace.violationAt);
-  const d = traceSvg(events, trace.nodes, { violationRow });
   const first = trace.total - events.length;
+  // The event the checker named, else the last event at or before the time it named.
+  const named = trace.violationEvent !== undefined ? trace.violationEvent - first : -1;
+  const violationRow = named >= 0 && named < events.length ? named : trace.violationAt === undefined ? undefined : lastIndexAtOrBefore(events, trace.violationAt);
+  const d = traceSvg(events, trace.nodes, { violationRow });
   const status = input.status ?? "";
   const rows = events
     .map((e, i) => {

@@ -16,9 +16,13 @@
 //   <testcase name classname time>, each with at most one <failure>/<error message type>.
 
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { materializeStubs } from "../course/reset.ts";
+import { isolatedEnv } from "../testEnv.ts";
 import type { GradeReport } from "./grade.ts";
 import { decodeClassroom, EXERCISM_OUTPUT_LIMIT, limitOutput, renderReport, toClassroom, toExercism } from "./report.ts";
 
@@ -147,7 +151,7 @@ const mixed: GradeReport = {
   version: 1, target: "exercises", passed: false, durationMs: 1234, seed: 1,
   exercises: [
     { id: "echo", status: "fail", durationMs: 800, error: null, scenarios: [
-      { name: "every request gets exactly one reply", kind: "scripted", status: "pass", runs: 5, seed: 1, traceHash: "00aa", failure: null },
+      { name: "every request gets exactly one reply", kind: "scripted", status: "pass", runs: 5, seed: 1, traceHash: "00aa", failure: null, durationMs: 420 },
       { name: "replies survive <loss> & \"duplication\"", kind: "generative", status: "fail", runs: 12, seed: 1, traceHash: "00bb", failure: failure("every request gets a reply\n  request 3 never answered\u0001") },
     ] },
     { id: "two-generals", status: "not-started", durationMs: 100, error: null, scenarios: [
@@ -201,6 +205,8 @@ describe("report formats", () => {
     expect(Number(doc.attrs.errors)).toBe(cases.filter((c) => c.children[0]?.name === "error").length);
     for (const s of doc.children) expect(Number(s.attrs.tests)).toBe(s.children.length);
     expect(cases[1]!.attrs.name).toBe("replies survive <loss> & \"duplication\"");
+    // Each scenario's own time, in seconds (not 0 everywhere).
+    expect(cases[0]!.attrs.time).toBe("0.420");
   });
 
   it("json: the §6 grade document without replay-only traces", () => {
@@ -219,19 +225,23 @@ describe("report formats", () => {
 
 describe("faultline report (the real binary)", () => {
   const ROOT = join(import.meta.dirname, "..", "..");
-  const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "faultline.js"), "report", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FAULTLINE_NO_PROGRESS: "1" }, timeout: 120_000 });
+  const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "faultline.js"), "report", ...args], { cwd: ROOT, encoding: "utf8", env: isolatedEnv(), timeout: 120_000 });
 
   it("prints each format for a graded exercise and exits 0 (the verdict is in the document)", () => {
     const classroom = run(["echo", "--format", "classroom", "--target", "solutions"]);
     expect(classroom.status, classroom.stderr).toBe(0);
     expect(classroomSchema.parse(decodeClassroom(classroom.stdout))).toMatchObject({ status: "pass" });
-    const exercism = run(["echo", "--format", "exercism"]);
+    // The stub as committed, failing (the learner's exercises/echo/ may pass by now).
+    const stubs = mkdtempSync(join(tmpdir(), "faultline-stubs-"));
+    materializeStubs(ROOT, stubs);
+    const exercism = run(["echo", "--format", "exercism", "--target", stubs]);
     expect(exercism.status, exercism.stderr).toBe(0);
     const ex = exercismSchema.parse(JSON.parse(exercism.stdout));
     expect(ex.status).toBe("fail");
     const junit = run(["echo", "--format", "junit", "--target", "solutions"]);
     expect(junit.status, junit.stderr).toBe(0);
-    junitSchema.parse(parseXml(junit.stdout));
+    const cases = junitSchema.parse(parseXml(junit.stdout)).children.flatMap((x) => x.children);
+    expect(cases.some((c) => Number(c.attrs.time) > 0), "some scenario took measurable time").toBe(true);
   });
 
   it("refuses an unknown format with exit 2", () => {

@@ -13,7 +13,7 @@
 // A test, in every format, is one scenario of one exercise, in course order.
 
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import type { TraceEvent } from "../sim/index.ts";
 import type { ExerciseResult, GradeReport, ScenarioResult } from "./grade.ts";
 import { toJunit } from "./junit.ts";
@@ -126,7 +126,8 @@ export function toClassroom(report: GradeReport, opts: ReportOptions = {}): Clas
     test_code: testCode(r),
     filename: r.scenario ? `runner/suites/${r.exercise.id}.test.ts` : `exercises/${r.exercise.id}/`,
     line_no: 0,
-    execution_time: `${(r.exercise.durationMs / 1000 / Math.max(1, r.exercise.scenarios.length)).toFixed(3)}s`,
+    // The scenario's own time when it ran; else (a suite that could not load) the exercise's share.
+    execution_time: `${((r.scenario?.durationMs ?? r.exercise.durationMs / Math.max(1, r.exercise.scenarios.length)) / 1000).toFixed(3)}s`,
   }));
   const status = overall(rs);
   return { version: 1, status, max_score: tests.length * points, tests };
@@ -185,9 +186,10 @@ export function limitOutput(s: string): string {
 /** What the learner's nodes printed with ctx.log in the failing run (read from its trace file). */
 function learnerOutput(root: string, sc: ScenarioResult): string {
   const file = sc.failure?.traceFile;
-  if (!file || !existsSync(join(root, file))) return "";
+  // A trace file is named relative to the project, or absolute when the state lives elsewhere (course/state.ts).
+  if (!file || !existsSync(resolve(root, file))) return "";
   try {
-    const { trace } = JSON.parse(readFileSync(join(root, file), "utf8")) as { trace: { events: TraceEvent[] } };
+    const { trace } = JSON.parse(readFileSync(resolve(root, file), "utf8")) as { trace: { events: TraceEvent[] } };
     return trace.events
       .filter((e): e is Extract<TraceEvent, { k: "log" }> => e.k === "log")
       .map((e) => `t=${e.t} ${e.node}: ${e.text}`)

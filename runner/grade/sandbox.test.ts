@@ -14,12 +14,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REDTEAM, SECRET, type RedTeamResult } from "./redteam.ts";
 import { permissionFlags, scrubbedEnv } from "./sandbox.ts";
+import { isolatedEnv } from "../testEnv.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const results = new Map<string, RedTeamResult>();
 
 beforeAll(() => {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "runner", "grade", "redteam.ts")], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "runner", "grade", "redteam.ts")], { cwd: ROOT, encoding: "utf8", timeout: 600_000, env: isolatedEnv() });
   for (const line of r.stdout.split("\n").filter((l) => l.startsWith("{"))) {
     const x = JSON.parse(line) as RedTeamResult;
     results.set(x.name, x);

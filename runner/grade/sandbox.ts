@@ -121,7 +121,8 @@ export async function gradeSandboxedMany(jobs: readonly GradeOptions[]): Promise
   const absTarget = (t: string) => (t === "exercises" || t === "solutions" ? join(root, t) : isAbsolute(t) ? t : join(process.cwd(), t));
   const targets = jobs.map((j) => j.target ?? "exercises");
   // vitest and vite read their own files (under node_modules) and the project; a target may live elsewhere.
-  const readable = targets.map(absTarget).filter((t) => !inside(t));
+  // The trace directory too: a trace is written to a temporary file and renamed, which reads it.
+  const readable = [...targets.map(absTarget), traceDir].filter((t) => !inside(t));
   const flags = permissionFlags({ root, readable, writable: [traceDir] });
   const entry = await buildChild(root);
   // The child may not start esbuild (a child process): the learner's files are compiled here and handed over.

@@ -57,6 +57,26 @@ describe("trace viewer model", () => {
     expect(trace.events[v.cursor + 1]!.t).toBeGreaterThan(222);
   });
 
+  it("a failing run opens on the event the checker named, and v comes back to it; the position line says so", () => {
+    const output = trace.events.findIndex((e, i) => e.k === "deliver" && i < trace.events.length - 20);
+    const named = trace.total - trace.events.length + output;
+    const v = new TraceView({ ...trace, violationEvent: named, violationAt: trace.events[output]!.t }, "a property broke");
+    expect(v.cursor).toBe(output);
+    expect(v.position()).toMatch(/◆ the violation/);
+    v.end();
+    expect(v.position()).not.toMatch(/violation/);
+    v.jumpToViolation();
+    expect(v.cursor).toBe(output);
+    // A passing run opens at its end.
+    expect(new TraceView(trace).cursor).toBe(trace.events.length - 1);
+  });
+
+  it("a failure checked at the end of the run, with no event named, opens at the end and says why", () => {
+    const v = new TraceView(trace, "once the network heals, every replica holds the same value");
+    expect(v.cursor).toBe(trace.events.length - 1);
+    expect(v.position()).toMatch(/the end of the run \(the property was checked there\)/);
+  });
+
   it("knows each node's status, fields and timers at the cursor", () => {
     const v = new TraceView(trace);
     const crashAt = trace.events.findIndex((e) => e.k === "crash");

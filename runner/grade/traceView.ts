@@ -75,7 +75,8 @@ export class TraceView {
     this.first = trace.total - trace.events.length;
     this.snapshots = [...(trace.states ?? [])].sort((a, b) => a.at - b.at);
     this.refilter();
-    this.cursor = this.visible.at(-1) ?? 0;
+    // A failing run opens where it went wrong; a passing one at its end.
+    this.cursor = failureMessage !== null || trace.violationAt !== undefined || trace.violationEvent !== undefined ? Math.max(0, this.violationIndex()) : (this.visible.at(-1) ?? 0);
   }
 
   get hasStates(): boolean {
@@ -152,12 +153,21 @@ export class TraceView {
   }
 
   /**
-   * Where the run went wrong: the last event at or before the time the
-   * violated property named (trace.violationAt), else the first error event, else the first event at
-   * or after a time named in the failure message ("at t=1234 ms"), else the
-   * run's last event (a property checked after every event stops the run there).
+   * Where the run went wrong: the event the checker named (trace.violationEvent),
+   * else the last event at or before the time it named (trace.violationAt),
+   * else the first error event, else the first event at or after a time named
+   * in the failure message ("at t=1234 ms"), else the run's last event (a
+   * property checked at the end of the run, or after every event: the run
+   * stops there).
    */
   violationIndex(): number {
+    return this.violation().index;
+  }
+
+  /** The violation's index, and how it was found ("end": only that the run failed, checked at its end). */
+  violation(): { index: number; from: "event" | "time" | "error" | "message" | "end" } {
+    const named = this.trace.violationEvent;
+    if (named !== undefined && named - this.first >= 0 && named - this.first < this.events.length) return { index: named - this.first, from: "event" };
     const at = this.trace.violationAt;
     if (at !== undefined) {
       // The last event at or before the time the checker named: the state it judged.
@@ -165,17 +175,17 @@ export class TraceView {
       this.events.forEach((e, k) => {
         if (e.t <= at) i = k;
       });
-      if (i >= 0) return i;
+      if (i >= 0) return { index: i, from: "time" };
     }
     const err = this.events.findIndex((e) => e.k === "error");
-    if (err >= 0) return err;
+    if (err >= 0) return { index: err, from: "error" };
     const m = this.failureMessage ? /\bt\s*=\s*(\d+(?:\.\d+)?)\s*ms/.exec(this.failureMessage) : null;
     if (m) {
       const t = Number(m[1]);
       const i = this.events.findIndex((e) => e.t >= t);
-      if (i >= 0) return i;
+      if (i >= 0) return { index: i, from: "message" };
     }
-    return this.events.length - 1;
+    return { index: this.events.length - 1, from: "end" };
   }
 
   jumpToViolation(): void {
@@ -256,9 +266,16 @@ export class TraceView {
     return this.visible.slice(Math.max(0, at - rows + 1), at + 1).map((i) => this.events[i]!);
   }
 
-  /** "event 12 of 254 (t=340 ms)". */
+  /** Whether the run says where it broke (an event or a time), rather than only that it failed. */
+  get knowsViolation(): boolean {
+    return this.violation().from !== "end";
+  }
+
+  /** "event 12 of 254 · t=340 ms", marked when the cursor is on the violation. */
   position(): string {
     const e = this.event;
-    return e ? `event ${this.first + this.cursor + 1} of ${this.trace.total} · t=${e.t} ms` : "no events";
+    if (!e) return "no events";
+    const here = this.failureMessage !== null && this.cursor === this.violationIndex() ? (this.knowsViolation ? " · ◆ the violation" : " · the end of the run (the property was checked there)") : "";
+    return `event ${this.first + this.cursor + 1} of ${this.trace.total} · t=${e.t} ms${here}`;
   }
 }

@@ -29,4 +29,16 @@ export default defineMutants("fd-heartbeat", [
     bug: "answers every heartbeat with a heartbeat \"to speed up detection\": message cost grows with traffic, not with time",
     edits: [{ file: "heartbeat.ts", find: "      watch(from);\n", replace: "      watch(from);\n      ctx.send(from, { type: \"heartbeat\", seq });\n" }],
   },
+  {
+    // Learner's reading: "a heartbeat means the node is alive: say so".
+    name: "restore-on-every-heartbeat",
+    bug: "outputs restore for every heartbeat, suspected or not: the outputs no longer say when the detector changed its mind",
+    edits: [{ file: "heartbeat.ts", find: "      if (suspected.delete(from)) ctx.output({ type: \"restore\", node: from });", replace: "      suspected.delete(from);\n      ctx.output({ type: \"restore\", node: from });" }],
+  },
+  {
+    // Learner's reading: "heartbeats only need to beat the timeout".
+    name: "beat-every-timeout",
+    bug: "sends heartbeats every TIMEOUT_MS instead of every HEARTBEAT_MS: its peers' timers run out between two beats",
+    edits: [{ file: "heartbeat.ts", find: "    ctx.setTimer(\"beat\", HEARTBEAT_MS);", replace: "    ctx.setTimer(\"beat\", TIMEOUT_MS);" }],
+  },
 ]);

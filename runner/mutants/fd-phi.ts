@@ -36,4 +36,22 @@ export default defineMutants("fd-phi", [
     bug: "never withdraws a suspicion: a node back from a long pause stays suspected",
     edits: [{ file: "phi.ts", find: "      if (suspected.delete(from)) ctx.output({ type: \"restore\", node: from });\n", replace: "" }],
   },
+  {
+    // Learner's reading: "check φ when something happens" — and only a heartbeat happens.
+    name: "check-once",
+    bug: "never re-arms the check timer: φ is evaluated once, so a node that crashes later is never suspected",
+    edits: [{ file: "phi.ts", find: "        }\n      }\n      ctx.setTimer(\"check\", CHECK_MS);\n", replace: "        }\n      }\n" }],
+  },
+  {
+    // Learner's reading: "a history of heartbeat intervals" — one, for the whole node.
+    name: "one-history-for-all-peers",
+    bug: "keeps one φ history for every peer: the others' heartbeats keep a crashed peer looking alive",
+    edits: [{ file: "phi.ts", find: "new Map<NodeId, PhiAccrual>(ctx.peers.map((p) => [p, new PhiAccrual(OPTIONS)]))", replace: "((shared) => new Map<NodeId, PhiAccrual>(ctx.peers.map((p) => [p, shared])))(new PhiAccrual(OPTIONS))" }],
+  },
+  {
+    // Learner's reading: "forget the oldest once the window is over-full".
+    name: "window-one-too-big",
+    bug: "evicts only when the window holds more than maxSampleSize intervals: it keeps one interval too many",
+    edits: [{ file: "phi.ts", find: "if (this.intervals.length >= this.maxSampleSize) {", replace: "if (this.intervals.length > this.maxSampleSize) {" }],
+  },
 ]);

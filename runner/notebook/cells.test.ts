@@ -1,7 +1,8 @@
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
-import { extractCells, runCell } from "./cells.ts";
+import { cellForLearner, extractCells, runCell, solutionsUsed } from "./cells.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const lesson = `test-cells-${process.pid}`;
@@ -24,4 +25,19 @@ test("a cell runs in its own process: output, failure and a time limit, never a 
   const hung = await runCell(ROOT, lesson, { index: 3, code: "while (true) {}\n", line: 0, timeoutMs: 1500 });
   expect(hung).toMatchObject({ ok: false, timedOut: true });
   expect(hung.output).toMatch(/did not finish within 1.5 s/);
+});
+
+test("in a learner's copy (solutions withheld), a cell that imports a solution runs the learner's passing exercise, or says what to do", () => {
+  const code = 'import { createNode } from "faultline/solutions/echo/echo.ts";\nimport { x } from \'faultline/solutions/two-generals/generals.ts\';\nimport { y } from "faultline/sim";\n';
+  expect(solutionsUsed(code)).toEqual(["echo", "two-generals"]);
+  const waiting = cellForLearner(3, code, new Set(["echo"]));
+  expect(waiting).toEqual({ message: expect.stringMatching(/^Cell 3 runs a working echo and two-generals\. .*withheld.*`faultline watch two-generals`\.$/) });
+  const runs = cellForLearner(3, code, new Set(["echo", "two-generals"]));
+  expect(runs).toEqual({ code: 'import { createNode } from "faultline/exercises/echo/echo.ts";\nimport { x } from \'faultline/exercises/two-generals/generals.ts\';\nimport { y } from "faultline/sim";\n' });
+});
+
+test("a cell that needs a withheld solution answers without running (no failed import)", async () => {
+  const copy = mkdtempSync(join(tmpdir(), "faultline-copy-"));
+  const r = await runCell(copy, lesson, { index: 2, code: 'import { createNode } from "faultline/solutions/echo/echo.ts";\n', line: 0, timeoutMs: 5000 });
+  expect(r).toMatchObject({ ok: true, timedOut: false, output: expect.stringMatching(/runs your own code once it passes: `faultline watch echo`/) });
 });

@@ -4,7 +4,7 @@
 // package self-reference `faultline/...` resolves.
 
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import MarkdownIt from "markdown-it";
 
@@ -52,12 +52,42 @@ export interface CellResult {
 
 const MAX_OUTPUT = 200_000;
 
+/** The exercises whose reference solutions a cell imports (`faultline/solutions/<id>/…`). */
+export function solutionsUsed(code: string): string[] {
+  return [...new Set([...code.matchAll(/["']faultline\/solutions\/([a-z0-9-]+)\//g)].map((m) => m[1]!))];
+}
+
+export function usesSolutions(code: string): boolean {
+  return solutionsUsed(code).length > 0;
+}
+
+/**
+ * A cell as it runs in a learner's copy, where the instructor withheld the
+ * reference solutions: a cell that imports one runs the learner's own
+ * exercise instead, once it passes; until then it says what to do.
+ */
+export function cellForLearner(index: number, code: string, passed: ReadonlySet<string>): { code: string } | { message: string } {
+  const ids = solutionsUsed(code);
+  const missing = ids.filter((id) => !passed.has(id));
+  if (missing.length === 0) return { code: code.replace(/(["'])faultline\/solutions\//g, "$1faultline/exercises/") };
+  return {
+    message: `Cell ${index} runs a working ${ids.join(" and ")}. Your instructor has withheld the reference solutions from this copy of the course, so the cell runs your own code once it passes: ${missing.map((id) => `\`faultline watch ${id}\``).join(", ")}.`,
+  };
+}
+
 /** Runs one cell in a child process: node --import tsx, cwd = project root. */
-export function runCell(root: string, lessonId: string, cell: CellSource, opts: { columns?: number; color?: boolean } = {}): Promise<CellResult> {
+export function runCell(root: string, lessonId: string, cell: CellSource, opts: { columns?: number; color?: boolean; passed?: ReadonlySet<string> } = {}): Promise<CellResult> {
+  let code = cell.code;
+  // In a learner's copy without solutions/ (course.ts answersWithheld): the learner's passing code, or a word on why not.
+  if (usesSolutions(code) && !existsSync(join(root, "solutions"))) {
+    const r = cellForLearner(cell.index, code, opts.passed ?? new Set());
+    if ("message" in r) return Promise.resolve({ index: cell.index, ok: true, output: r.message, exitCode: null, timedOut: false, durationMs: 0 });
+    code = r.code;
+  }
   const dir = join(root, ".faultline", "cells", lessonId);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `cell-${cell.index}.ts`);
-  writeFileSync(file, cell.code);
+  writeFileSync(file, code);
   const started = performance.now();
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, COLUMNS: String(opts.columns ?? 80), FAULTLINE_CELL: "1", TSX_DISABLE_CACHE: process.env["TSX_DISABLE_CACHE"] ?? "" };

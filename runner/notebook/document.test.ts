@@ -47,6 +47,16 @@ describe("layoutLesson", () => {
     for (const line of l.lines) expect(lineWidth(line)).toBeLessThanOrEqual(width);
   });
 
+  test("### and deeper headings read as headings, never as raw Markdown (reader and --plain)", () => {
+    const d = parseLesson("# Title\n\n### Where it blocks\n\ntext\n\n#### Deeper still\n");
+    for (const interactive of [true, false]) {
+      const text = layoutLesson(d, { width: 80, interactive }).lines.map(lineText).join("\n");
+      expect(text).toMatch(/^Where it blocks$/m);
+      expect(text).toMatch(/^Deeper still$/m);
+      expect(text).not.toContain("#");
+    }
+  });
+
   test("headings and regions point at their lines", () => {
     const l = layoutLesson(doc, { width: 60 });
     for (const h of l.headings) expect(lineText(l.lines[h.line]!)).toContain(h.text);

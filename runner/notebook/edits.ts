@@ -17,10 +17,11 @@
 // `u` on that cell brings it back.
 
 import { createHash } from "node:crypto";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { diffLines } from "diff";
 import { z } from "zod";
 import { readStateFile, writeFileAtomic } from "../course/stateFile.ts";
+import { stateDir } from "../course/state.ts";
 
 /** A runnable cell as the lesson has it. */
 export interface LessonCell {
@@ -159,8 +160,7 @@ function sameRecord(a: EditRecord, b: EditRecord | null): boolean {
  * temporary directory so they never touch a learner's notebook).
  */
 export function notebookDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
-  const state = env["FAULTLINE_STATE_DIR"];
-  return join(state ? resolve(root, state) : join(root, ".faultline"), "notebook");
+  return join(stateDir(root, env), "notebook");
 }
 
 export function editsPath(root: string, lessonId: string): string {

@@ -161,9 +161,9 @@ class Builder {
       case "heading": {
         const text = plainText(b.text);
         this.headings.push({ level: b.level, text, line: this.lines.length });
-        const style: Style = b.level === 1 ? { bold: true, color: "magenta" } : b.level === 2 ? { bold: true, color: "cyan" } : { bold: true };
-        const marks = b.level >= 3 ? "#".repeat(b.level) + " " : "";
-        const wrapped = wrap(spanSegs(b.text, style, this.hyperlinks), W, [...first, ...(marks ? [{ text: marks, style: { dim: true } }] : [])], prefix);
+        // Levels 1 and 2 are underlined with a rule; deeper ones are bold (never Markdown's own `###`).
+        const style: Style = b.level === 1 ? { bold: true, color: "magenta" } : b.level === 2 ? { bold: true, color: "cyan" } : { bold: true, underline: b.level === 3 };
+        const wrapped = wrap(spanSegs(b.text, style, this.hyperlinks), W, first, prefix);
         this.lines.push(...wrapped);
         if (b.level <= 2) this.lines.push([...prefix, { text: (b.level === 1 ? "═" : "─").repeat(Math.min(W - lineWidth(prefix), Math.max(...wrapped.map(lineWidth)) - lineWidth(prefix))), style: { dim: b.level !== 1, color: b.level === 1 ? "magenta" : "cyan" } }]);
         break;
@@ -246,7 +246,7 @@ class Builder {
     const selected = this.opts.selected?.kind === "quiz" && this.opts.selected.index === q.index;
     const answer = this.opts.answers?.get(q.index);
     const answered = answer !== undefined;
-    const hint = this.opts.interactive && !answered ? (selected ? ` press 1–${q.choices.length} to answer ` : "") : "";
+    const hint = this.opts.interactive && !answered ? (selected ? ` press ${q.choices.length <= 1 ? "1" : `1–${q.choices.length}`} to answer ` : "") : "";
     const head: Style = { color: "magenta", bold: selected };
     const inner = W - lineWidth(prefix);
     const title = ` quiz ${q.index} `;

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 import { loadCourse } from "../course/course.ts";
+import { extractCells, solutionsUsed, usesSolutions } from "./cells.ts";
 import { parseLesson, plainText, type Block } from "./document.ts";
 import { layoutLesson, lineWidth } from "./layout.ts";
 
@@ -26,8 +27,16 @@ test.each(course.lessons.map((l) => [l.id, l.file]))("%s reads cleanly in the re
   for (const width of [40, 80]) for (const line of layoutLesson(doc, { width, answerKey: true }).lines) expect(lineWidth(line)).toBeLessThanOrEqual(width);
 });
 
+test.each(course.lessons.map((l) => [l.id, l.file, l.title]))("%s is titled as course.json titles it (the reader and the map show one name)", (_id, file, title) => {
+  expect(parseLesson(readFileSync(join(ROOT, file), "utf8")).title).toBe(title);
+});
+
 test.each(course.lessons.map((l) => [l.id, l.file]))("%s has at least one runnable cell and one quiz", (_id, file) => {
   const doc = parseLesson(readFileSync(join(ROOT, file), "utf8"));
   expect(doc.blocks.filter((b) => b.type === "cell").length).toBeGreaterThanOrEqual(1);
   expect(doc.quizzes.length).toBeGreaterThanOrEqual(1);
+});
+
+test.each(course.lessons.map((l) => [l.id, l.file]))("%s: no cell imports a reference solution (a learner's copy has none; cells use the lesson's own demos)", (_id, file) => {
+  for (const cell of extractCells(readFileSync(join(ROOT, file), "utf8"))) expect(usesSolutions(cell.code), `cell ${cell.index} imports ${solutionsUsed(cell.code).join(", ")}'s solution`).toBe(false);
 });

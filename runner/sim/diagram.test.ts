@@ -156,6 +156,18 @@ describe("renderDiagram", () => {
     expect(renderDiagram(sim.trace.all(), { ascii: true, width: 120 })).toContain("delay 1-10 ms");
   });
 
+  it("does not draw a fault that changed nothing (resume a node that is not paused)", () => {
+    const text = renderDiagram([
+      { t: 5, k: "fault", op: { at: 5, op: "resume", node: "n1" }, note: "not paused" },
+      { t: 6, k: "fault", op: { at: 6, op: "crash", node: "n2" }, note: "already down" },
+      { t: 7, k: "fault", op: { at: 7, op: "heal" } },
+      { t: 8, k: "timer", node: "n1", name: "tick" },
+    ], { nodes: ["n1", "n2"] });
+    expect(text).not.toMatch(/not paused|already down|resume n1/);
+    expect(text).toMatch(/heal all partitions/);
+    expect(text).toMatch(/n1 timer "tick"/);
+  });
+
   it("notes duplicates and corrupted deliveries, what happened before what was carried", () => {
     const sim = new Simulation({
       seed: 1,

@@ -206,12 +206,13 @@ export function renderDiagram(events: readonly TraceEvent[], opts: DiagramOption
         break;
       }
       case "fault": {
-        if (e.op.op === "crash" || e.op.op === "restart" || e.op.op === "pause" || e.op.op === "resume") {
-          if (!e.note) break; // drawn by its own crash/restart/pause/resume event
-        }
+        // A fault that changed nothing (resume a node that is not paused…) is noise: not drawn. (The trace keeps it.)
+        if (e.note) break;
+        // Crashes, restarts, pauses and resumes are drawn by their own events.
+        if (e.op.op === "crash" || e.op.op === "restart" || e.op.op === "pause" || e.op.op === "resume") break;
         cells = blank();
         for (let i = timeW; i < cells.length; i++) if (cells[i] === " ") cells[i] = g.fault;
-        note = `${describeOp(e.op)}${e.note ? ` (${e.note})` : ""}`;
+        note = describeOp(e.op);
         break;
       }
       default:

@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { describeOp, formatSchedule, parseSchedule, quiesce, scheduleArb, Simulation, sortSchedule, type FaultKind, type FaultOp } from "./index.ts";
+import { withoutNoOps } from "./nemesis.ts";
 
 const NODES = ["n1", "n2", "n3"];
 const EXAMPLE = `Each entry looks like {at: 1200, op: "partition", groups: [["n1"], ["n2", "n3"]]}.`;
@@ -199,5 +200,56 @@ describe("quiesce", () => {
     for (const a of NODES) for (const b of NODES) expect(sim.linkOpen(a, b)).toBe(true);
     expect(sim.network).toMatchObject({ drop: 0, duplicate: 0, tail: 0, delayMs: [1, 10] });
     expect(quiesce(5, ["n1"], { delayMs: [2, 3] })[1]).toEqual({ at: 5, op: "network", drop: 0, duplicate: 0, delayMs: [2, 3], tail: 0 });
+  });
+
+  it("given the schedule before it, resumes and restarts only the nodes it left paused or down: no no-op faults in the trace", () => {
+    const faults: FaultOp[] = [
+      { at: 10, op: "crash", node: "n1" },
+      { at: 10, op: "pause", node: "n2" },
+      { at: 20, op: "resume", node: "n2" },
+      { at: 30, op: "pause", node: "n3" },
+    ];
+    const ops = quiesce(100, NODES, {}, faults);
+    expect(ops.filter((o) => o.op === "resume" || o.op === "restart")).toEqual([
+      { at: 100, op: "restart", node: "n1" },
+      { at: 100, op: "resume", node: "n3" },
+    ]);
+    const sim = new Simulation({ seed: 1, nodes: Object.fromEntries(NODES.map((id) => [id, () => ({ onMessage() {} })])) });
+    sim.schedule([...faults, ...ops]);
+    sim.run(200);
+    expect(NODES.map((id) => sim.status(id))).toEqual(["up", "up", "up"]);
+    expect(sim.trace.all().filter((e) => e.k === "fault" && e.note)).toEqual([]);
+  });
+});
+
+describe("no no-op faults", () => {
+  it("withoutNoOps drops what would change nothing: crashing a down node, restarting or resuming an up one, pausing a paused one", () => {
+    expect(
+      withoutNoOps([
+        { at: 0, op: "resume", node: "n1" },
+        { at: 1, op: "restart", node: "n1" },
+        { at: 2, op: "crash", node: "n1" },
+        { at: 3, op: "crash", node: "n1" },
+        { at: 4, op: "pause", node: "n1" },
+        { at: 5, op: "restart", node: "n1" },
+        { at: 6, op: "pause", node: "n2" },
+        { at: 7, op: "pause", node: "n2" },
+        { at: 8, op: "heal" },
+      ]),
+    ).toEqual([
+      { at: 2, op: "crash", node: "n1" },
+      { at: 5, op: "restart", node: "n1" },
+      { at: 6, op: "pause", node: "n2" },
+      { at: 8, op: "heal" },
+    ]);
+  });
+
+  it("generated schedules never hold one, so a shrunk counterexample never shows one", () => {
+    fc.assert(
+      fc.property(scheduleArb({ nodes: NODES, durationMs: 1000, maxOps: 12 }), (s) => {
+        expect(withoutNoOps(s)).toEqual(s);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
   });
 });

@@ -27,9 +27,11 @@ export interface NodeStateSnapshot {
 
 /**
  * A trace with node snapshots (only replays carry them) and, for a failing
- * run whose checker knew it, the virtual time the property broke.
+ * run whose checker knew it, where the property broke: the virtual time, and
+ * the event itself (its index in the whole run: the first of `events` is
+ * number total − events.length).
  */
-export type TraceWithStates = TraceJson & { states?: NodeStateSnapshot[]; violationAt?: number };
+export type TraceWithStates = TraceJson & { states?: NodeStateSnapshot[]; violationAt?: number; violationEvent?: number };
 
 const MAX_DEPTH = 6;
 const MAX_CHARS = 8192;

@@ -257,7 +257,7 @@ ex.generative(
     schedule: scheduleArb({ nodes: ["a", "b"], durationMs: 3000, kinds: ["crash", "restart", "network", "disk-corruption", "partition", "heal"], maxOps: 8, maxDrop: 0.3, maxDuplicate: 0.3, maxDelayMs: 80 }),
   },
   (lab, schedule) => {
-    const calm: FaultOp[] = [...quiesce(3000, ["a", "b"]), { at: 3000, op: "disk-corruption", node: "a", rate: 0 }, { at: 3000, op: "disk-corruption", node: "b", rate: 0 }];
+    const calm: FaultOp[] = [...quiesce(3000, ["a", "b"], {}, schedule), { at: 3000, op: "disk-corruption", node: "a", rate: 0 }, { at: 3000, op: "disk-corruption", node: "b", rate: 0 }];
     const r = transfer(lab, { network: { corrupt: 0.05 }, schedule: [...schedule, ...calm], runMs: 25_000 });
     expectHonestEnd(r);
     expectDone(r);

@@ -11,7 +11,7 @@
 // the generative scenario's 60 runs miss a bug that one run in ten catches
 // with probability 0.9^60 < 0.2%.
 
-import { expectThat } from "../check/violation.ts";
+import { expectThat, outputEvent } from "../check/violation.ts";
 import { quiesce, scheduleArb, type Ctx, type Node, type NodeFactory, type NodeId, type Simulation, type TraceEvent } from "../sim/index.ts";
 import { exercise, type Lab } from "./harness/exercise.ts";
 import { inboxOf, puppet, say } from "./support/puppet.ts";
@@ -65,12 +65,16 @@ function client(server: NodeId, count: number, gapMs = 20, retryMs = 100): NodeF
 /** Every answer a client got matches one of its own requests exactly (same id, same body, from the server it asked). */
 function expectAnswersMatch(sim: Simulation, clients: readonly NodeId[], server: NodeId): void {
   for (const c of clients) {
-    const outs = sim.outputsOf<ClientOut>(c).map((o) => o.value);
-    const asked = new Map(outs.filter((o): o is Invoked => o.type === "invoke").map((o) => [o.id, o.body]));
-    for (const a of outs.filter((o): o is Answered => o.type === "answer")) {
-      expectThat(asked.has(a.inReplyTo), "every echo_ok answers a request its receiver actually sent", () => `${c} got echo_ok with inReplyTo ${a.inReplyTo}, but its requests have ids ${[...asked.keys()].join(", ")}`);
-      expectThat(a.body === asked.get(a.inReplyTo), "an echo_ok carries the request's body unchanged", () => `${c} asked request ${a.inReplyTo} with body ${JSON.stringify(asked.get(a.inReplyTo))} and got back ${JSON.stringify(a.body)}`);
-      expectThat(a.from === server, "replies come from the node that was asked", () => `${c} asked ${server} but got an echo_ok from ${a.from}`);
+    const records = sim.outputsOf<ClientOut>(c);
+    const asked = new Map(records.map((o) => o.value).filter((o): o is Invoked => o.type === "invoke").map((o) => [o.id, o.body]));
+    for (const r of records) {
+      if (r.value.type !== "answer") continue;
+      const a = r.value;
+      // Checked at the end of the run, but the client's answer is where it went wrong.
+      const at = outputEvent(r);
+      expectThat(asked.has(a.inReplyTo), "every echo_ok answers a request its receiver actually sent", () => `${c} got echo_ok with inReplyTo ${a.inReplyTo}, but its requests have ids ${[...asked.keys()].join(", ")}`, at);
+      expectThat(a.body === asked.get(a.inReplyTo), "an echo_ok carries the request's body unchanged", () => `${c} asked request ${a.inReplyTo} with body ${JSON.stringify(asked.get(a.inReplyTo))} and got back ${JSON.stringify(a.body)}`, at);
+      expectThat(a.from === server, "replies come from the node that was asked", () => `${c} asked ${server} but got an echo_ok from ${a.from}`, at);
     }
   }
 }

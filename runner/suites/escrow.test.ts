@@ -194,7 +194,7 @@ ex.generative(
     // Uneven demand: one replica's buyers are ten times as eager as another's.
     const sim = shop(lab, {
       demand: { c1: buyer(10), c2: buyer(100), c3: buyer(30, 1700) },
-      schedule: [...schedule, ...quiesce(1500, [...REPLICAS])],
+      schedule: [...schedule, ...quiesce(1500, [...REPLICAS], {}, schedule)],
       network: { tail: 0.1, tailMs: [50, 200] },
       runMs: 3500,
     });

@@ -314,7 +314,7 @@ ex.generative(
   "random crashes, restarts, pauses and a bad network: every payment's effect exactly once",
   { runs: 40, schedule: scheduleArb({ nodes: ["c"], durationMs: 1500, kinds: ["crash", "restart", "pause", "resume", "network"], maxOps: 10, maxDrop: 0.4, maxDuplicate: 0.5, maxDelayMs: 100 }) },
   (lab, schedule) => {
-    const r = run(lab, { producers: { p1: 12, p2: 8, alice: 8 }, schedule: [...schedule, ...quiesce(1600, ["c"])], network: { tail: 0.1, tailMs: [50, 200] }, runMs: 4000 });
+    const r = run(lab, { producers: { p1: 12, p2: 8, alice: 8 }, schedule: [...schedule, ...quiesce(1600, ["c"], {}, schedule)], network: { tail: 0.1, tailMs: [50, 200] }, runMs: 4000 });
     expectAll(r, 1600);
   },
 );

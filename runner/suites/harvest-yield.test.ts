@@ -253,7 +253,7 @@ ex.generative(
   "under partitions, crashes and pauses of replicas: every query answered in time, honestly, with every shard it could reach",
   { runs: 50, schedule: replicaFaults },
   (lab, schedule) => {
-    const run = searchRun(lab, { runMs: 2000, schedule: [...schedule, ...quiesce(1200, REPLICAS)], network: { duplicate: 0.1 } });
+    const run = searchRun(lab, { runMs: 2000, schedule: [...schedule, ...quiesce(1200, REPLICAS, {}, schedule)], network: { duplicate: 0.1 } });
     expectRules(run);
   },
 );

@@ -164,7 +164,7 @@ kv.generative(
   (lab, schedule) =>
     story(() => {
       const cs = ["c1", "c2", "c3"];
-      const w = withClients(lab, cs, 15, { schedule: [...schedule, ...quiesce(5000, SERVERS)] });
+      const w = withClients(lab, cs, 15, { schedule: [...schedule, ...quiesce(5000, SERVERS, {}, schedule)] });
       w.sim.runUntil(5000);
       runClients(w, cs, 60_000);
       expectAllAnswered(w.sim, cs);

@@ -13,7 +13,7 @@
 
 import fc from "fast-check";
 import { brief, rgaKey, rgaOrder } from "../check/crdt.ts";
-import { Violation, expectThat } from "../check/violation.ts";
+import { Violation, expectThat, foundBy } from "../check/violation.ts";
 import { Stream, TodoError, quiesce, scheduleArb, sourceLocation } from "../sim/index.ts";
 import { exercise, type Lab } from "./harness/exercise.ts";
 import { opNode, type OpNode } from "./support/crdtNode.ts";
@@ -123,9 +123,11 @@ function checkHistories(lab: Lab, body: (rs: G.Rga[], made: Made[]) => void): vo
     body(rs, made);
   } catch (e) {
     if (e instanceof TodoError) throw e;
-    if (e instanceof Violation) throw new Violation(e.property, `${e.details}\n  after: ${trail.join("; ")}`);
-    const loc = e instanceof Error ? sourceLocation(e) : undefined;
-    throw new Violation("the replica's methods run without throwing", `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}${loc ? ` (${loc})` : ""}\n  after: ${trail.join("; ")}`);
+    foundBy("law", () => {
+      if (e instanceof Violation) throw new Violation(e.property, `${e.details}\n  after: ${trail.join("; ")}`);
+      const loc = e instanceof Error ? sourceLocation(e) : undefined;
+      throw new Violation("the replica's methods run without throwing", `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}${loc ? ` (${loc})` : ""}\n  after: ${trail.join("; ")}`);
+    });
   }
   throw details.errorInstance;
 }
@@ -188,7 +190,7 @@ for (const nodes of [["n1", "n2", "n3"], ["n1", "n2", "n3", "n4", "n5", "n6", "n
       const sim = lab.simulation({
         nodes: Object.fromEntries(nodes.map((id) => [id, factory])),
         network: { tail: 0.1, tailMs: [50, 400] },
-        schedule: [...schedule, ...quiesce(faultyMs, nodes)],
+        schedule: [...schedule, ...quiesce(faultyMs, nodes, {}, schedule)],
       });
       const rng = new Stream(lab.seed, "workload");
       const edits = fc.sample(editArb, { seed: lab.seed, numRuns: 30 });

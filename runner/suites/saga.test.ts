@@ -452,7 +452,7 @@ ex.generative(
         { id: "t2", refusedBy: [refused], at: 20 },
         { id: "t3", refusedBy: [], at: 300 },
       ],
-      { network: { tail: 0.1, tailMs: [50, 300] }, schedule: [...schedule, ...quiesce(2000, NODES as NodeId[])] },
+      { network: { tail: 0.1, tailMs: [50, 300] }, schedule: [...schedule, ...quiesce(2000, NODES as NodeId[], {}, schedule)] },
     );
     settleAndCheck(run, 8000);
   },

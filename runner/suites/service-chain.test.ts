@@ -159,7 +159,7 @@ ex.generative(
   "under crashes, pauses, partitions, loss and duplication: every accepted order carried out, each step once, in order",
   { runs: 40, schedule: scheduleArb({ nodes: NODES, durationMs: 1500, kinds: ["crash", "restart", "partition", "heal", "pause", "resume", "network"], maxOps: 10, maxDrop: 0.4, maxDuplicate: 0.4, maxDelayMs: 60 }) },
   (lab, schedule) => {
-    const run = shop(lab, { until: 1400, runMs: 3500, schedule: [...schedule, ...quiesce(1500, NODES)], network: { tail: 0.05, tailMs: [50, 200] } });
+    const run = shop(lab, { until: 1400, runMs: 3500, schedule: [...schedule, ...quiesce(1500, NODES, {}, schedule)], network: { tail: 0.05, tailMs: [50, 200] } });
     expectEffectsOnceInOrder(run.sim);
     expectAllAccepted(run.sim);
     expectAcceptedCarriedOut(run.sim);

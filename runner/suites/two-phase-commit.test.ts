@@ -16,7 +16,7 @@
 // once, by the node it belongs to, and traffic stops once the work is done.
 
 import { checkCommitSafety, PROPERTY } from "../check/atomicCommit.ts";
-import { expectThat } from "../check/violation.ts";
+import { expectThat, outputEvent } from "../check/violation.ts";
 import type { ClusterFaults } from "../sim/exploreCluster.ts";
 import { quiesce, scheduleArb, type FaultOp, type NodeFactory, type NodeId, type Simulation } from "../sim/index.ts";
 import type { MessageRule, NetworkConfig } from "../sim/network.ts";
@@ -93,7 +93,9 @@ function expectAllDecided(run: Run): void {
 function expectAll(run: Run, decision: Decision): void {
   for (const node of [CO, ...run.txs[TX]!]) {
     const ds = decisionsOf(run.sim, node);
-    expectThat(ds.length > 0 && ds.every((d) => d === decision), decision === "commit" ? PROPERTY.commitWhenAllYes : "a no vote aborts the transaction everywhere", () => `${node} decided ${ds.length ? ds.join(", ") : "nothing"}, expected ${decision}`);
+    // A wrong decision is the event to look at; a missing one shows at the end of the run.
+    const wrong = run.sim.outputsOf<TPC.Out>(node).find((o) => o.value.type === "decided" && o.value.decision !== decision);
+    expectThat(ds.length > 0 && ds.every((d) => d === decision), decision === "commit" ? PROPERTY.commitWhenAllYes : "a no vote aborts the transaction everywhere", () => `${node} decided ${ds.length ? ds.join(", ") : "nothing"}, expected ${decision}`, wrong ? outputEvent(wrong) : undefined);
   }
 }
 

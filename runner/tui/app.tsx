@@ -6,7 +6,8 @@ import { render, Text, useApp } from "ink";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { exercisesInOrder, findExercise, findLesson } from "../course/course.ts";
 import { courseMap, type MapItem } from "../course/map.ts";
-import { Home } from "./home.tsx";
+import { inPlan, outsidePlanNotice, planPosition } from "../course/workshop.ts";
+import { Home, type HomePlan } from "./home.tsx";
 import type { Services } from "./services.ts";
 import { useSize } from "./lines.tsx";
 import { registerInk } from "./terminal.ts";
@@ -37,14 +38,26 @@ export function App({ services, initial, notice }: { services: Services; initial
       setTick((t) => t + 1);
     }
   };
-  const c = services.course;
+  // The map follows a workshop's plan when there is one; anything in the whole course still opens.
+  const full = services.course;
+  const ws = services.workshop ?? null;
+  const c = ws?.planned ?? full;
   useEffect(() => {
     // Warm the other screens once the first frame is out.
     const t = setTimeout(() => void Promise.all([loadLesson(), loadWatch()]).catch(() => {}), 50);
     return () => clearTimeout(t);
   }, []);
+  useEffect(() => {
+    if (!ws) return;
+    // The room moves on through the plan: look at the clock again every half minute.
+    const t = setInterval(() => setTick((n) => n + 1), 30_000);
+    return () => clearInterval(t);
+  }, [ws]);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const map = useMemo(() => courseMap(c, services.progress()), [c, tick, route]);
+  const clock = (services.now ?? (() => new Date()))();
+  const plan: HomePlan | null = ws ? { title: ws.workshop.title, items: ws.plan, position: planPosition(ws.workshop, ws.plan, clock.getHours() * 60 + clock.getMinutes()) } : null;
+  const outside = (kind: "lesson" | "exercise", id: string) => (ws && !inPlan(ws.planned, kind, id) ? outsidePlanNotice(ws.workshop, kind, id) : null);
 
   if (route.screen === "home") {
     return (
@@ -55,6 +68,7 @@ export function App({ services, initial, notice }: { services: Services; initial
         height={h}
         initial={route.focus ?? null}
         notice={notice ?? null}
+        plan={plan}
         onQuit={exit}
         onOpen={(item) => {
           setStack((s) => [{ screen: "home", focus: item }, ...s.slice(1)]);
@@ -64,14 +78,14 @@ export function App({ services, initial, notice }: { services: Services; initial
     );
   }
   if (route.screen === "lesson") {
-    const lesson = findLesson(c, route.id)!;
+    const lesson = findLesson(full, route.id)!;
     return (
       <Suspense fallback={<Text dimColor>Opening {lesson.id}…</Text>}>
-        <LessonRoute key={lesson.id} services={services} lessonId={lesson.id} width={width} height={h} onBack={back} onOpenExercise={(id) => push({ screen: "watch", id })} />
+        <LessonRoute key={lesson.id} services={services} lessonId={lesson.id} banner={outside("lesson", lesson.id)} width={width} height={h} onBack={back} onOpenExercise={(id) => push({ screen: "watch", id })} />
       </Suspense>
     );
   }
-  const exercise = findExercise(c, route.id)!;
+  const exercise = findExercise(full, route.id)!;
   const exercises = map.lessons.flatMap((l) => l.exercises);
   return (
     <Suspense fallback={<Text dimColor>Opening {exercise.id}…</Text>}>
@@ -79,6 +93,7 @@ export function App({ services, initial, notice }: { services: Services; initial
         key={exercise.id}
         services={services}
         exercise={exercise}
+        banner={outside("exercise", exercise.id)}
         width={width}
         height={h}
         exercises={exercises}

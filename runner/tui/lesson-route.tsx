@@ -12,8 +12,9 @@ import { Reader, type CellEditing } from "./reader.tsx";
 import type { Services } from "./services.ts";
 import { handOverTerminal } from "./terminal.ts";
 
-export function LessonRoute({ services, lessonId, width, height, onBack, onOpenExercise }: { services: Services; lessonId: string; width: number; height: number; onBack(): void; onOpenExercise(id: string): void }) {
-  const lesson = findLesson(services.course, lessonId)!;
+export function LessonRoute({ services, lessonId, banner, width, height, onBack, onOpenExercise }: { services: Services; lessonId: string; banner?: string | null; width: number; height: number; onBack(): void; onOpenExercise(id: string): void }) {
+  // In a workshop, the lesson's exercises are those of the plan (when the plan has the lesson).
+  const lesson = (services.workshop && findLesson(services.workshop.planned, lessonId)) || findLesson(services.course, lessonId)!;
   const doc = useMemo(() => parseLesson(services.lessonSource(lesson)), [lesson, services]);
   const answers = useMemo(() => {
     const q = services.progress().lessons[lesson.id]?.quizzes ?? {};
@@ -72,6 +73,7 @@ export function LessonRoute({ services, lessonId, width, height, onBack, onOpenE
     <Reader
       doc={shownDoc}
       title={`${lesson.id.slice(0, 2)} · ${lesson.title}`}
+      banner={banner ?? null}
       width={width}
       height={height}
       hyperlinks={services.hyperlinks}

@@ -37,8 +37,8 @@ export interface KeyHint {
   label: string;
 }
 
-/** The key footer: always visible, packed into lines of the width (at most `maxLines`); a key stays with its label. */
-export function footerLines(keys: readonly KeyHint[], width: number, maxLines = 2): Line[] {
+/** The key footer: always visible, packed into lines of the width; a key stays with its label. Every key shows (screens size their body with footerHeight). */
+export function footerLines(keys: readonly KeyHint[], width: number): Line[] {
   const lines: Line[] = [[]];
   let w = 0;
   for (const k of keys) {
@@ -53,7 +53,12 @@ export function footerLines(keys: readonly KeyHint[], width: number, maxLines = 
     lines.at(-1)!.push(...sep, ...item);
     w += lineWidth(sep) + itemW;
   }
-  return lines.slice(0, maxLines);
+  return lines;
+}
+
+/** Rows the key footer takes at this width. */
+export function footerHeight(keys: readonly KeyHint[], width: number): number {
+  return footerLines(keys, width).length;
 }
 
 export function Footer({ keys, width }: { keys: readonly KeyHint[]; width: number }) {
@@ -125,6 +130,9 @@ export function splitKeys(input: string, key: Key): [string, Key][] {
 export function useKeys(handler: (input: string, key: Key) => void, opts: { isActive?: boolean } = {}): void {
   const ref = useRef(handler);
   ref.current = handler;
+  // Counts renders: the next key waits for the render its predecessor caused (a busy machine may take a while).
+  const renders = useRef(0);
+  renders.current++;
   const queue = useRef<[string, Key][]>([]);
   useInput((input, key) => {
     const idle = queue.current.length === 0;
@@ -133,8 +141,13 @@ export function useKeys(handler: (input: string, key: Key) => void, opts: { isAc
     const drain = () => {
       const next = queue.current.shift();
       if (!next) return;
+      const before = renders.current;
       ref.current(next[0], next[1]);
-      if (queue.current.length) setTimeout(drain, 0);
+      if (!queue.current.length) return;
+      // A key that changed nothing causes no render: after a short wait, go on anyway.
+      let polls = 0;
+      const wait = () => (renders.current !== before || polls++ >= 25 ? drain() : setTimeout(wait, 2));
+      setTimeout(wait, 0);
     };
     drain();
   }, { isActive: opts.isActive ?? true });

@@ -8,9 +8,9 @@ import { Box } from "ink";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { LessonDocument } from "../notebook/document.ts";
 import { unchangedMessage, type EditorOutcome } from "../notebook/editor.ts";
-import { layoutLesson, type CellView, type Line, type Region } from "../notebook/layout.ts";
+import { layoutLesson, wrap, type CellView, type Line, type Region } from "../notebook/layout.ts";
 import { CELL_EDITOR_KEYS, CellEditor } from "./cellEditor.tsx";
-import { Lines, padLines, Screen, StyledLine, type KeyHint, useKeys } from "./lines.tsx";
+import { footerHeight, Lines, padLines, Screen, StyledLine, type KeyHint, useKeys } from "./lines.tsx";
 
 /** What the reader may do to the learner's cells (lesson-route.tsx passes the real thing; tests, fakes). */
 export interface CellEditing {
@@ -37,6 +37,8 @@ export interface CellEditing {
 export interface ReaderProps {
   doc: LessonDocument;
   title: string;
+  /** A line above the text (e.g. "outside today's plan"). */
+  banner?: string | null;
   width: number;
   height: number;
   hyperlinks: boolean;
@@ -55,7 +57,12 @@ export interface ReaderProps {
 
 type Sel = { kind: "cell" | "quiz"; index: number } | null;
 
-export const READER_KEYS = (exercises: readonly string[], editedSelected = false): KeyHint[] => [
+/** "1–4": the digit keys that answer this lesson's quizzes (its longest quiz has that many choices). */
+export function answerKeys(choices: number): string {
+  return choices <= 1 ? "1" : `1–${Math.min(9, choices)}`;
+}
+
+export const READER_KEYS = (exercises: readonly string[], choices = 9, editedSelected = false): KeyHint[] => [
   { key: "↑↓/jk", label: "scroll" },
   { key: "PgUp/PgDn", label: "page" },
   { key: "g/G", label: "top/end" },
@@ -63,7 +70,7 @@ export const READER_KEYS = (exercises: readonly string[], editedSelected = false
   { key: "Enter/r", label: "run cell" },
   { key: "E", label: "edit" },
   ...(editedSelected ? [{ key: "d/u", label: "diff/restore" }] : []),
-  { key: "1-9", label: "answer" },
+  ...(choices > 0 ? [{ key: answerKeys(choices), label: "answer" }] : []),
   { key: "t", label: "contents" },
   ...(exercises.length ? [{ key: "e", label: "exercise" }] : []),
   { key: "q", label: "back" },
@@ -73,7 +80,7 @@ function visible(r: Region, top: number, h: number): boolean {
   return r.end > top && r.start < top + h;
 }
 
-export function Reader({ doc, title, width, height, hyperlinks, answers: initialAnswers, exercises, runCell, kept, editing, notice, onAnswer, onOpenExercise, onBack }: ReaderProps) {
+export function Reader({ doc, title, banner, width, height, hyperlinks, answers: initialAnswers, exercises, runCell, kept, editing, notice, onAnswer, onOpenExercise, onBack }: ReaderProps) {
   const [top, setTop] = useState(0);
   const [chosen, setChosen] = useState<Sel>(null);
   const [cells, setCells] = useState<ReadonlyMap<number, CellView>>(() => new Map(kept ?? []));
@@ -88,9 +95,9 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
   const [, setClock] = useState(0);
 
   const editsMap = useMemo(() => editing?.edits ?? new Map<number, "edited" | "stale">(), [editing?.edits]);
-  const keys = inline ? CELL_EDITOR_KEYS : READER_KEYS(exercises, chosen?.kind === "cell" && editsMap.has(chosen.index));
-  const footerH = width < 100 ? 2 : 1;
-  const bodyH = Math.max(3, height - 1 - footerH - 1);
+  const keys = inline ? CELL_EDITOR_KEYS : READER_KEYS(exercises, Math.max(0, ...doc.quizzes.map((q) => q.choices.length)), chosen?.kind === "cell" && editsMap.has(chosen.index));
+  const bannerLines = banner ? wrap([{ text: banner, style: { color: "yellow" } }], width - 1, [{ text: " " }], [{ text: " " }]) : [];
+  const bodyH = Math.max(3, height - 1 - footerHeight(keys, width) - 1 - bannerLines.length);
   const contentW = Math.min(width - 2, 100);
 
   // A cell that runs for more than a second shows how long it has been running.
@@ -252,7 +259,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
       ? stale
         ? `cell ${selected.index}: the lesson changed it after your edit; d shows both, u takes the lesson's`
         : `cell ${selected.index} selected: Enter runs it, E edits it${editsMap.has(selected.index) ? ", d/u diff/restore" : editing?.shelved.has(selected.index) ? ", u brings your version back" : ""}`
-      : `quiz ${selected.index}: press 1–9 to answer`
+      : `quiz ${selected.index}: press ${answerKeys(doc.quizzes.find((q) => q.index === selected.index)?.choices.length ?? 9)} to answer`
     : doc.cells.length + doc.quizzes.length
       ? "Tab moves to the next cell or quiz"
       : "";
@@ -279,6 +286,7 @@ export function Reader({ doc, title, width, height, hyperlinks, answers: initial
 
   return (
     <Screen title={` ${title}`} right={`${pct} `} width={width} keys={keys}>
+      {bannerLines.length ? <Lines lines={bannerLines} /> : null}
       {inline && editing ? (
         <CellEditor
           index={inline.index}

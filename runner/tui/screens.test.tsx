@@ -11,11 +11,13 @@ import { emptyProgress, type Progress } from "../course/progress.ts";
 import type { WatchState } from "../course/watch.ts";
 import type { GradeReport } from "../grade/grade.ts";
 import { parseLesson } from "../notebook/document.ts";
+import { applyWorkshop, planPosition, workshopPlan, type Workshop } from "../course/workshop.ts";
 import { App } from "./app.tsx";
 import { Home } from "./home.tsx";
-import { Reader } from "./reader.tsx";
+import { footerLines } from "./lines.tsx";
+import { Reader, READER_KEYS } from "./reader.tsx";
 import type { Services, WatchHandle } from "./services.ts";
-import { verdictLines } from "./watch.tsx";
+import { verdictLines, Watch, watchKeys } from "./watch.tsx";
 import { lineText } from "../notebook/layout.ts";
 import type { EditorOutcome } from "../notebook/editor.ts";
 import { emptyEdits, notebookCells, withEdit, withRestored, withUnshelved } from "../notebook/edits.ts";
@@ -246,7 +248,7 @@ describe("Reader", () => {
     await tick();
     stdin.write(TAB);
     await tick();
-    await frame(lastFrame, /quiz 1: press 1–9 to answer/);
+    await frame(lastFrame, /quiz 1: press 1–2 to answer/);
     stdin.write("2");
     await tick();
     await until(() => onAnswer.mock.calls.length > 0, "onAnswer");
@@ -562,5 +564,108 @@ describe("App", () => {
     stdin.write("q");
     await tick();
     await frame(lastFrame, /1\/2 lessons read/);
+  });
+});
+
+describe("workshop mode", () => {
+  const w: Workshop = { version: 1, title: "Failure in an afternoon", start: "13:30", steps: [{ lesson: "00-the-lab", minutes: 20 }, { exercise: "echo", minutes: 25 }, { break: "coffee", minutes: 10 }] };
+  const workshop = { workshop: w, planned: applyWorkshop(course, w), plan: workshopPlan(course, w) };
+  const at = (hh: number, mm: number) => () => new Date(2026, 0, 5, hh, mm);
+
+  test("the home screen shows where the room should be now, and p shows the timetable", async () => {
+    const { services } = fakeServices();
+    const { lastFrame, stdin } = render(<App services={{ ...services, workshop, now: at(14, 2) }} initial={{ screen: "home" }} />);
+    await ready(stdin);
+    await frame(lastFrame, /Now: exercise echo, until 14:15 · then break \(coffee\)/);
+    expect(lastFrame()).toMatch(/echo.*◀ now/);
+    expect(lastFrame()).not.toMatch(/Two generals/);
+    stdin.write("p");
+    await frame(lastFrame, /Plan: Failure in an afternoon \(0 h 55 min\)/);
+    expect(lastFrame()).toMatch(/▶ 13:50\s+25′\s+exercise echo — Echo/);
+    expect(lastFrame()).toMatch(/14:15\s+10′\s+break · coffee/);
+    stdin.write("p");
+    await frame(lastFrame, /◀ now/);
+  });
+
+  test("before and after the plan the home screen says so", () => {
+    const plan = (h: number) => ({ title: w.title, items: workshop.plan, position: planPosition(w, workshop.plan, h * 60) });
+    const home = (h: number) => render(<Home map={courseMap(workshop.planned, emptyProgress())} title={w.title} width={80} height={23} plan={plan(h)} onOpen={() => {}} onQuit={() => {}} />).lastFrame()!;
+    expect(home(9)).toMatch(/The workshop starts at 13:30/);
+    expect(home(18)).toMatch(/The workshop's plan ended at 14:25/);
+  });
+
+  test("an exercise outside the plan opens, saying so, and n points back to the plan", async () => {
+    const { services, watch } = fakeServices({ ...emptyProgress(), exercises: { "two-generals": { status: "pass", attempts: 1, hintsShown: 0, lastGradedAt: "x", passedAt: "x" } } });
+    const { lastFrame, stdin } = render(<App services={{ ...services, workshop, now: at(14, 2) }} initial={{ screen: "watch", id: "two-generals" }} />);
+    await ready(stdin);
+    await until(() => watch.started, "the watch session to start");
+    await frame(lastFrame, /two-generals is outside today's plan \(Failure in an afternoon\)/);
+    watch.emit({ phase: "idle", report: report("pass"), latencyMs: 200, trigger: "start", gradedAt: new Date() });
+    await frame(lastFrame, /✓ pass/);
+    stdin.write("n");
+    await frame(lastFrame, /outside today's plan: l lists the plan's exercises/);
+  });
+
+  test("a lesson outside the plan opens, saying so", async () => {
+    const { services } = fakeServices();
+    const { lastFrame, stdin } = render(<App services={{ ...services, workshop, now: at(14, 2) }} initial={{ screen: "lesson", id: "01-two-generals" }} />);
+    await ready(stdin);
+    await frame(lastFrame, /01-two-generals is outside today's plan/);
+    await frame(lastFrame, /A sample lesson/);
+  });
+});
+
+describe("small terminals", () => {
+  test.each([
+    [80, 23],
+    [60, 19],
+  ])("at %i×%i every key of the watch screen's footer shows, and nothing is wider than the screen", async (width, height) => {
+    const { services, watch } = fakeServices();
+    const { lastFrame, stdin } = render(<Watch services={services} exercise={course.exercises[0]!} width={width} height={height} exercises={[]} onOpenExercise={() => {}} onBack={() => {}} />);
+    await ready(stdin);
+    watch.emit({ phase: "idle", report: report("fail", true), latencyMs: 300, trigger: "save", gradedAt: new Date() });
+    await frame(lastFrame, /✗ fail/);
+    const f = lastFrame()!;
+    for (const k of watchKeys(false)) expect(f).toContain(`${k.key} ${k.label}`);
+    expect(f.split("\n").length).toBeLessThanOrEqual(height);
+    for (const line of f.split("\n")) expect(line.length).toBeLessThanOrEqual(width);
+  });
+
+  test.each([
+    [80, 23],
+    [60, 19],
+  ])("at %i×%i every key of the reader's footer shows (three lines of them at 60 columns)", async (width, height) => {
+    const doc = parseLesson(sample);
+    const { lastFrame, stdin } = render(<Reader doc={doc} title="00 · Sample" width={width} height={height} hyperlinks={false} answers={new Map()} exercises={["echo"]} runCell={async () => ({ ok: true, output: "", timedOut: false, durationMs: 1, exitCode: 0 })} onAnswer={() => {}} onOpenExercise={() => {}} onBack={() => {}} />);
+    await ready(stdin);
+    await frame(lastFrame, /A sample lesson/);
+    const f = lastFrame()!;
+    for (const k of READER_KEYS(["echo"], 2)) expect(f).toContain(`${k.key} ${k.label}`);
+    expect(f.split("\n").length).toBeLessThanOrEqual(height);
+    for (const line of f.split("\n")) expect(line.length).toBeLessThanOrEqual(width);
+  });
+
+  test("the footer packs keys into as many lines as the width needs", () => {
+    const keys = watchKeys(true, true);
+    const lines = footerLines(keys, 40).map(lineText);
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.join(" · ").split(" · ")).toHaveLength(keys.length);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(40);
+  });
+
+  test("a hint asked for while scrolled up is brought into view", async () => {
+    const { services, watch } = fakeServices();
+    const { lastFrame, stdin } = render(<Watch services={services} exercise={course.exercises[0]!} width={80} height={14} exercises={[]} onOpenExercise={() => {}} onBack={() => {}} />);
+    await ready(stdin);
+    watch.emit({ phase: "idle", report: report("fail", true), latencyMs: 300, trigger: "save", gradedAt: new Date() });
+    await frame(lastFrame, /✗ fail/);
+    stdin.write("g");
+    await tick();
+    stdin.write("h");
+    await frame(lastFrame, /hint 1\/2 first hint/);
+    // And scrolling still moves from where the screen is.
+    stdin.write("k");
+    await tick();
+    await frame(lastFrame, /lines · j\/k scroll/);
   });
 });

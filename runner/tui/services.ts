@@ -2,6 +2,7 @@
 // implementations (runner/course/services.ts); component tests pass fakes.
 
 import type { Course, Exercise, Lesson } from "../course/course.ts";
+import type { PlanItem, Workshop } from "../course/workshop.ts";
 import type { Progress } from "../course/progress.ts";
 import type { ReferenceFile } from "../course/reference.ts";
 import type { ResetResult, ResetScope } from "../course/reset.ts";
@@ -19,12 +20,26 @@ export interface WatchHandle {
   start(): void;
   regrade(): void;
   close(): Promise<void>;
+  /** Reruns a failing run recording each node's state, for the trace viewer (null: use the saved trace). */
+  replay?(scenario: string, seed: number, path: string | null): Promise<TraceJson | null>;
 }
 
 import type { TraceJson } from "../sim/index.ts";
 
+/** A workshop in force (course/workshop.ts): the plan the screens follow. */
+export interface WorkshopView {
+  workshop: Workshop;
+  /** The course as the workshop presents it (applyWorkshop): the map shows this. */
+  planned: Course;
+  plan: PlanItem[];
+}
+
 export interface Services {
+  /** The whole course: anything in it can be opened, in a workshop too. */
   course: Course;
+  workshop?: WorkshopView | null;
+  /** The room's clock, for the plan (wall-clock time on purpose); default: now. */
+  now?(): Date;
   /** Relative paths are shown; absolute ones make links. */
   root: string;
   hyperlinks: boolean;
@@ -56,8 +71,8 @@ export interface Services {
    * when the stage's part cannot be found in the learner's file.
    */
   reset(exercise: Exercise, scope: ResetScope): ResetResult;
-  /** The reference as the learner may see it (a staged view for a stage of a shared worksheet). */
-  solution(exercise: Exercise): ReferenceFile[];
+  /** The reference as the learner may see it (a staged view for a stage of a shared worksheet); null in a learner's copy, where the instructor withheld them. */
+  solution(exercise: Exercise): ReferenceFile[] | null;
   /** A failure's saved trace (path relative to the root), for the trace viewer; null when unreadable. */
   readTrace?(traceFile: string): TraceJson | null;
 }

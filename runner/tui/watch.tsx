@@ -5,21 +5,24 @@
 
 import { Box } from "ink";
 import { useEffect, useMemo, useState } from "react";
-import { exerciseFolder, worksheetStages, type Exercise } from "../course/course.ts";
+import { exerciseFolder, WITHHELD_SHORT, worksheetStages, type Exercise } from "../course/course.ts";
 import type { ItemStatus } from "../course/map.ts";
 import type { WatchState } from "../course/watch.ts";
+import { failuresInOrder } from "../grade/failureOrder.ts";
 import { failurePlace } from "../grade/format.ts";
 import type { ExerciseResult, ScenarioResult } from "../grade/grade.ts";
 import { highlightLines, scopeColor } from "../notebook/highlight.ts";
 import { lineWidth, wrap, type Line, type Seg } from "../notebook/layout.ts";
 import { formatSchedule, type FaultOp, type TraceJson } from "../sim/index.ts";
 import { TraceViewer } from "./trace.tsx";
-import { Lines, padLines, Screen, StyledLine, type KeyHint, useKeys } from "./lines.tsx";
+import { footerHeight, Lines, padLines, Screen, StyledLine, type KeyHint, useKeys } from "./lines.tsx";
 import type { Services, WatchHandle } from "./services.ts";
 
 export interface WatchProps {
   services: Services;
   exercise: Exercise;
+  /** A line under the title (e.g. "outside today's plan"). */
+  banner?: string | null;
   width: number;
   height: number;
   /** Exercises in course order with their status, for the list and "next". */
@@ -74,7 +77,8 @@ export function verdictLines(ex: ExerciseResult | null, state: Pick<WatchState, 
     return out;
   }
   for (const sc of ex.scenarios) out.push(scenarioLine(sc, width));
-  const failures = ex.scenarios.filter((s) => s.failure);
+  // The clearest counterexample first (grade/failureOrder.ts).
+  const failures = failuresInOrder(ex.scenarios);
   const sc = failures[0];
   if (ex.status === "pass") {
     out.push([]);
@@ -134,7 +138,7 @@ export function watchKeys(passed: boolean, hasTrace = false): KeyHint[] {
   ];
 }
 
-export function Watch({ services, exercise, width, height, exercises, onOpenExercise, onBack, onProgress }: WatchProps) {
+export function Watch({ services, exercise, banner, width, height, exercises, onOpenExercise, onBack, onProgress }: WatchProps) {
   const [handle] = useState<WatchHandle>(() => services.watch(exercise));
   const [state, setState] = useState<WatchState>(handle.state);
   const [hints, setHints] = useState<string[]>(() => services.hintsShown(exercise));
@@ -158,10 +162,12 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
   const ex = state.report?.exercises[0] ?? null;
   const everPassed = Boolean(services.progress().exercises[exercise.id]?.passedAt) || ex?.status === "pass";
   const order = exercises.map((e) => e.exercise.id);
-  const nextId = order[order.indexOf(exercise.id) + 1];
-  const solution = useMemo(() => (overlay?.kind === "solution" ? services.solution(exercise) : []), [overlay?.kind, exercise, services]);
+  const listed = order.includes(exercise.id);
+  const nextId = listed ? order[order.indexOf(exercise.id) + 1] : undefined;
+  const solution = useMemo(() => (overlay?.kind === "solution" ? (services.solution(exercise) ?? []) : []), [overlay?.kind, exercise, services]);
 
-  const failing = ex?.scenarios.find((x) => x.failure?.traceFile) ?? null;
+  // t opens the trace of the failure on screen, or of the next one that has a trace (a law checks no run).
+  const failing = (ex ? failuresInOrder(ex.scenarios) : []).find((x) => x.failure.traceFile) ?? null;
   // A stage of a shared worksheet (raft-log in exercises/raft/): reset may put back this stage's part or the whole worksheet.
   const folder = exerciseFolder(exercise);
   const stages = worksheetStages(services.course, exercise);
@@ -208,16 +214,29 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
     }
     if (input === "q" || key.escape) onBack();
     else if (input === "t" && failing?.failure?.traceFile) {
-      const trace = services.readTrace?.(failing.failure.traceFile) ?? null;
-      if (trace) setOverlay({ kind: "trace", trace, scenario: failing });
-      else setMessage(`Could not read ${failing.failure.traceFile}. Grade again (r) to write it anew.`);
+      const f = failing.failure;
+      const saved = () => services.readTrace?.(f.traceFile!) ?? null;
+      const open = (trace: TraceJson | null) => {
+        if (trace) {
+          setMessage(null);
+          setOverlay({ kind: "trace", trace, scenario: failing });
+        } else setMessage(`Could not read ${f.traceFile}. Grade again (r) to write it anew.`);
+      };
+      // Graded runs do not record node state (it costs time): replay this one exactly, recording it.
+      if (handle.replay && f.replay) {
+        setMessage("Replaying the run to record each node's state…");
+        void handle.replay(failing.name, f.seed, f.path).then((trace) => open(trace ?? saved()));
+      } else open(saved());
     } else if (input === "h") {
       const shown = services.nextHint(exercise);
       setHints(shown);
+      // Hints are the last lines: scroll to the end so the new one is in sight, wherever the learner was.
+      setScroll(Number.POSITIVE_INFINITY);
       setMessage(shown.length >= exercise.hints.length ? "That is the last hint. The lesson section named in the stub explains the rest." : null);
     } else if (input === "l") setOverlay({ kind: "list", sel: Math.max(0, order.indexOf(exercise.id)) });
     else if (input === "n") {
       if (!everPassed) setMessage("n opens the next exercise once this one passes.");
+      else if (!listed) setMessage("This exercise is outside today's plan: l lists the plan's exercises.");
       else if (!nextId) setMessage("This is the last exercise of the course.");
       else onOpenExercise(nextId);
     } else if (input === "r") {
@@ -225,15 +244,17 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
       setMessage(null);
     } else if (input === "s") {
       if (!everPassed) setMessage("The reference solution opens once your exercise passes.");
+      else if (services.solution(exercise) === null) setMessage(WITHHELD_SHORT);
       else {
         setOverlay({ kind: "solution" });
         setScroll(0);
       }
     } else if (input === "x") setOverlay({ kind: "confirm-reset", problem: null });
-    else if (key.downArrow || input === "j") setScroll((s) => s + 1);
-    else if (key.upArrow || input === "k") setScroll((s) => Math.max(0, s - 1));
-    else if (key.pageDown || input === " ") setScroll((s) => s + 10);
-    else if (key.pageUp) setScroll((s) => Math.max(0, s - 10));
+    // From where the screen is (the scroll may point past the end: "follow the end").
+    else if (key.downArrow || input === "j") setScroll((s) => Math.min(s, maxScroll) + 1);
+    else if (key.upArrow || input === "k") setScroll((s) => Math.max(0, Math.min(s, maxScroll) - 1));
+    else if (key.pageDown || input === " ") setScroll((s) => Math.min(s, maxScroll) + 10);
+    else if (key.pageUp) setScroll((s) => Math.max(0, Math.min(s, maxScroll) - 10));
     else if (input === "g") setScroll(0);
   });
 
@@ -249,6 +270,7 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
   head.push(...wrap(files, W));
   const phase: Seg = state.phase === "idle" ? { text: state.gradedAt ? `graded ${state.gradedAt.toTimeString().slice(0, 8)} · saves regrade automatically` : "", style: { dim: true } } : { text: state.phase === "starting" ? "◌ starting the grader…" : "◌ grading…", style: { color: "yellow" } };
   head.push([phase]);
+  if (banner) head.push(...wrap([{ text: banner, style: { color: "yellow" } }], W));
   head.push([]);
 
   if (overlay?.kind === "trace") {
@@ -289,8 +311,8 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
       hints.forEach((h, i) => body.push(...wrap([{ text: `hint ${i + 1}/${exercise.hints.length} `, style: { color: "cyan", bold: true } }, { text: h }], W, [], [{ text: "  " }])));
     }
   }
-  const footerH = width < 90 ? 2 : 1;
-  const bodyH = Math.max(3, height - 1 - footerH - 1 - head.length);
+  const keys = watchKeys(everPassed, Boolean(failing));
+  const bodyH = Math.max(3, height - 1 - footerHeight(keys, width) - 1 - head.length);
   const maxScroll = Math.max(0, body.length - bodyH);
   const top = overlay?.kind === "list" ? 0 : Math.min(scroll, maxScroll);
   const shown = body.slice(top, top + bodyH).map((l) => [{ text: " " }, ...l]);
@@ -308,7 +330,7 @@ export function Watch({ services, exercise, width, height, exercises, onOpenExer
         : [{ text: maxScroll > 0 ? ` ${top + 1}–${Math.min(body.length, top + bodyH)} of ${body.length} lines · j/k scroll` : "", style: { dim: true } }];
 
   return (
-    <Screen title={` ${exercise.id} — ${exercise.title}`} right={`lesson ${exercise.lesson} `} width={width} keys={watchKeys(everPassed, Boolean(failing))}>
+    <Screen title={` ${exercise.id} — ${exercise.title}`} right={`lesson ${exercise.lesson} `} width={width} keys={keys}>
       <Box flexDirection="column" height={head.length + bodyH}>
         <Lines lines={head.map((l) => [{ text: " " }, ...l])} hyperlinks={services.hyperlinks} />
         <Lines lines={padLines(shown, bodyH)} />

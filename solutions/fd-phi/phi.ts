@@ -146,6 +146,7 @@ export type PhiMsg = Heartbeat;
 export type DetectorOutput = { type: "suspect"; node: NodeId } | { type: "restore"; node: NodeId };
 
 export interface Detector extends Node<PhiMsg> {
+  /** The nodes this node suspects right now, sorted. */
   suspects(): NodeId[];
   /** φ for `peer` right now (for charts). */
   phiOf(peer: NodeId): number;

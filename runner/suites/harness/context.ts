@@ -63,6 +63,10 @@ export interface FailureMeta {
   trace: TraceJson | null;
   /** Where learner code failed, when known ("src/echo.ts:14"). */
   location: string | null;
+  /** How the counterexample was found when not by random schedules: "exhaustive" search or a "law" checked directly. */
+  evidence?: "exhaustive" | "law" | null;
+  /** Events in the failing run (0 when no simulation ran): with the schedule's length, how long the story is. */
+  events?: number;
   /** Pictures of the clients' history, when the violation drew them (linearizability); the grader keeps them in the trace file. */
   histories?: readonly HistoryPicture[] | null;
 }

@@ -17,7 +17,7 @@ import { join, relative } from "node:path";
 import fc from "fast-check";
 import { inject, test } from "vitest";
 import type { TaskMeta } from "vitest";
-import { Violation } from "../../check/violation.ts";
+import { matchesEvent, Violation } from "../../check/violation.ts";
 import { guarded } from "../../sim/guard.ts";
 import {
   Cluster,
@@ -34,6 +34,7 @@ import {
   type SimOptions,
   type TraceJson,
 } from "../../sim/index.ts";
+import type { TraceEvent } from "../../sim/trace.ts";
 import { recordNodeStates, type NodeInspector, type StateRecorder, type TraceWithStates } from "../../sim/snapshots.ts";
 import { LearnerModule } from "../../learner/compartment.ts";
 import { bundleLearnerFiles, type LearnerBundle } from "../../learner/bundle.ts";
@@ -139,10 +140,22 @@ class RunLab implements Lab {
 
 type Outcome = { ok: true; hash: string; lab: RunLab } | { ok: false; hash: string; lab: RunLab; error: unknown };
 
-/** Marks when the violated property broke (for the trace viewer and the HTML page). */
-function withViolationTime(trace: TraceWithStates | null, at: number | undefined): TraceWithStates | null {
+/**
+ * Marks where the violated property broke, for the trace viewer and the HTML
+ * page: its time, and the event itself when the checker named it (as an
+ * index over the whole run, so it survives a trace cut to its last events).
+ */
+function withViolation(trace: TraceWithStates | null, at: number | undefined, event: number | null): TraceWithStates | null {
   if (trace && at !== undefined) trace.violationAt = at;
+  if (trace && event !== null && event >= trace.total - trace.events.length) trace.violationEvent = event;
   return trace;
+}
+
+/** Where in the run's in-memory trace the event a violation names is (the last match), or -1. */
+function violatingEvent(events: readonly TraceEvent[], v: Violation | null): number {
+  if (!v?.event) return -1;
+  for (let i = events.length - 1; i >= 0; i--) if (matchesEvent(events[i]! as TraceEvent & Record<string, unknown>, v.event)) return i;
+  return -1;
 }
 
 /** Set by each scenario: replays record node states for the trace viewer; graded runs never do. */
@@ -252,12 +265,14 @@ export class Exercise<T> {
   private failureMeta(name: string, seed: number, out: Outcome & { ok: false }, schedule: Schedule | null, minimized: Schedule | null, path: string | null): FailureMeta {
     const d = describeError(out.error);
     const sim = out.lab.sims[out.lab.sims.length - 1];
-    // Centre the excerpt on the violation when its time is known, else show the end of the run.
-    const at = out.error instanceof Violation ? out.error.at : undefined;
+    // Centre the excerpt on the violating event (or its time) when the checker says, else show the end of the run.
+    const violation = out.error instanceof Violation ? out.error : null;
+    const at = violation?.at;
+    const all = sim ? sim.trace.all() : [];
+    const hit = violatingEvent(all, violation);
     let events = sim ? sim.trace.excerpt({ last: 40 }) : [];
-    if (sim && at !== undefined) {
-      const all = sim.trace.all();
-      let i = all.findIndex((e) => e.t > at);
+    if (sim && (hit >= 0 || at !== undefined)) {
+      let i = hit >= 0 ? hit + 1 : all.findIndex((e) => e.t > at!);
       if (i < 0) i = all.length;
       events = all.slice(Math.max(0, i - 30), i + 10);
     }
@@ -269,10 +284,13 @@ export class Exercise<T> {
       minimizedSchedule: minimized,
       path,
       replay: this.replayCommand(name, seed, path),
-      diagram: sim ? renderDiagram(events, { width: 80, nodes: undefined }) : "(the scenario failed before a simulation started)",
+      // A law or an exhaustive search runs no simulation: its counterexample is in the message.
+      diagram: sim ? renderDiagram(events, { width: 80, nodes: undefined }) : violation?.foundBy ? "" : "(the scenario failed before a simulation started)",
       traceFile: null,
-      trace: withViolationTime(out.lab.traceOf(sim, this.ctx.traceEvents), at),
+      trace: withViolation(out.lab.traceOf(sim, this.ctx.traceEvents), at, sim && hit >= 0 ? sim.trace.total - all.length + hit : null),
       location: d.location,
+      evidence: violation?.foundBy ?? null,
+      events: sim ? sim.trace.total : 0,
       histories: out.error instanceof Violation ? (out.error.histories ?? null) : null,
     };
   }

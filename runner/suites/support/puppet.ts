@@ -2,9 +2,12 @@
 // test talks to a puppet as to any peer; the scenario writes what the puppet
 // says (including stale, duplicated and late messages) and reads what it was
 // told. A puppet answers nothing by itself unless the scenario gives it a
-// `reply` rule, so each rule can be driven alone.
+// `reply` or `answer` rule, so each rule can be driven alone. Puppets are
+// harness code, not learner code: the scenario reads their inboxes and calls
+// them directly.
 
-import type { Ctx, Node, NodeId, Simulation } from "../../sim/index.ts";
+import type { Ctx, Node, NodeFactory, NodeId, SimOptions, Simulation } from "../../sim/index.ts";
+import type { Lab } from "../harness/exercise.ts";
 
 export interface Heard<M> {
   t: number;
@@ -18,15 +21,20 @@ export interface Puppet<M> extends Node<M> {
   send(to: NodeId, msg: M): void;
   /** Answers a message as it arrives (nothing when it returns nothing). */
   reply: ((from: NodeId, msg: M) => readonly M[] | M | void) | null;
+  /** Or answers by calling `send` itself, to anyone (null: it never answers). */
+  answer: ((from: NodeId, msg: M, send: (to: NodeId, msg: M) => void) => void) | null;
 }
 
 export function puppet<M = unknown>(ctx: Ctx<M>): Puppet<M> {
+  const send = (to: NodeId, msg: M) => ctx.send(to, msg);
   const p: Puppet<M> = {
     inbox: [],
     reply: null,
-    send: (to, msg) => ctx.send(to, msg),
+    answer: null,
+    send,
     onMessage(from, msg) {
       p.inbox.push({ t: ctx.now(), from, msg });
+      p.answer?.(from, msg, send);
       const answer = p.reply?.(from, msg);
       if (answer === undefined) return;
       for (const m of Array.isArray(answer) ? answer : [answer as M]) ctx.send(from, m);
@@ -68,4 +76,58 @@ export function say(sim: Simulation, from: NodeId, to: NodeId, msg: unknown, ms 
 /** What puppet `id` has received so far. */
 export function inboxOf<M>(sim: Simulation, id: NodeId): readonly Received<M>[] {
   return sim.node<Puppet<M>>(id)?.inbox ?? [];
+}
+/** One node under test (the subject) among puppets. */
+export class PuppetRig<M extends { type: string }> {
+  readonly sim: Simulation;
+
+  constructor(
+    lab: Lab,
+    readonly subject: NodeId,
+    create: NodeFactory,
+    readonly puppets: readonly NodeId[],
+    opts: Omit<SimOptions, "seed" | "nodes"> = {},
+  ) {
+    const nodes: Record<NodeId, NodeFactory> = { [subject]: create };
+    for (const p of puppets) nodes[p] = puppet;
+    this.sim = lab.simulation({ network: { delayMs: [5, 5] }, ...opts, nodes });
+  }
+
+  puppet(p: NodeId): Puppet<M> {
+    return this.sim.node<Puppet<M>>(p)!;
+  }
+
+  /** Puppet `from` sends `msg` to the subject now. */
+  say(from: NodeId, msg: M): void {
+    this.sim.call<Puppet<M>, void>(from, "send", (x) => x.send(this.subject, msg));
+  }
+
+  /** At virtual time `t`, puppet `from` sends `msg` to the subject. */
+  sayAt(t: number, from: NodeId, msg: M): void {
+    this.sim.at(t, () => this.say(from, msg));
+  }
+
+  /** From virtual time `from`, every `periodMs` until `until`, puppet `from` sends the subject `msg(k)` (k = 1, 2, …). */
+  every(who: NodeId, from: number, periodMs: number, until: number, msg: (k: number) => M): void {
+    let k = 0;
+    const tick = (t: number) => {
+      if (t >= until) return;
+      this.say(who, msg(++k));
+      this.sim.at(t + periodMs, () => tick(t + periodMs));
+    };
+    this.sim.at(from, () => tick(from));
+  }
+
+  /** What the subject sent to puppet `to` (every puppet when omitted), optionally of one type. */
+  sent<T extends M["type"]>(type?: T, to?: NodeId): (Received<Extract<M, { type: T }>> & { to: NodeId })[] {
+    const out: (Received<Extract<M, { type: T }>> & { to: NodeId })[] = [];
+    for (const p of to === undefined ? this.puppets : [to])
+      for (const r of this.puppet(p).inbox) if (r.from === this.subject && (type === undefined || r.msg.type === type)) out.push({ ...(r as Received<Extract<M, { type: T }>>), to: p });
+    return out.sort((a, b) => a.t - b.t);
+  }
+
+  /** The subject's outputs, in order. */
+  outputs<Out>(): { t: number; value: Out }[] {
+    return this.sim.outputsOf<Out>(this.subject).map((o) => ({ t: o.t, value: o.value }));
+  }
 }

@@ -300,7 +300,7 @@ function generative(ex: Ex, name: string, kinds: FaultKind[], opts: { commands: 
 function faultStory(ex: Ex, lab: Lab, schedule: Schedule, opts: { commands: boolean; snapshotEvery?: number }): void {
   const nodes = STORY_NODES;
   story(() => {
-    const w = new RaftWorld(lab, ex.impl.createRaft, { n: 5, snapshotEvery: opts.snapshotEvery, schedule: [...schedule, ...quiesce(DURATION, nodes)] });
+    const w = new RaftWorld(lab, ex.impl.createRaft, { n: 5, snapshotEvery: opts.snapshotEvery, schedule: [...schedule, ...quiesce(DURATION, nodes, {}, schedule)] });
     if (opts.commands) {
       // A client submits a command every ~60 ms to whoever will take it (partitions or not).
       let k = 0;
