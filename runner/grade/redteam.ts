@@ -134,9 +134,10 @@ export const CATALOGUE: readonly RedTeamCase[] = [
   { name: "toplevel-await", hazard: true, family: "a never-settling top-level await", what: "await a promise that never settles while loading", exercise: "echo", verdict: /Your code could not be loaded \(.*toplevel-await\/echo\/echo\.ts:\d+\): top-level await is not allowed/ },
   { name: "fd1-flood", hazard: true, family: "600 MB to fd 1", what: "write 600 MB to stdout", exercise: "echo", verdict: /OutputFloodError: printed more than 4 MB to the console in one scenario/ },
   { name: "trace-bloat", hazard: true, family: "new: a failure too big to save", what: "fail with a trace whose indented JSON outgrows a string", exercise: "echo", scenario: "answers each request with its own id and body", verdict: /every request is eventually answered/ },
-  { name: "deep-nesting", hazard: true, family: "new: a file the grader's parsers choke on", what: "an untouched stub with an array literal nested 10,000 deep", exercise: "echo", files: deepStub, verdict: /./ },
-  { name: "handler-getter", hazard: true, family: "new: learner code run by the engine outside a handler", what: "onStart as a getter that spins when the simulator looks it up", exercise: "echo", verdict: /onStart|the constructor/, status: ["error", "fail"] },
-  { name: "microtask-loop", hazard: true, family: "new: learner code run after its handler returned", what: "a promise callback that spins after the scenario's handlers returned", exercise: "echo", verdict: /microtask-loop\/echo\/echo\.ts:\d+/, status: ["error", "fail"] },
+  { name: "event-flood", hazard: true, family: "new: every run busy up to the event cap", what: "double its own traffic on every message, so each run works until the simulator's cap", exercise: "echo", scenario: "under drops, duplicates and reordering every request is answered, correctly", verdict: /events/ },
+  { name: "deep-nesting", hazard: true, family: "new: a file the grader's parsers choke on", what: "an untouched stub with an array literal nested 10,000 deep", exercise: "echo", files: deepStub, verdict: /still a todo|nest/, status: ["not-started", "error"] },
+  { name: "handler-getter", hazard: true, family: "new: learner code run by the engine outside a handler", what: "onStart as a getter that spins when the simulator looks it up", exercise: "echo", verdict: /onStart on n1 did not return within 2 s/, status: ["error", "fail"] },
+  { name: "microtask-loop", hazard: true, family: "new: learner code run after its handler returned", what: "a promise callback that spins after the scenario's handlers returned", exercise: "echo", verdict: /after its handler returned.*microtask-loop\/echo\/echo\.ts:\d+/, status: ["error", "fail"] },
   // --- Clocks (issue 14) -----------------------------------------------------
   { name: "date-constructor-now", hazard: true, family: "every clock route", what: "new Date(0).constructor.now()", exercise: "echo", verdict: /Date\.now\(\) is not allowed|secure mode Calling %SharedDate%\.now\(\) throws/ },
   { name: "hrtime", family: "every clock route", what: "process.hrtime.bigint()", exercise: "echo", verdict: threwAtLoad("hrtime", notAvailable("process").source) },
@@ -188,6 +189,7 @@ export const CATALOGUE: readonly RedTeamCase[] = [
   // --- The engine within reach (issue 15) --------------------------------------
   { name: "disk-internals", family: "the engine within reach (ctx.disk internals)", what: "turn off read corruption, store a closure in the disk's private map", exercise: "echo", verdict: /TypeError: Cannot add property corruptRate, object is not extensible/ },
   { name: "random-prototype", family: "the engine within reach (the random stream's prototype)", what: "patch the network's random stream through the disk", exercise: "echo", verdict: /the constructor on n1 threw at t=0 ms .*TypeError: Cannot convert undefined or null to object/ },
+  { name: "ctx-constructor", family: "the engine within reach (the grader's Function, through ctx)", what: "ctx.send.constructor(\"return process\")()", exercise: "echo", verdict: /TypeError: Function\.prototype\.constructor is not a valid constructor/ },
   { name: "math-floor-patch", family: "the engine within reach (Math.floor patched at load)", what: "Math.floor = () => 0 at load", exercise: "echo", verdict: threwAtLoad("math-floor-patch", "TypeError: Cannot assign to read only property 'floor'") },
   // --- Code that knows it is graded (issue 15) ---------------------------------
   { name: "stack-inspection", family: "code that knows it is graded (stack inspection)", what: "answer only when the stack shows the grader", exercise: "echo", verdict: /every request is eventually answered/ },
@@ -215,6 +217,7 @@ export const CONTROLS: readonly Control[] = [
       ],
     },
   },
+  { name: "html-comment-string", what: "an honest echo that logs a string holding \"<!--\" and \"import(\" (the compartment must not refuse text inside a literal)", exercise: "echo", target: {} },
   { name: "control-globals-setter", what: "a correct echo that tries to leave values on every global it can reach", exercise: "echo", target: {} },
   { name: "control-globals-reader", what: "graded right after the setter: a correct echo that stops answering if it finds any of them", exercise: "echo", target: {} },
 ];
