@@ -99,10 +99,10 @@ beforeAll(async () => {
   for (const m of MODES) outcomes.set(m, await gradeMode(m));
 }, RUN_TIMEOUT_MS * 2);
 
-function resultOf(mode: Mode, kind: string, name: string): RedTeamResult {
+function resultOf(mode: Mode, kind: string, name: string, hole?: string): RedTeamResult {
   const o = outcomes.get(mode)!;
   const crash = o.crashed.get(name);
-  expect(crash, `${mode}: ${name}`).toBeUndefined();
+  expect(crash, `${mode}: ${name}${hole ? ` (${hole})` : ""}`).toBeUndefined();
   const r = o.results.get(key(kind, name));
   expect(r, `${mode}: no result for ${name}`).toBeDefined();
   return r!;
@@ -140,10 +140,11 @@ for (const mode of MODES) {
   describe(`red team, ${mode === "plain" ? "plain grading (one warm grader)" : "--sandbox (one sandboxed child)"}`, () => {
     for (const c of CATALOGUE) {
       it(`${c.what} (${c.name}): never a pass, a clear verdict, the grader unharmed`, () => {
-        const r = resultOf(mode, "case", c.name);
-        expect(c.status ?? ["fail", "error", "not-started"], r.verdict).toContain(r.status);
-        expect(r.verdict).toMatch(c.verdict);
-        expect(r.ms).toBeLessThan(MAX_MS);
+        const hole = c.open ? `open hole: ${c.open}` : undefined;
+        const r = resultOf(mode, "case", c.name, hole);
+        expect(c.status ?? ["fail", "error", "not-started"], hole ?? r.verdict).toContain(r.status);
+        expect(r.verdict, hole).toMatch(c.verdict);
+        expect(r.ms, hole).toBeLessThan(MAX_MS);
         expect(r.leaked, "the environment's secret appears in the report").toBe(false);
         if (c.hazard) expect(resultOf(mode, "after", c.name).status, "the same grader passes the reference solution afterwards").toBe("pass");
       });
