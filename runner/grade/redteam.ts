@@ -47,8 +47,10 @@ export interface RedTeamCase {
   status?: readonly ExerciseStatus[];
   /** Links made in the scratch copy (the fixture's committed files, if any, are copied first). */
   links?: readonly Link[];
-  /** Built from solutions/<folder>/ with these edits, the fixture's own files laid over it. */
+  /** Built from solutions/<folder>/ (or the fixture `base`) with these edits, the fixture's own files laid over it. */
   edits?: readonly Edit[];
+  /** Another fixture of the catalogue to start from instead of the reference solution. */
+  base?: string;
   /** Runs per scenario; default RUNS. */
   runs?: number;
   /** Grade only this scenario (a replay of seed 1): for a slow suite whose one scenario meets the attack head on. */
@@ -148,8 +150,20 @@ export const CATALOGUE: readonly RedTeamCase[] = [
   { name: "intl-dates", family: "every clock route", what: "Intl.DateTimeFormat().format() (now, by default)", exercise: "echo", verdict: notAvailable("Intl") },
   { name: "date-local-time", open: "Date's local-time methods (getHours, getTimezoneOffset, toString...) read the machine's time zone and locale: same seed, different behaviour on another machine. Give the compartment a Date whose instances are UTC-only (runner/learner/compartment.ts), or grade with TZ=UTC and LANG=C.", family: "every clock route (the machine's time zone)", what: "answer only where the time zone is not UTC (new Date(0).getTimezoneOffset())", exercise: "echo", verdict: /every request is eventually answered/ },
   // --- Shared memory between nodes (issue 15) ----------------------------------
-  { name: "shared-map-fd-heartbeat", family: "shared memory between nodes", what: "no heartbeats: alive times in a module-level Map", exercise: "fd-heartbeat", verdict: /accura|suspect/i },
-  { name: "shared-global-fd-heartbeat", family: "shared memory between nodes", what: "no heartbeats: alive times on globalThis", exercise: "fd-heartbeat", verdict: /onStart on n\d threw at t=0 ms .*TypeError: Cannot add property alive:n\d, object is not extensible/ },
+  { name: "shared-map-fd-heartbeat", family: "shared memory between nodes", what: "no heartbeats: alive times in a module-level Map", exercise: "fd-heartbeat", verdict: /strong accuracy: while every heartbeat arrives in time, no live node is suspected: n\d suspected n\d at t=0 ms/ },
+  {
+    name: "shared-global-fd-heartbeat",
+    family: "shared memory between nodes",
+    what: "no heartbeats: alive times on globalThis",
+    exercise: "fd-heartbeat",
+    base: "shared-map-fd-heartbeat",
+    edits: [
+      { file: "heartbeat.ts", find: "const aliveAt = new Map<NodeId, number>();", replace: "const board = globalThis as unknown as Record<string, number | undefined>;" },
+      { file: "heartbeat.ts", find: "aliveAt.set(ctx.id, ctx.now());", replace: "board[`alive:${ctx.id}`] = ctx.now();" },
+      { file: "heartbeat.ts", find: "aliveAt.get(p)", replace: "board[`alive:${p}`]" },
+    ],
+    verdict: /onStart on n\d threw at t=0 ms .*TypeError: Cannot add property alive:n\d, object is not extensible/,
+  },
   { name: "shared-counter-lamport", family: "shared memory between nodes", what: "one module-level counter for every node's clock", exercise: "lamport-clock", verdict: /clock condition: if a happened before b then C\(a\) < C\(b\)/ },
   { name: "shared-registry-2pc", family: "shared memory between nodes", what: "participants' ctx in a module registry; the coordinator writes their disks", exercise: "two-phase-commit", verdict: /begin on co threw at t=10 ms .*TypeError: Cannot destructure/ },
   { name: "shared-disk-careful-transfer", family: "shared memory between nodes", what: "the sender writes the file straight into the receiver's disk", exercise: "careful-transfer", verdict: /onTimer on a threw at t=\d+ ms .*TypeError: Cannot read properties of undefined \(reading 'disk'\)/ },
@@ -164,12 +178,23 @@ export const CATALOGUE: readonly RedTeamCase[] = [
       { file: "raft.ts", find: "export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {", replace: "export function createRaft(realCtx: Ctx<RaftMsg, RaftOut>): RaftNode {\n  const ctx = { ...realCtx, disk: memoryOf(realCtx) };" },
     ],
     scenario: "§5.1 a restarted node remembers its term and vote: it never votes twice in a term",
-    verdict: /./,
+    verdict: /votedFor survives a crash: after a restart the node refuses a second candidate in the same term/,
   },
-  { name: "crash-memory-exactly-once", family: "memory that survives a crash", what: "the deduplication set in a module Map keyed by ctx", exercise: "exactly-once", verdict: /effect|once/i },
+  {
+    name: "crash-memory-exactly-once",
+    family: "memory that survives a crash",
+    what: "the reference consumer's deduplication set in a module Map keyed by ctx, not on disk",
+    exercise: "exactly-once",
+    edits: [
+      { file: "consumer.ts", find: 'import type { Ctx, Node, NodeId } from "faultline/sim";', replace: 'import type { Ctx, Node, NodeId } from "faultline/sim";\nimport { appliedBefore } from "./memory.ts";' },
+      { file: "consumer.ts", find: '  const applied = new Set<string>(ctx.disk.get<string[]>("applied") ?? []);', replace: "  const applied = appliedBefore(ctx);" },
+      { file: "consumer.ts", find: '    ctx.disk.set("applied", [...applied]);\n', replace: "" },
+    ],
+    verdict: /each payment's effect is applied at most once \(duplicates, retries and restarts included\): pay-\d+ was applied 2 times/,
+  },
   // --- Values that change after being read (issue 15) --------------------------
   { name: "body-getter", family: "values that change after being read", what: "a reply whose body reads \"\" once, then the real body", exercise: "echo", verdict: /an echo_ok carries the request's body unchanged: c1 asked request \d+ with body "[^"]+" and got back ""/ },
-  { name: "output-rewrite-exactly-once", family: "values that change after being read (outputs)", what: "effects whose type turns into \"redelivered\" after the lab reads them", exercise: "exactly-once", verdict: /effect|once/i },
+  { name: "output-rewrite-exactly-once", family: "values that change after being read (outputs)", what: "effects whose type turns into \"redelivered\" after the lab reads them", exercise: "exactly-once", verdict: /each payment's effect is applied at most once \(duplicates, retries and restarts included\): pay-\d+ was applied 2 times/ },
   {
     name: "entries-getter",
     family: "values that change after being read (AppendEntries that read empty when weighed)",
@@ -177,7 +202,7 @@ export const CATALOGUE: readonly RedTeamCase[] = [
     exercise: "raft-log",
     edits: [WHOLE_LOG, { file: "raft.ts", find: RAFT_IMPORT, replace: `${RAFT_IMPORT}\nimport { emptyWhenWeighed } from "./emptyWhenWeighed.ts";` }, { file: "raft.ts", find: APPEND, replace: `    ctx.send(peer, emptyWhenWeighed(${APPEND_MSG}));` }],
     runs: 1,
-    verdict: /./,
+    verdict: /was accepted at index \d+ but 0 servers applied it/,
   },
   {
     name: "weightless-entries",
@@ -226,7 +251,7 @@ export const CONTROLS: readonly Control[] = [
 ];
 
 /** Builds a case's (or control's) target directory and returns it (absolute). */
-export function prepare(root: string, scratch: string, c: { name: string; exercise: string; links?: readonly Link[]; edits?: readonly Edit[]; files?: () => Record<string, string> }): string {
+export function prepare(root: string, scratch: string, c: { name: string; exercise: string; links?: readonly Link[]; edits?: readonly Edit[]; base?: string; files?: () => Record<string, string> }): string {
   const committed = join(root, FIXTURES, c.name);
   if (!c.links && !c.edits && !c.files) return committed;
   const folder = exerciseFolder(root, c.exercise);
@@ -234,7 +259,7 @@ export function prepare(root: string, scratch: string, c: { name: string; exerci
   rmSync(target, { recursive: true, force: true });
   mkdirSync(join(target, folder), { recursive: true });
   if (c.edits) {
-    const src = join(root, "solutions", folder);
+    const src = c.base ? join(root, FIXTURES, c.base, folder) : join(root, "solutions", folder);
     cpSync(src, join(target, folder), { recursive: true });
     const files = new Map<string, string>();
     for (const e of c.edits) if (!files.has(e.file)) files.set(e.file, readFileSync(join(src, e.file), "utf8"));
