@@ -267,7 +267,8 @@ export async function compileLearnerFiles(root: string, target: string, ids: rea
     let entries: string[] = [];
     try {
       entries = readdirSync(dir, { withFileTypes: true })
-        .filter((d) => d.isFile() && /\.[cm]?[tj]sx?$/.test(d.name) && !/\.d\.ts$/.test(d.name))
+        // Symbolic links too: the bundler refuses one that leads out of the folder, in words (a sandboxed worker could not compile it itself).
+        .filter((d) => (d.isFile() || d.isSymbolicLink()) && /\.[cm]?[tj]sx?$/.test(d.name) && !/\.d\.ts$/.test(d.name))
         .map((d) => join(dir, d.name));
     } catch {
       continue; // the suite says the folder is missing, in its words
@@ -401,10 +402,31 @@ function writeTrace(root: string, dir: string, id: string, meta: ScenarioMeta): 
     mkdirSync(dir, { recursive: true });
     const slug = meta.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
     const file = join(dir, `${id}--${slug}--seed${f.seed}.json`);
-    const tmp = `${file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ exercise: id, scenario: meta.name, failure: { ...rest, traceFile: undefined, ...(histories ? { histories } : {}) }, trace }, null, 1));
-    renameSync(tmp, file);
-    traceFile = shownPath(root, file);
+    const text = traceText({ exercise: id, scenario: meta.name, failure: { ...rest, traceFile: undefined, ...(histories ? { histories } : {}) }, trace });
+    if (text !== null) {
+      const tmp = `${file}.tmp`;
+      writeFileSync(tmp, text);
+      renameSync(tmp, file);
+      traceFile = shownPath(root, file);
+    }
   }
   return { ...rest, traceFile };
+}
+
+/**
+ * A trace file's text: indented for people to read, unless that outgrows
+ * what one string can hold (learner code decides what its messages and logs
+ * hold, and deep nesting multiplies the indentation); then compact; null if
+ * even that is too big — the failure is reported without a trace file rather
+ * than crashing the grader.
+ */
+function traceText(doc: unknown): string | null {
+  for (const indent of [1, undefined]) {
+    try {
+      return JSON.stringify(doc, null, indent);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+    }
+  }
+  return null;
 }
