@@ -7,7 +7,11 @@ import type { Exercise } from "../harness/exercise.ts";
 import { stage } from "../harness/stages.ts";
 import type { CreateRaft } from "./raft.ts";
 import { electionClassic, logClassic, persistClassic, snapshotClassic } from "./raftClassic.ts";
-import { electionGenerative, electionRules, logGenerative, logRules, persistGenerative, persistRules, snapshotGenerative, snapshotRules } from "./raftRules.ts";
+import { electionRules } from "./raftElectionRules.ts";
+import { electionGenerative, logGenerative, persistGenerative, snapshotGenerative } from "./raftGenerative.ts";
+import { logRules } from "./raftLogRules.ts";
+import { persistRules } from "./raftPersistRules.ts";
+import { snapshotRules } from "./raftSnapshotRules.ts";
 
 type Ex = Exercise<{ createRaft: CreateRaft }>;
 
