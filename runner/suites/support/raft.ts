@@ -61,6 +61,8 @@ export type ServiceSnapshot = { upTo: number; digest: number };
 interface Service {
   instance: unknown;
   last: number;
+  /** Snapshots Raft handed this service, in all incarnations. */
+  snapshots: number;
   digest: number;
   /** Highest index this node ever applied (across restarts): what nCommitted counts. */
   everUpTo: number;
@@ -124,6 +126,11 @@ export class RaftWorld {
       schedule: opts.schedule,
       network: opts.unreliable ? { drop: 0.1, delayMs: [0, 26] } : { delayMs: [1, 10] },
       messageRule: (_from: NodeId, _to: NodeId, msg: unknown) => {
+        // Late messages: one in five, requests and replies alike, is held back 1–4 s (far past any election timeout).
+        if (this.late) {
+          if (isRequest(msg)) this.requests++;
+          return { tail: 0.2, tailMs: [1000, 4000] };
+        }
         if (isRequest(msg)) {
           this.requests++;
           return undefined;
@@ -133,7 +140,7 @@ export class RaftWorld {
       },
     });
     this.sig = this.ids.map(() => [-1, -1, -1]);
-    this.services = this.ids.map(() => ({ instance: null, last: 0, digest: 0, everUpTo: 0 }));
+    this.services = this.ids.map(() => ({ instance: null, last: 0, snapshots: 0, digest: 0, everUpTo: 0 }));
     this.sim.onOutput((o) => this.onOutput(o));
     if (opts.invariants !== false && !process.env["RAFT_NO_INV"]) this.sim.afterEvent(() => this.checkInvariants());
   }
@@ -167,6 +174,7 @@ export class RaftWorld {
       const known = this.digestAt.get(v.index);
       expectThat(known === undefined || known === data.digest, "State Machine Safety: a snapshot holds the same state every node reached at that index", () => `${o.node}'s snapshot at index ${v.index} does not match what other nodes applied up to there`, o.t);
       svc.last = v.index;
+      svc.snapshots++;
       svc.digest = data.digest;
       svc.everUpTo = Math.max(svc.everUpTo, v.index);
       return;
@@ -333,6 +341,41 @@ export class RaftWorld {
   }
   setLongReordering(on: boolean): void {
     this.reordering = on;
+  }
+  /** Holds back one message in five, requests and replies alike, 1–4 s: old-term requests and stale replies arrive late. */
+  setLateMessages(on: boolean): void {
+    this.late = on;
+  }
+  private late = false;
+
+  /** Crashes server i (like crash1) right after the event that makes `when()` true, before anything else happens at that instant. */
+  crashWhen(i: number, when: () => boolean): void {
+    if (!this.watching) {
+      this.watching = true;
+      this.sim.afterEvent(() => {
+        for (const t of this.triggers.filter((x) => x.when())) {
+          this.triggers.splice(this.triggers.indexOf(t), 1);
+          this.crash1(t.i);
+        }
+      });
+    }
+    this.triggers.push({ i, when });
+  }
+  private readonly triggers: { i: number; when: () => boolean }[] = [];
+  private watching = false;
+  /** Whether a crash armed with crashWhen is still waiting. */
+  crashPending(): boolean {
+    return this.triggers.length > 0;
+  }
+  /** The highest index server i's service has reached in its current incarnation (0 if down). */
+  appliedBy(i: number): number {
+    const svc = this.services[i]!;
+    const inst = this.sim.node(this.ids[i]!);
+    return inst && svc.instance === inst ? svc.last : 0;
+  }
+  /** How many snapshots Raft has handed server i's service, over all its incarnations. */
+  snapshotsBy(i: number): number {
+    return this.services[i]!.snapshots;
   }
   sleep(ms: number): void {
     this.sim.run(ms);

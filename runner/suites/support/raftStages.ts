@@ -14,6 +14,7 @@ import { electionRules } from "./raftElectionRules.ts";
 import { electionExhaustive, logExhaustive, persistExhaustive } from "./raftExhaustive.ts";
 import { electionGenerative, logGenerative, persistGenerative, snapshotGenerative } from "./raftGenerative.ts";
 import { logRules } from "./raftLogRules.ts";
+import { electionSchedules, logSchedules, persistSchedules, snapshotSchedules } from "./raftSchedules.ts";
 import { persistRules } from "./raftPersistRules.ts";
 import { snapshotRules } from "./raftSnapshotRules.ts";
 
@@ -21,10 +22,10 @@ type Ex = Exercise<{ createRaft: CreateRaft }>;
 type Register = (ex: Ex) => void;
 
 export const RAFT_STAGES: readonly { id: string; scenarios: Register[]; own: Register[] }[] = [
-  { id: "raft-election", scenarios: [electionClassic, electionRules, electionGenerative], own: [electionExhaustive] },
-  { id: "raft-log", scenarios: [logClassic, logRules, logGenerative], own: [logExhaustive] },
-  { id: "raft-persist", scenarios: [persistClassic, persistRules, persistGenerative], own: [persistExhaustive] },
-  { id: "raft-snapshot", scenarios: [snapshotClassic, snapshotRules, snapshotGenerative], own: [] },
+  { id: "raft-election", scenarios: [electionClassic, electionSchedules, electionRules, electionGenerative], own: [electionExhaustive] },
+  { id: "raft-log", scenarios: [logClassic, logSchedules, logRules, logGenerative], own: [logExhaustive] },
+  { id: "raft-persist", scenarios: [persistClassic, persistSchedules, persistRules, persistGenerative], own: [persistExhaustive] },
+  { id: "raft-snapshot", scenarios: [snapshotClassic, snapshotSchedules, snapshotRules, snapshotGenerative], own: [] },
 ];
 
 export type RaftStage = "raft-election" | "raft-log" | "raft-persist" | "raft-snapshot";
