@@ -6,7 +6,7 @@
 import { expectThat } from "../../check/violation.ts";
 import type { NodeId, Simulation } from "../../sim/index.ts";
 import type { Lab } from "../harness/exercise.ts";
-import { puppet, type CreateRaft, type Entry, type Puppet, type RaftMsg, type RaftNode, type RaftOut, type RaftView } from "./raft.ts";
+import { checkedStart, checkedState, checkedView, puppet, type CreateRaft, type Entry, type Puppet, type RaftMsg, type RaftNode, type RaftOut, type RaftView } from "./raft.ts";
 
 export type Msg<T extends RaftMsg["type"]> = Extract<RaftMsg, { type: T }>;
 
@@ -75,10 +75,10 @@ export class Rig {
       .map((e) => ({ t: e.t, to: (e as { to: NodeId }).to, msg: (e as { msg: RaftMsg }).msg }));
   }
   view(): RaftView {
-    return this.sim.call<RaftNode, RaftView>("n1", "inspect", (x) => x.inspect());
+    return checkedView("n1", this.sim.call<RaftNode, unknown>("n1", "inspect", (x) => x.inspect()), this.sim.now);
   }
   state(): { term: number; isLeader: boolean } {
-    return this.sim.call<RaftNode, { term: number; isLeader: boolean }>("n1", "getState", (x) => x.getState());
+    return checkedState("n1", this.sim.call<RaftNode, unknown>("n1", "getState", (x) => x.getState()), this.sim.now);
   }
   outputs(): RaftOut[] {
     return this.sim.outputsOf<RaftOut>("n1").map((o) => o.value);
@@ -91,7 +91,7 @@ export class Rig {
     return showEntries(this.view().entries);
   }
   start(cmd: string): { index: number; term: number; isLeader: boolean } {
-    return this.sim.call<RaftNode, { index: number; term: number; isLeader: boolean }>("n1", "start", (x) => x.start(cmd));
+    return checkedStart("n1", this.sim.call<RaftNode, unknown>("n1", "start", (x) => x.start(cmd)), this.sim.now);
   }
 
   // --- Moving time until n1 acts.
