@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { grade, ROOT } from "./grade/grade.ts";
 import { measureThroughputIsolated, median, THROUGHPUT_BUDGET } from "./bench/throughput.ts";
+import { benchLincheckKv, LINCHECK_ETCD_BUDGET_MS, LINCHECK_KV_BUDGET_MB, LINCHECK_KV_BUDGET_MS } from "./bench/lincheck.ts";
 
 const lines: string[] = [];
 const budgets: string[] = [];
@@ -55,7 +56,15 @@ async function main(): Promise<void> {
 
   await optional("tui.ts", "tui-first-frame-ms", "benchTuiFirstFrame", 500);
   await optional("tui.ts", "watch-regrade-ms", "benchWatchRegrade", 1500);
-  await optional("lincheck.ts", "lincheck-etcd-ms", "benchLincheckEtcd", null);
+  await optional("lincheck.ts", "lincheck-etcd-ms", "benchLincheckEtcd", LINCHECK_ETCD_BUDGET_MS);
+  try {
+    const kv = await benchLincheckKv();
+    for (const [k, v] of Object.entries(kv)) emit(k, v);
+    budget("lincheck-kv-ms", kv["lincheck-kv-ms"] <= LINCHECK_KV_BUDGET_MS, `${Math.round(kv["lincheck-kv-ms"])} ≤ ${LINCHECK_KV_BUDGET_MS} (a generated c50-shaped history: linearizable ${Math.round(kv["lincheck-kv-ok-ms"])} ms, with a stale read ${Math.round(kv["lincheck-kv-bad-ms"])} ms)`);
+    budget("lincheck-kv-peak-mb", kv["lincheck-kv-peak-mb"] <= LINCHECK_KV_BUDGET_MB, `${Math.round(kv["lincheck-kv-peak-mb"])} ≤ ${LINCHECK_KV_BUDGET_MB} (peak resident memory of a process checking both)`);
+  } catch (e) {
+    console.log(`# lincheck-kv-ms: could not measure: ${(e as Error).message}`);
+  }
   await optional("raft.ts", "raft-track-ms", "raftTrackMs", 30_000);
 
   console.log("");

@@ -7,10 +7,13 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { exerciseFolder, exercisesInOrder, findExercise, findLesson, loadCourse, worksheetStages, type Course, type Exercise } from "./course/course.ts";
 import { displayStatus, exerciseProgressOf, loadProgress, recordGrade, updateProgress } from "./course/progress.ts";
 import { resetExercise, ResetError, undoReset } from "./course/reset.ts";
+import { exerciseDigest } from "./course/fingerprint.ts";
+import { JobProgress } from "./jobProgress.ts";
 import { formatReport, formatStatus, indent } from "./grade/format.ts";
 import type { GradeOptions, GradeReport } from "./grade/grade.ts";
 import { colorEnabled, makeStyler } from "./grade/style.ts";
 import { renderDiagram, type TraceJson } from "./sim/index.ts";
+import type { HistoryPicture } from "./check/historyPicture.ts";
 
 /** The project root (same as grade.ts's ROOT, without loading vitest at start-up). */
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -67,13 +70,13 @@ function checkTarget(target: string): void {
   if (!existsSync(target)) throw new UsageError(`--target ${target}: no such directory. Use exercises, solutions, or a directory laid out like exercises/ (one folder per exercise id).`);
 }
 
-/** Grading against exercises/ is the learner's own work: remember how it went. */
-function remember(report: GradeReport): void {
+/** Grading against exercises/ is the learner's own work: remember how it went (`digests`: the files as graded). */
+function remember(report: GradeReport, digests: ReadonlyMap<string, string | null>): void {
   // Tests of the CLI grade the stubs too: they must not touch a learner's progress.
   if (report.target !== "exercises" || process.env["FAULTLINE_NO_PROGRESS"]) return;
   try {
     const r = updateProgress(ROOT, (p) => {
-      for (const e of report.exercises) recordGrade(p, e.id, e.status, new Date());
+      for (const e of report.exercises) recordGrade(p, e.id, e.status, new Date(), digests.get(e.id));
     });
     if (r.warning) err(s.warn(r.warning));
   } catch (e) {
@@ -81,11 +84,37 @@ function remember(report: GradeReport): void {
   }
 }
 
-async function runGrade(ids: string[], values: Record<string, unknown>): Promise<number> {
+/** Progress over the suites of one grading run (verify, report): done/total and the suites running now. */
+function gradeProgress(label: string, total: number): { onProgress: GradeOptions["onProgress"]; finish(): void } {
+  const p = new JobProgress(label, total);
+  const running: string[] = [];
+  return {
+    onProgress(e) {
+      if (e.phase === "start") {
+        running.push(e.id);
+        p.start(running.join(", "));
+      } else {
+        running.splice(running.indexOf(e.id) >>> 0, 1);
+        p.step(e.id);
+        if (running.length) p.start(running.join(", "));
+      }
+    },
+    finish: () => p.finish(),
+  };
+}
+
+async function runGrade(ids: string[], values: Record<string, unknown>, label = "grade"): Promise<number> {
   const target = String(values["target"]);
   checkTarget(target);
-  const report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs"), sandbox: Boolean(values["sandbox"]) });
-  remember(report);
+  const digests = new Map(target === "exercises" ? ids.map((id) => [id, exerciseDigest(ROOT, id)]) : []);
+  const progress = ids.length > 1 ? gradeProgress(label, ids.length) : null;
+  let report: GradeReport;
+  try {
+    report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs"), sandbox: Boolean(values["sandbox"]), onProgress: progress?.onProgress });
+  } finally {
+    progress?.finish();
+  }
+  remember(report, digests);
   if (values["junit"]) {
     const { writeJunit } = await import("./grade/junit.ts");
     writeJunit(String(values["junit"]), report);
@@ -217,7 +246,7 @@ const commands: Record<string, Command> = {
     summary: "grade every exercise in course order",
     options: { ...targetOption, seed: { type: "string" }, runs: { type: "string" }, json: { type: "boolean" }, junit: { type: "string" }, sandbox: { type: "boolean" } },
     async run({ values }) {
-      return runGrade(exercisesInOrder(course()).map((e) => e.id), values);
+      return runGrade(exercisesInOrder(course()).map((e) => e.id), values, "verify");
     },
   },
 
@@ -254,17 +283,22 @@ const commands: Record<string, Command> = {
       }
       const events = intOption(values["events"], "events") ?? 60;
       let trace: TraceJson | null = sc.trace ?? null;
-      if (sc.failure?.traceFile) trace = (JSON.parse(readFileSync(`${ROOT}/${sc.failure.traceFile}`, "utf8")) as { trace: TraceJson }).trace;
+      let histories: readonly HistoryPicture[] | undefined;
+      if (sc.failure?.traceFile) {
+        const saved = JSON.parse(readFileSync(`${ROOT}/${sc.failure.traceFile}`, "utf8")) as { trace: TraceJson; failure?: { histories?: HistoryPicture[] } };
+        trace = saved.trace;
+        histories = saved.failure?.histories;
+      }
       out(`${s.bold(id)} · ${sc.name} · seed ${seed} · ${formatStatus(sc.status, s)}`);
       if (values["html"]) {
         if (!trace) throw new UsageError(`This run of ${id} left no trace to export.`);
         const { writeTraceHtml } = await import("./grade/htmlFile.ts");
-        const file = writeTraceHtml(String(values["html"]), { trace, title: `${id} · ${sc.name}`, status: sc.status, failure: sc.failure });
+        const file = writeTraceHtml(String(values["html"]), { trace, title: `${id} · ${sc.name}`, status: sc.status, failure: sc.failure, histories });
         out(`HTML trace written to ${file}`);
       }
       if (trace && !values["html"] && !values["plain"] && interactive()) {
         const { runTraceViewer } = await import("./tui/trace.tsx");
-        await runTraceViewer({ trace, title: `${id} · ${sc.name} · seed ${seed}`, status: sc.status, failureMessage: sc.failure?.message ?? null });
+        await runTraceViewer({ trace, title: `${id} · ${sc.name} · seed ${seed}`, status: sc.status, failureMessage: sc.failure?.message ?? null, histories });
         return sc.status === "pass" ? 0 : 1;
       }
       if (trace) {
@@ -283,37 +317,18 @@ const commands: Record<string, Command> = {
   },
 
   run: {
-    usage: "faultline run <lesson-id> [--cell N]",
-    summary: "run a lesson's cells without the TUI and print their output",
-    options: { cell: { type: "string" } },
+    usage: "faultline run <lesson-id> [--cell N] [--edit] [--restore]",
+    summary: "run a lesson's cells (your edited versions where you made them) and print their output; --edit opens cell N in $VISUAL/$EDITOR, keeps your version and reruns it; --restore puts the lesson's cell back",
+    options: { cell: { type: "string" }, edit: { type: "boolean" }, restore: { type: "boolean" } },
     async run({ values, positionals }) {
-      const [lessonArg] = positionals;
-      const c = course();
-      if (!lessonArg) throw new UsageError(`Which lesson? e.g. \`faultline run 00-the-lab\`. Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
-      const lesson = findLesson(c, lessonArg);
-      if (!lesson) throw new UsageError(`There is no lesson "${lessonArg}". Lessons: ${c.lessons.map((l) => l.id).join(", ")}.`);
-      const { extractCells, runCell } = await import("./notebook/cells.ts");
-      const cells = extractCells(readFileSync(`${ROOT}/${lesson.file}`, "utf8"));
-      const only = intOption(values["cell"], "cell");
-      if (only !== undefined && (only < 1 || only > cells.length)) throw new UsageError(`${lesson.id} has ${cells.length} cell${cells.length === 1 ? "" : "s"}: --cell takes 1 to ${cells.length}.`);
-      const chosen = only === undefined ? cells : cells.filter((x) => x.index === only);
-      if (chosen.length === 0) {
-        out(`${lesson.id} has no runnable cells.`);
-        return 0;
+      const lesson = lessonArg(course(), positionals[0], "faultline run 00-the-lab");
+      const { runLesson, RunLessonUsage } = await import("./notebook/runLesson.ts");
+      const opts = { cell: intOption(values["cell"], "cell"), edit: Boolean(values["edit"]), restore: Boolean(values["restore"]), columns: Math.min(process.stdout.columns ?? 80, 120), color: colorEnabled() };
+      try {
+        return await runLesson(ROOT, lesson, opts, { out, err, style: s });
+      } catch (e) {
+        throw e instanceof RunLessonUsage ? new UsageError(e.message) : e;
       }
-      let failed = 0;
-      for (const cell of chosen) {
-        out(s.bold(`── ${lesson.id} · cell ${cell.index} of ${cells.length} ${"─".repeat(Math.max(0, 40 - lesson.id.length))}`));
-        const r = await runCell(ROOT, lesson.id, cell, { columns: Math.min(process.stdout.columns ?? 80, 120), color: colorEnabled() });
-        if (r.output) out(r.output);
-        if (!r.ok) {
-          failed++;
-          out(s.bad(r.timedOut ? `cell ${cell.index} timed out` : `cell ${cell.index} failed (exit code ${r.exitCode})`));
-        }
-        out("");
-      }
-      if (failed) out(s.bad(`${failed} of ${chosen.length} cell${chosen.length === 1 ? "" : "s"} failed.`));
-      return failed ? 1 : 0;
     },
   },
 
@@ -433,15 +448,28 @@ const commands: Record<string, Command> = {
   },
 
   lincheck: {
-    usage: "faultline lincheck --format jepsen-cas FILE… [--budget STEPS] [--explain]",
-    summary: "check recorded histories for linearizability: one line per file, linearizable|not-linearizable|unknown",
-    options: { format: { type: "string", default: "jepsen-cas" }, budget: { type: "string" }, explain: { type: "boolean" } },
+    usage: "faultline lincheck [--format jepsen-cas|jepsen-kv|porcupine-kv] FILE… [--html FILE] [--explain] [--plain] [--budget STEPS] [--memory MB]",
+    summary: "check recorded histories for linearizability, a verdict per file; on a terminal, draws why a history is not linearizable (--html FILE: as a page). Exit 0 linearizable, 1 not, 2 usage error, 3 unknown (a budget ran out)",
+    options: { format: { type: "string", default: "jepsen-cas" }, budget: { type: "string" }, memory: { type: "string" }, explain: { type: "boolean" }, html: { type: "string" }, plain: { type: "boolean" } },
     async run({ values, positionals }) {
-      const { isLincheckFormat, LINCHECK_FORMATS, runLincheck } = await import("./grade/lincheck.ts");
+      const { isLincheckFormat, LINCHECK_FORMATS, runLincheck, writeLincheckHtml } = await import("./grade/lincheck.ts");
+      const formats = Object.keys(LINCHECK_FORMATS).join(", ");
       const format = String(values["format"]);
-      if (!isLincheckFormat(format)) throw new UsageError(`--format ${format}: unknown history format. Formats: ${Object.keys(LINCHECK_FORMATS).join(", ")}.`);
-      if (positionals.length === 0) throw new UsageError("Which histories? e.g. `faultline lincheck --format jepsen-cas history.log`.");
-      return runLincheck(positionals, { format, budget: intOption(values["budget"], "budget"), explain: Boolean(values["explain"]) }, out);
+      if (!isLincheckFormat(format)) throw new UsageError(`--format ${format}: unknown history format. Formats: ${formats}.`);
+      if (positionals.length === 0) throw new UsageError(`Which histories? e.g. \`faultline lincheck --format ${format} history.log\`.`);
+      const memory = intOption(values["memory"], "memory");
+      const width = Math.min(process.stdout.columns ?? 80, 120);
+      const { renderLine } = await import("./notebook/text.ts");
+      const { code, results } = runLincheck(positionals, { format, budget: intOption(values["budget"], "budget"), memoryBudget: memory === undefined ? undefined : memory * 2 ** 20, explain: Boolean(values["explain"]), width }, (line) =>
+        out(typeof line === "string" ? line : renderLine(line, { color: colorEnabled() })),
+      );
+      if (values["html"]) out(`HTML picture written to ${writeLincheckHtml(String(values["html"]), results, format)}`);
+      const pictures = results.flatMap((r) => (r.picture ? [r.picture] : []));
+      if (pictures.length && !values["html"] && !values["plain"] && interactive()) {
+        const { runHistoryViewer } = await import("./tui/history.tsx");
+        await runHistoryViewer({ pictures, title: `${pictures.length} histor${pictures.length === 1 ? "y" : "ies"} not linearizable` });
+      } else if (pictures.length && !values["explain"] && !values["html"]) out(s.dim("--explain draws why; --html FILE writes the picture as a page."));
+      return code;
     },
   },
 
@@ -459,7 +487,13 @@ const commands: Record<string, Command> = {
       const target = String(values["target"]);
       checkTarget(target);
       // Learner code in CI is untrusted: reports grade it in the sandbox unless told otherwise.
-      const report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs"), sandbox: !values["no-sandbox"] });
+      const shown = gradeProgress("report", ids.length);
+      let report: GradeReport;
+      try {
+        report = await grade({ ids, target, seed: intOption(values["seed"], "seed"), runs: intOption(values["runs"], "runs"), sandbox: !values["no-sandbox"], onProgress: shown.onProgress });
+      } finally {
+        shown.finish();
+      }
       const { progress } = loadProgress(ROOT);
       const attempts = Object.fromEntries(ids.filter((id) => progress.exercises[id]).map((id) => [id, progress.exercises[id]!.attempts]));
       const learner = (values["learner"] as string | undefined) ?? process.env["GITHUB_REPOSITORY"];
@@ -485,11 +519,23 @@ const commands: Record<string, Command> = {
       const only = (values["lesson"] as string[] | undefined)?.map((id) => lessonArg(c, id, "faultline export --html site --lesson 00-the-lab").id);
       const { exportCourse } = await import("./notebook/export.ts");
       const dir = String(values["html"]);
-      const r = await exportCourse(ROOT, c, dir, {
-        run: !values["no-run"],
-        only,
-        onLesson: (l, cells) => err(`${l.id}: ${cells.length ? `${cells.filter((x) => x.ok).length}/${cells.length} cells ran` : "written"}`),
-      });
+      // Piped, the per-lesson lines below are the progress.
+      const progress = new JobProgress("export", null, { plain: "none" });
+      let r: Awaited<ReturnType<typeof exportCourse>>;
+      try {
+        r = await exportCourse(ROOT, c, dir, {
+          run: !values["no-run"],
+          only,
+          onCell: (e) => {
+            progress.setTotal(e.total);
+            if (e.phase === "start") progress.start(`${e.lesson} cell ${e.index}`);
+            else progress.step();
+          },
+          onLesson: (l, cells) => progress.print(`${l.id}: ${cells.length ? `${cells.filter((x) => x.ok).length}/${cells.length} cells ran` : "written"}`),
+        });
+      } finally {
+        progress.finish();
+      }
       out(`${r.files.length} pages written to ${dir} (open ${dir.replace(/\/$/, "")}/index.html)`);
       for (const f of r.failedCells) err(s.bad(`${f.lesson}: cell ${f.index} failed; its output is on the page`));
       return r.failedCells.length ? 1 : 0;

@@ -115,6 +115,26 @@ export const account: Model<Rows<number>> = {
 };
 export const balance = (s: Rows<number>) => Object.values(s).reduce((a, b) => a + b, 0);
 
+/**
+ * The same 100, split into allotments that each replica spends alone
+ * (escrow): r1 and r2 hold 50 each, any other replica none. A replica's rows
+ * are its own withdrawals and deposits, so its allotment is known to it
+ * exactly, and the allotments add up to the balance.
+ */
+export const ALLOTMENTS: Readonly<Record<string, number>> = { r1: 50, r2: 50 };
+export const escrowAccount: Model<Rows<number>> = {
+  ...account,
+  name: "account split in allotments (escrow)",
+  operations: [
+    { name: "withdraw 30 from my allotment", apply: (s, r, k) => ({ ...s, [`${r}:${k}`]: -30 }) },
+    { name: "deposit 50 into my allotment", apply: (s, r, k) => ({ ...s, [`${r}:${k}`]: 50 }) },
+  ],
+};
+/** What is left of a replica's allotment. */
+export const allotment = (s: Rows<number>, r: string) => (ALLOTMENTS[r] ?? 0) + Object.entries(s).reduce((a, [k, v]) => a + (k.startsWith(`${r}:`) ? v : 0), 0);
+/** Every replica within its allotment (so the balance, their sum, is never negative). */
+export const withinAllotments = (s: Rows<number>) => [...new Set([...Object.keys(ALLOTMENTS), ...Object.keys(s).map((k) => k.split(":")[0]!)])].every((r) => r === "open" || allotment(s, r) >= 0);
+
 /** Orders: each insert picks an id. */
 export type Order = { id: string };
 export const orders: Model<Rows<Order>> = {

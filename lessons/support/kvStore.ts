@@ -5,7 +5,7 @@
 // applied at the index start() gave it; retries are deduplicated by (client,
 // seq). No snapshots: a demonstration runs for seconds, not hours.
 
-import type { KvInput, KvOutput } from "../../runner/check/linearizability.ts";
+import type { KvInput, KvOutput } from "../../runner/check/models.ts";
 import type { Ctx, Node, NodeFactory, NodeId } from "../../runner/sim/index.ts";
 import { demoRaft, type Applied, type DemoMsg, type DemoRaft, type Mistakes } from "./raft.ts";
 

@@ -7,8 +7,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { historyPicture, pictureText } from "./historyPicture.ts";
 import { parseJepsenCasHistory } from "./jepsenHistory.ts";
-import { casRegisterModel, checkLinearizability } from "./linearizability.ts";
+import { checkLinearizability } from "./linearizability.ts";
+import { casRegisterModel } from "./models.ts";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const dataDir = join(repoRoot, "..", "shared", "testdata", "jepsen-etcd");
@@ -37,6 +39,15 @@ if (present) describe("Jepsen etcd histories", () => {
     const result = checkLinearizability(casRegisterModel, history);
     if (file === OPEN_QUESTION && !expected.has(file)) expect(["linearizable", "not-linearizable", "unknown"]).toContain(result.verdict);
     else expect(result.verdict, result.explanation).toBe(expected.get(file));
+  });
+
+  it("every history that is not linearizable gets a picture that fits 80 columns and shows where the prefix stops", () => {
+    for (const file of files.filter((f) => expected.get(f) === "not-linearizable")) {
+      const r = checkLinearizability(casRegisterModel, parseJepsenCasHistory(readFileSync(join(dataDir, file), "utf8")));
+      const text = pictureText(historyPicture(casRegisterModel, r.failed!, file), { width: 80, maxOps: 16 });
+      for (const line of text.split("\n")) expect([...line].length, `${file}: ${line}`).toBeLessThanOrEqual(80);
+      expect(text, file).toContain("the longest prefix stops here");
+    }
   });
 });
 

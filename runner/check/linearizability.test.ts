@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseJepsenCasHistory } from "./jepsenHistory.ts";
-import { casRegisterModel, checkLinearizability, kvModel, type CasInput, type CasOutput, type KvInput, type KvOutput, type Operation, type RegisterValue } from "./linearizability.ts";
+import { checkLinearizability, type Operation } from "./linearizability.ts";
+import { casRegisterModel, kvModel, type CasInput, type CasOutput, type KvInput, type KvOutput, type RegisterValue } from "./models.ts";
 
 type RegOp = Operation<CasInput, CasOutput>;
 type KvOp = Operation<KvInput, KvOutput>;
@@ -147,6 +147,64 @@ describe("key-value histories", () => {
   });
 });
 
+describe("parts and budgets", () => {
+  const put = (client: number, key: string, value: string, call: number, ret: number): KvOp => ({ client, input: { op: "put", key, value }, output: {}, call, ret });
+  const append = (client: number, key: string, value: string, call: number, ret: number): KvOp => ({ client, input: { op: "append", key, value }, output: {}, call, ret });
+  const get = (client: number, key: string, value: string | null, call: number, ret: number): KvOp => ({ client, input: { op: "get", key }, output: { value }, call, ret });
+  /** A key that is slow to settle: n concurrent appends, and a read that wants the one order the search tries last. */
+  const hardKey = (key: string, n = 11): KvOp[] => {
+    const letters = "abcdefghijk".slice(0, n).split("");
+    return [...letters.map((v, i) => append(i, key, v, 0, 100)), get(99, key, [...letters].reverse().join(""), 101, 102)];
+  };
+  /** A longer key with one stale read at the end. */
+  const wrongKey = (key: string): KvOp[] => [...Array.from({ length: 20 }, (_, i) => put(50, key, `v${i}`, 10 * i, 10 * i + 5)), get(51, key, "v3", 300, 301)];
+
+  it("a key that is plainly wrong ends the check, however hard another key is (the keys take turns)", () => {
+    // The hard key comes first in the history and is smaller, so it is searched first.
+    const r = checkLinearizability(kvModel, [...hardKey("hard"), ...wrongKey("wrong")], { budget: 200_000 });
+    expect(r.verdict).toBe("not-linearizable");
+    expect(r.failed!.label).toBe('key "wrong"');
+    expect(r.statesExplored).toBeLessThan(5_000);
+    expect(r.parts.map((p) => p.verdict)).toEqual(["unchecked", "not-linearizable"]);
+  });
+
+  it("a history whose only wrong key is hard gets unknown, naming the budget and the key", () => {
+    const r = checkLinearizability(kvModel, [...hardKey("hard"), put(1, "easy", "x", 0, 1), get(2, "easy", "x", 2, 3)], { budget: 50_000 });
+    expect(r.verdict).toBe("unknown");
+    expect(r.explanation).toMatch(/^key "hard": search budget of 50000 steps used up/);
+    expect(r.parts.map((p) => [p.label, p.verdict, p.stopped])).toEqual([
+      ['key "hard"', "unknown", "steps"],
+      ['key "easy"', "linearizable", null],
+    ]);
+  });
+
+  it("the memory budget bounds what the search keeps, and running out of it answers unknown", () => {
+    const history = hardKey("hard", 8);
+    const r = checkLinearizability(kvModel, history, { memoryBudget: 2 * 2 ** 20 });
+    expect(r.verdict).toBe("unknown");
+    expect(r.parts[0]!.stopped).toBe("memory");
+    expect(r.explanation).toContain("memory budget of 2 MiB used up");
+    // The same search with room enough settles it.
+    expect(checkLinearizability(kvModel, history).verdict).toBe("linearizable");
+  });
+
+  it("a part that runs out of memory leaves room for the others, which can still fail the history", () => {
+    // Small enough that the hard key runs out in its first turn.
+    const r = checkLinearizability(kvModel, [...hardKey("hard"), ...wrongKey("wrong")], { memoryBudget: 64 * 1024 });
+    expect(r.verdict).toBe("not-linearizable");
+    expect(r.parts.map((p) => [p.verdict, p.stopped])).toEqual([
+      ["unknown", "memory"],
+      ["not-linearizable", null],
+    ]);
+  });
+
+  it("budgets count steps and bytes, not time: the same history gets the same answer every time", () => {
+    const history = [...hardKey("a"), ...hardKey("b")];
+    const once = checkLinearizability(kvModel, history, { budget: 30_000 });
+    expect(checkLinearizability(kvModel, history, { budget: 30_000 })).toEqual(once);
+  });
+});
+
 // Cross-checks against brute force on small random histories: every order of
 // every subset of unknown-outcome ops is tried directly.
 describe("agrees with brute force", () => {
@@ -166,12 +224,26 @@ describe("agrees with brute force", () => {
     return s.lost && s.kind !== 0 ? unknown(op) : op;
   };
 
-  function bruteForce(history: RegOp[]): boolean {
+  /**
+   * Every linearizable prefix, tried directly: whether one places every op
+   * with a known outcome, which ops some prefix places, the longest prefix,
+   * and the latest return some prefix is blocked at (the checker's frontier).
+   */
+  function bruteForce(history: RegOp[]): { linearizable: boolean; placed: Set<number>; longest: number; frontier: number } {
     const n = history.length;
     const used = new Array<boolean>(n).fill(false);
-    const go = (state: RegisterValue): boolean => {
+    const placed = new Set<number>();
+    let longest = 0;
+    let frontier = -Infinity;
+    let linearizable = false;
+    const go = (state: RegisterValue, depth: number): void => {
+      longest = Math.max(longest, depth);
       // Done when every op with a known outcome is placed.
-      if (history.every((op, i) => used[i] || op.ret === Infinity)) return true;
+      if (history.every((op, i) => used[i] || op.ret === Infinity)) {
+        linearizable = true;
+        return;
+      }
+      frontier = Math.max(frontier, Math.min(...history.filter((_, j) => !used[j]).map((o) => o.ret)));
       for (let i = 0; i < n; i++) {
         if (used[i]) continue;
         const op = history[i]!;
@@ -180,24 +252,51 @@ describe("agrees with brute force", () => {
         const r = casRegisterModel.step(state, op.input, op.output);
         if (!r.ok) continue;
         used[i] = true;
-        const found = go(r.state);
+        placed.add(i);
+        go(r.state, depth + 1);
         used[i] = false;
-        if (found) return true;
       }
-      return false;
     };
-    return go(null);
+    go(null, 0);
+    return { linearizable, placed, longest, frontier };
   }
 
   it("on random small register histories", () => {
     fc.assert(
       fc.property(fc.array(spec, { minLength: 1, maxLength: 6 }), (specs) => {
         const history = specs.map(toOp);
-        const expected = bruteForce(history) ? "linearizable" : "not-linearizable";
+        const expected = bruteForce(history).linearizable ? "linearizable" : "not-linearizable";
         expect(checkLinearizability(casRegisterModel, history).verdict).toBe(expected);
       }),
       { seed: 7, numRuns: 1500 },
     );
+  });
+
+  it("on what a failure shows: the longest prefix, the point no order gets past, the operations no order places", () => {
+    let failures = 0;
+    fc.assert(
+      fc.property(fc.array(spec, { minLength: 1, maxLength: 6 }), (specs) => {
+        const history = specs.map(toOp);
+        const r = checkLinearizability(casRegisterModel, history);
+        if (r.verdict !== "not-linearizable") return;
+        failures++;
+        const b = bruteForce(history);
+        const p = r.failed!;
+        expect(p.linearization).toHaveLength(b.longest);
+        expect(p.frontier).toBe(b.frontier);
+        const never = history.map((_, i) => i).filter((i) => !b.placed.has(i) && history[i]!.ret !== Infinity && history[i]!.call <= b.frontier);
+        expect(p.unplaceable).toEqual(never);
+        // The prefix itself is one: each op fits the model where it stands.
+        let state: RegisterValue = null;
+        for (const i of p.linearization) {
+          const s = casRegisterModel.step(state, history[i]!.input, history[i]!.output);
+          expect(s.ok).toBe(true);
+          state = s.state;
+        }
+      }),
+      { seed: 8, numRuns: 800 },
+    );
+    expect(failures).toBeGreaterThan(100);
   });
 
   it("on histories made by really running a register (always linearizable)", () => {
@@ -213,48 +312,20 @@ describe("agrees with brute force", () => {
           state = r.state;
           return s.lost && base.input.op !== "read" ? { ...base, output: undefined, ret: Infinity } : { ...base, output };
         });
-        expect(checkLinearizability(casRegisterModel, history).verdict).toBe("linearizable");
+        const r = checkLinearizability(casRegisterModel, history);
+        expect(r.verdict).toBe("linearizable");
+        // The linearization it returns is one: real time kept, every known result explained.
+        const order = r.parts[0]!.linearization;
+        expect(new Set(order.filter((i) => history[i]!.ret !== Infinity)).size).toBe(history.filter((o) => o.ret !== Infinity).length);
+        let at: RegisterValue = null;
+        order.forEach((i, k) => {
+          const s = casRegisterModel.step(at, history[i]!.input, history[i]!.output);
+          expect(s.ok).toBe(true);
+          at = s.state;
+          for (const later of order.slice(k + 1)) expect(history[later]!.ret < history[i]!.call).toBe(false);
+        });
       }),
       { seed: 11, numRuns: 300 },
     );
-  });
-});
-
-describe("Jepsen CAS log parser", () => {
-  const log = [
-    "INFO  jepsen.util - 0\t:invoke\t:read\tnil",
-    "INFO  jepsen.util - 1\t:invoke\t:write\t3",
-    "INFO  jepsen.util - 0\t:ok\t:read\tnil",
-    "INFO  jepsen.util - 1\t:ok\t:write\t3",
-    "INFO  jepsen.util - 2   :invoke :cas    [3 4]", // spaces, as some logs have
-    "INFO  jepsen.util - 2   :fail   :cas    [3 4]",
-    "INFO  jepsen.util - 3\t:invoke\t:read\tnil",
-    "INFO  jepsen.util - 3\t:fail\t:read\t:timed-out",
-    "some other log line",
-    "INFO  jepsen.util - 4\t:invoke\t:write\t1",
-    "INFO  jepsen.util - 4\t:info\t:write\t:timed-out",
-    "INFO  jepsen.util - 5\t:invoke\t:cas\t[1 2]",
-  ].join("\n");
-
-  it("reads invocations, completions, failures and unknown outcomes", () => {
-    const ops = parseJepsenCasHistory(log);
-    expect(ops).toEqual([
-      { client: 0, input: { op: "read" }, output: { value: null }, call: 1, ret: 3 },
-      { client: 1, input: { op: "write", value: 3 }, output: {}, call: 2, ret: 4 },
-      { client: 2, input: { op: "cas", from: 3, to: 4 }, output: { ok: false }, call: 5, ret: 6 },
-      // The failed read (line 7) had no effect and is left out.
-      { client: 4, input: { op: "write", value: 1 }, output: undefined, call: 10, ret: Infinity },
-      { client: 5, input: { op: "cas", from: 1, to: 2 }, output: undefined, call: 12, ret: Infinity },
-    ]);
-    // The cas failed although 3 was written before it: not linearizable.
-    expect(checkLinearizability(casRegisterModel, ops).verdict).toBe("not-linearizable");
-  });
-
-  it("says which line is wrong", () => {
-    expect(() => parseJepsenCasHistory("INFO  jepsen.util - 1\t:ok\t:read\t3")).toThrow(/line 1: process 1 completes an operation/);
-    expect(() => parseJepsenCasHistory("INFO  jepsen.util - 1\t:invoke\t:cas\t3")).toThrow(/line 1: a cas needs \[from to\]/);
-    expect(() => parseJepsenCasHistory("x\nINFO  jepsen.util - 1\t:invoke\t:inc\t3")).toThrow(/line 2: unknown operation :inc/);
-    expect(() => parseJepsenCasHistory('{ "not": "a jepsen log" }')).toThrow(/no Jepsen operations found/);
-    expect(parseJepsenCasHistory("")).toEqual([]);
   });
 });

@@ -3,6 +3,8 @@
 // that should have held ("every request gets exactly one matching reply"),
 // followed by what actually happened.
 
+import type { HistoryPicture } from "./historyPicture.ts";
+
 export class Violation extends Error {
   constructor(
     /** The property that should have held. */
@@ -11,6 +13,8 @@ export class Violation extends Error {
     readonly details = "",
     /** Virtual time of the offending event, when known: the diagram is centred there. */
     readonly at?: number,
+    /** Pictures of the clients' history that show it (linearizability), for the replay's screens and page. */
+    readonly histories?: readonly HistoryPicture[],
   ) {
     super(details ? `${property}: ${details}` : property);
     this.name = "Violation";

@@ -3,9 +3,9 @@
 // rename) so a crash or kill -9 never leaves half a file; a file that is
 // corrupt anyway is set aside with a warning, never a crash.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { z } from "zod";
+import { readStateFile, writeFileAtomic } from "./stateFile.ts";
 
 export type ExerciseState = "pass" | "fail" | "error" | "not-started";
 
@@ -15,6 +15,8 @@ const exerciseProgress = z.object({
   hintsShown: z.number().int().nonnegative(),
   lastGradedAt: z.string().nullable(),
   passedAt: z.string().nullable(),
+  /** Fingerprint of the learner's files as graded (course/fingerprint.ts); older files lack it. */
+  digest: z.string().optional(),
 });
 
 const quizAnswer = z.object({ choice: z.number().int().nonnegative(), correct: z.boolean() });
@@ -43,32 +45,14 @@ export interface LoadResult {
 }
 
 export function loadProgress(root: string, now: () => Date = () => new Date()): LoadResult {
-  const file = progressFile(root);
-  if (!existsSync(file)) return { progress: emptyProgress(), warning: null };
-  try {
-    const parsed = progressSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    if (parsed.success) return { progress: parsed.data, warning: null };
-    throw new Error(parsed.error.issues[0]?.message ?? "invalid");
-  } catch (e) {
-    const aside = `${file}.corrupt-${now().toISOString().replace(/[:.]/g, "-")}`;
-    renameSync(file, aside);
-    return { progress: emptyProgress(), warning: `Your progress file was damaged (${(e as Error).message}); it was moved to ${aside} and progress starts afresh. Grading an exercise again restores its status.` };
-  }
+  const r = readStateFile(progressFile(root), progressSchema, now);
+  if (!r.damaged) return { progress: r.value ?? emptyProgress(), warning: null };
+  return { progress: emptyProgress(), warning: `Your progress file was damaged (${r.damaged.why}); it was moved to ${r.damaged.aside} and progress starts afresh. Grading an exercise again restores its status.` };
 }
 
 /** Writes atomically: a reader sees the old file or the new one, never a mix. */
 export function saveProgress(root: string, p: Progress): void {
-  const file = progressFile(root);
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w");
-  try {
-    writeSync(fd, JSON.stringify(p, null, 2) + "\n");
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  writeFileAtomic(progressFile(root), JSON.stringify(p, null, 2) + "\n");
 }
 
 /** Loads, changes and saves progress in one step. */
@@ -83,11 +67,12 @@ export function exerciseProgressOf(p: Progress, id: string): ExerciseProgress {
   return p.exercises[id] ?? { status: "not-started", attempts: 0, hintsShown: 0, lastGradedAt: null, passedAt: null };
 }
 
-/** Records a grading result against exercises/ (the learner's own work). */
-export function recordGrade(p: Progress, id: string, status: ExerciseState, at: Date): void {
-  const prev = exerciseProgressOf(p, id);
+/** Records a grading result against exercises/ (the learner's own work); `digest`: the files graded (fingerprint.ts). */
+export function recordGrade(p: Progress, id: string, status: ExerciseState, at: Date, digest?: string | null): void {
+  const { digest: _old, ...prev } = exerciseProgressOf(p, id);
   p.exercises[id] = {
     ...prev,
+    ...(digest ? { digest } : {}),
     status,
     attempts: prev.attempts + (status === "not-started" ? 0 : 1),
     lastGradedAt: at.toISOString(),

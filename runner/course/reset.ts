@@ -12,6 +12,7 @@ import { dirname, join, relative } from "node:path";
 import { execFileSync } from "node:child_process";
 import { exerciseFolder, worksheetStages, type Course, type Exercise } from "./course.ts";
 import { parseRegions, RegionError, resetStage } from "./worksheet.ts";
+import { writeFileAtomic } from "./stateFile.ts";
 
 /** What to put back: the stage's own part of a shared worksheet, or every file of the exercise's folder. */
 export type ResetScope = "stage" | "worksheet";
@@ -136,8 +137,4 @@ export function undoReset(root: string, e: Exercise, now = new Date()): string |
   return relative(root, from);
 }
 
-export function writeAtomic(file: string, data: Buffer): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
+export const writeAtomic: (file: string, data: Buffer) => void = writeFileAtomic;

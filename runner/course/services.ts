@@ -10,6 +10,8 @@ import { exerciseProgressOf, loadProgress, updateProgress } from "./progress.ts"
 import { referenceFiles } from "./reference.ts";
 import { resetExercise } from "./reset.ts";
 import { WatchSession } from "./watch.ts";
+import { editInEditor, editorCommand } from "../notebook/editor.ts";
+import { openNotebook, restoreCell, runNotebookCell, saveCellEdit, unshelveCell } from "../notebook/notebook.ts";
 
 export function realServices(root: string, course: Course, opts: { hyperlinks: boolean; onWarning?: (w: string) => void }): Services {
   const progress = () => {
@@ -33,8 +35,13 @@ export function realServices(root: string, course: Course, opts: { hyperlinks: b
         p.lessons[lesson.id] = { opened: true, quizzes: p.lessons[lesson.id]?.quizzes ?? {} };
       });
     },
-    // cells.ts brings markdown-it: load it when a cell first runs, not at start-up.
-    runCell: async (lesson, cell, columns) => (await import("../notebook/cells.ts")).runCell(root, lesson.id, { index: cell.index, code: cell.code, line: 0, timeoutMs: cell.timeoutMs }, { columns, color: false }),
+    notebook: (lesson, cells) => openNotebook(root, lesson.id, cells),
+    runCell: (lesson, cell, columns) => runNotebookCell(root, lesson.id, cell, { columns, color: false }),
+    saveCellEdit: (lesson, cell, code) => saveCellEdit(root, lesson.id, cell, code),
+    restoreCell: (lesson, cell) => restoreCell(root, lesson.id, cell),
+    unshelveCell: (lesson, cell) => unshelveCell(root, lesson.id, cell),
+    editor: () => editorCommand(),
+    editInEditor: (lesson, cell, command) => editInEditor(root, lesson.id, cell.index, cell.code, command),
     answerQuiz(lesson, quiz, choice, correct) {
       update(root, (p) => {
         const l = p.lessons[lesson.id] ?? { opened: true, quizzes: {} };

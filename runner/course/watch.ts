@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GradeReport } from "../grade/grade.ts";
 import { exerciseFolder, type Exercise } from "./course.ts";
+import { exerciseDigest } from "./fingerprint.ts";
 import { recordGrade, updateProgress } from "./progress.ts";
 
 export type WatchPhase = "starting" | "grading" | "idle";
@@ -51,7 +52,8 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
   private debounce: NodeJS.Timeout | null = null;
   private limit: NodeJS.Timeout | null = null;
   private request = 0;
-  private inFlight: { request: number; since: number; trigger: WatchState["trigger"] } | null = null;
+  /** The grading in progress; `digest`: the learner's files as sent to grading. */
+  private inFlight: { request: number; since: number; trigger: WatchState["trigger"]; digest: string | null } | null = null;
   private pending: number | null = null;
   private pendingTrigger: WatchState["trigger"] = "start";
   private closed = false;
@@ -98,7 +100,7 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
       return;
     }
     const request = ++this.request;
-    this.inFlight = { request, since, trigger: this.pendingTrigger };
+    this.inFlight = { request, since, trigger: this.pendingTrigger, digest: exerciseDigest(this.opts.root, this.opts.exercise.id) };
     this.pending = null;
     this.pendingTrigger = null;
     this.set({ phase: "grading" });
@@ -136,9 +138,9 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
         return;
       }
       if (!this.inFlight || m.request !== this.inFlight.request) return;
-      const { since, trigger } = this.inFlight;
+      const { since, trigger, digest } = this.inFlight;
       this.settle();
-      if (m.type === "report") this.verdict(m.report!, since, trigger);
+      if (m.type === "report") this.verdict(m.report!, since, trigger, digest);
       else this.verdictProblem(`Grading failed: ${m.message}`, since, trigger);
       if (this.pending !== null) this.regrade(this.pending, this.pendingTrigger);
     });
@@ -166,12 +168,12 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
     if (!this.closed) this.spawn();
   }
 
-  private verdict(report: GradeReport, since: number, trigger: WatchState["trigger"]): void {
+  private verdict(report: GradeReport, since: number, trigger: WatchState["trigger"], digest: string | null): void {
     let warning: string | null = null;
     if (this.opts.recordProgress ?? (this.opts.target ?? "exercises") === "exercises") {
       try {
         const r = updateProgress(this.opts.root, (p) => {
-          for (const e of report.exercises) recordGrade(p, e.id, e.status, new Date());
+          for (const e of report.exercises) recordGrade(p, e.id, e.status, new Date(), e.id === this.opts.exercise.id ? digest : null);
         });
         warning = r.warning;
       } catch (e) {

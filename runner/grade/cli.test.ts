@@ -93,6 +93,25 @@ describe("faultline grade", () => {
     expect(replay.stdout).toContain(f.message);
     expect(replay.stdout).toContain(`trace hash: ${failing.traceHash}`);
   });
+
+  it("a raft-kv run that is not linearizable draws its history: in the failure, in the trace file, on the replay's page", async () => {
+    const set = await loadMutants(ROOT, "raft-kv");
+    const dir = materialize(ROOT, "raft-kv", set.mutants.find((m) => m.name === "no-client-deduplication")!);
+    const page = join(ROOT, ".faultline", "raft-kv-history.html");
+    const scenario = "under loss, duplication and delay, a retried operation takes effect once (deduplication by client and sequence number)";
+    const r = faultline(["replay", "raft-kv", "--scenario", scenario, "--seed", "1", "--target", dir, "--html", page]);
+    expect(r.code, r.stderr).toBe(1);
+    // The message draws the operations around the failure, in 80 columns, and says where the whole picture is.
+    expect(r.stdout).toMatch(/Linearizability: every operation appears to take effect at one instant/);
+    expect(r.stdout).toMatch(/╞#\d+/);
+    expect(r.stdout).toContain("press H, or add --html FILE");
+    const traceFile = /trace: (\S+\.json)/.exec(r.stdout)![1]!;
+    const saved = JSON.parse(readFileSync(join(ROOT, traceFile), "utf8")) as { failure: { histories?: { verdict: string; ops: unknown[] }[] } };
+    expect(saved.failure.histories?.[0]).toMatchObject({ verdict: "not-linearizable" });
+    const html = readFileSync(page, "utf8");
+    expect(html).toContain('<section class="history-section"');
+    expect(html.match(/<g class="op /g)!.length).toBe(saved.failure.histories![0]!.ops.length);
+  }, 180_000);
 });
 
 describe("faultline list", () => {

@@ -84,6 +84,14 @@ export interface GradeOptions {
   sandbox?: boolean;
   /** Inside the sandbox: gate the learner's imports and harden the workers. */
   hardened?: boolean;
+  /** Told as each exercise's suite starts and ends (for progress on long runs). */
+  onProgress?: (event: GradeProgress) => void;
+}
+
+/** An exercise's suite started or ended. */
+export interface GradeProgress {
+  id: string;
+  phase: "start" | "end";
 }
 
 export function suiteFile(root: string, id: string): string {
@@ -94,6 +102,13 @@ export function suiteFile(root: string, id: string): string {
 class Collector implements Reporter {
   modules: readonly TestModule[] = [];
   unhandled: string[] = [];
+  onProgress: ((e: GradeProgress) => void) | undefined;
+  onTestModuleStart(m: TestModule): void {
+    this.onProgress?.({ id: exerciseOfSuite(m.moduleId), phase: "start" });
+  }
+  onTestModuleEnd(m: TestModule): void {
+    this.onProgress?.({ id: exerciseOfSuite(m.moduleId), phase: "end" });
+  }
   onTestRunEnd(modules: readonly TestModule[], errors: readonly { message?: string }[]): void {
     this.modules = modules;
     this.unhandled = errors.map((e) => e.message ?? String(e));
@@ -175,7 +190,12 @@ export class Grader {
     for (const id of opts.ids) for (const f of filesUnder(join(ctx.target, exerciseFolder(root, id)))) this.vitest.invalidateFile(f);
     const specs = files.map((f) => this.vitest.getRootProject().createSpecification(f));
     this.collector.modules = [];
-    await this.vitest.runTestSpecifications(specs, false);
+    this.collector.onProgress = opts.onProgress;
+    try {
+      await this.vitest.runTestSpecifications(specs, false);
+    } finally {
+      this.collector.onProgress = undefined;
+    }
     const traceDir = opts.traceDir ?? join(root, ".faultline", "traces");
     const verdicts = this.watchdog.takeVerdicts();
     const exercises = opts.ids.map((id) => {
@@ -215,6 +235,11 @@ export async function grade(opts: GradeOptions): Promise<GradeReport> {
   } finally {
     await g.close();
   }
+}
+
+/** runner/suites/<id>.test.ts → <id>. */
+function exerciseOfSuite(file: string): string {
+  return (file.split("/").pop() ?? file).replace(/\.test\.ts$/, "");
 }
 
 function filesUnder(dir: string): string[] {
@@ -320,14 +345,15 @@ function explainLoadError(message: string, root: string): string {
 /** Moves the trace out of the meta into .faultline/traces/ and records the file. */
 function writeTrace(root: string, dir: string, id: string, meta: ScenarioMeta): FailureResult {
   const f = meta.failure!;
-  const { trace, ...rest } = f;
+  // The trace and the history pictures go to the trace file (for replay), not into the report.
+  const { trace, histories, ...rest } = f;
   let traceFile: string | null = null;
   if (trace) {
     mkdirSync(dir, { recursive: true });
     const slug = meta.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
     const file = join(dir, `${id}--${slug}--seed${f.seed}.json`);
     const tmp = `${file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ exercise: id, scenario: meta.name, failure: { ...rest, traceFile: undefined }, trace }, null, 1));
+    writeFileSync(tmp, JSON.stringify({ exercise: id, scenario: meta.name, failure: { ...rest, traceFile: undefined, ...(histories ? { histories } : {}) }, trace }, null, 1));
     renameSync(tmp, file);
     traceFile = relative(root, file);
   }

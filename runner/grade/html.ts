@@ -5,9 +5,11 @@
 // building: no I/O, nothing fetched (inline CSS and script, no external URLs),
 // so the file opens offline and can be attached to an issue or projected.
 
+import type { HistoryPicture } from "../check/historyPicture.ts";
 import { describeOp } from "../sim/nemesis.ts";
 import type { TraceWithStates } from "../sim/snapshots.ts";
 import type { TraceEvent } from "../sim/trace.ts";
+import { HISTORY_CSS, HISTORY_SCRIPT, historySection } from "./historyHtml.ts";
 
 export interface TraceHtmlInput {
   /** With `violationAt`, the row where the property broke is marked. */
@@ -20,6 +22,8 @@ export interface TraceHtmlInput {
   failure?: { message: string; replay?: string } | null;
   /** At most this many events (the last ones) are drawn; default 3000. */
   maxEvents?: number;
+  /** Pictures of the clients' history, when the run failed linearizability: drawn above the trace. */
+  histories?: readonly HistoryPicture[];
 }
 
 const ROW = 22;
@@ -317,6 +321,18 @@ const SCRIPT = `
 })();
 `;
 
+/** A page's start, up to the body: a self-contained document's head with its styles inline. */
+export function pageHead(title: string, css: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${css}</style>
+</head>`;
+}
+
 /** The whole page. */
 export function traceToHtml(input: TraceHtmlInput): string {
   const { trace } = input;
@@ -333,14 +349,7 @@ export function traceToHtml(input: TraceHtmlInput): string {
     })
     .join("\n");
   const legend = d.types.map((t, i) => `<span><i style="background:${PALETTE[i % PALETTE.length]}"></i>${esc(t)}</span>`).join("") + `<span>- - ✕ lost</span><span>-·- duplicate copy</span><span style="background:#ffb74d55">partition</span><span style="background:#7773">crashed</span>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(input.title)} — faultline trace</title>
-<style>${CSS}</style>
-</head>
+  return `${pageHead(`${input.title} — faultline trace`, CSS + (input.histories?.length ? HISTORY_CSS : ""))}
 <body>
 <header>
 <h1>${esc(input.title)}${status ? ` <span class="status-${esc(status)}">${esc(status)}</span>` : ""}</h1>
@@ -348,7 +357,7 @@ export function traceToHtml(input: TraceHtmlInput): string {
 ${input.failure ? `<div class="failure" id="failure">${esc(input.failure.message)}${input.failure.replay ? `\n\nreplay: ${esc(input.failure.replay)}` : ""}</div>` : ""}
 <div class="legend">${legend}</div>
 </header>
-<main>
+${input.histories?.length ? `<div id="history-details">Hover over an operation of the history for details.</div>\n${input.histories.map((p, i) => historySection(p, i)).join("\n")}\n` : ""}<main>
 <div class="diagram">
 ${d.svg}
 </div>
@@ -359,7 +368,7 @@ ${rows}
 </tbody></table></div>
 </div>
 </main>
-${trace.states?.length ? `<script id="states" type="application/json">${JSON.stringify({ first, states: trace.states }).replace(/</g, "\\u003c")}</script>\n` : ""}<script>${SCRIPT}</script>
+${trace.states?.length ? `<script id="states" type="application/json">${JSON.stringify({ first, states: trace.states }).replace(/</g, "\\u003c")}</script>\n` : ""}<script>${SCRIPT}${input.histories?.length ? HISTORY_SCRIPT : ""}</script>
 </body>
 </html>
 `;

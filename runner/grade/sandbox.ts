@@ -32,7 +32,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { GradeOptions, GradeReport } from "./grade.ts";
+import type { GradeOptions, GradeProgress, GradeReport } from "./grade.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 
@@ -69,6 +69,7 @@ export function scrubbedEnv(from: NodeJS.ProcessEnv = process.env): NodeJS.Proce
 }
 
 const MARK = "\u0000faultline-report\u0000";
+const PROGRESS = "\u0000faultline-progress ";
 
 /**
  * The child runs as plain JavaScript, bundled here from this file: tsx would
@@ -96,6 +97,16 @@ async function buildChild(root: string): Promise<string> {
   return outfile;
 }
 
+/** A progress line's event; only progress depends on it, never a verdict. */
+function progressEvent(json: string): GradeProgress {
+  try {
+    const e = JSON.parse(json) as GradeProgress;
+    return { id: String(e.id), phase: e.phase === "start" ? "start" : "end" };
+  } catch {
+    return { id: "?", phase: "end" };
+  }
+}
+
 /** Grades in a child process under the permission model; returns the same report grade() would. */
 export async function gradeSandboxed(opts: GradeOptions): Promise<GradeReport> {
   return (await gradeSandboxedMany([opts]))[0]!;
@@ -118,8 +129,17 @@ export async function gradeSandboxedMany(jobs: readonly GradeOptions[]): Promise
   let out = "";
   let errText = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (errText = (errText + d).slice(-4000)));
+  // The child reports each suite's start and end on stderr (PROGRESS lines): pass them on.
+  let partial = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => {
+    const lines = (partial + d).split("\n");
+    partial = lines.pop()!;
+    for (const l of lines)
+      if (l.startsWith(PROGRESS)) for (const tell of new Set(jobs.map((j) => j.onProgress))) tell?.(progressEvent(l.slice(PROGRESS.length)));
+      else errText = (errText + l + "\n").slice(-4000);
+  });
   const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
+  errText = (errText + partial).slice(-4000);
   const at = out.lastIndexOf(MARK);
   if (at < 0) throw new Error(`The sandboxed grader stopped without a report (exit ${code}).${errText ? `\n${errText.trim()}` : ""}`);
   const reports = JSON.parse(out.slice(at + MARK.length)) as GradeReport[];
@@ -135,7 +155,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const grader = await Grader.open(jobs[0]!.root, { hardened: true });
   const reports: GradeReport[] = [];
   try {
-    for (const job of jobs) reports.push(await grader.run({ ...job, hardened: true }));
+    for (const job of jobs) reports.push(await grader.run({ ...job, hardened: true, onProgress: (e) => process.stderr.write(PROGRESS + JSON.stringify(e) + "\n") }));
   } finally {
     await grader.close();
   }

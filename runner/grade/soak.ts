@@ -10,7 +10,8 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { exercisesInOrder, loadCourse } from "../course/course.ts";
 import { formatFailure } from "./format.ts";
-import { Grader, ROOT } from "./grade.ts";
+import { Grader, ROOT, type GradeProgress } from "./grade.ts";
+import { JobProgress } from "../jobProgress.ts";
 import { colorEnabled, makeStyler } from "./style.ts";
 
 const s = makeStyler(colorEnabled());
@@ -37,6 +38,16 @@ for (const id of ids)
 
 console.log(`soak: ${ids.length} exercises × every generative scenario × ${seeds} seeds${values.twice ? ", each run twice (determinism audit)" : ""}, ${jobs} workers`);
 const grader = await Grader.open(ROOT, { workers: jobs });
+// On a terminal, a live line (exercises done, those running, time); piped, the lines below say it all.
+const progress = new JobProgress("soak", ids.length, { plain: "none" });
+const running = new Set<string>();
+const onProgress = (e: GradeProgress) => {
+  if (e.phase === "start") running.add(e.id);
+  else running.delete(e.id);
+  if (e.phase === "end") progress.step();
+  progress.start([...running].join(", "));
+};
+const log = (line: string) => progress.around(() => console.log(line));
 let runs = 0;
 let failures = 0;
 try {
@@ -45,7 +56,7 @@ try {
   for (let i = 0; i < ids.length; i += jobs) {
     const batch = ids.slice(i, i + jobs);
     const started = performance.now();
-    const report = await grader.run({ ids: batch, target: "solutions", runs: seeds, seed: Number(values.seed), onlyGenerative: true, twice: values.twice });
+    const report = await grader.run({ ids: batch, target: "solutions", runs: seeds, seed: Number(values.seed), onlyGenerative: true, twice: values.twice, onProgress });
     const seconds = (performance.now() - started) / 1000;
     for (const ex of report.exercises) {
       const exRuns = ex.scenarios.reduce((n, sc) => n + sc.runs, 0);
@@ -53,13 +64,14 @@ try {
       runs += exRuns;
       failures += exFails;
       const line = `${ex.id.padEnd(20)} ${String(ex.scenarios.length).padStart(3)} scenarios ${String(exRuns).padStart(8)} runs ${String(exFails).padStart(3)} failures ${(ex.durationMs / 1000).toFixed(1).padStart(7)} s`;
-      console.log(exFails ? s.bad(line) : line);
-      if (ex.error) console.log(s.bad(`  ${ex.error}`));
-      for (const sc of ex.scenarios.filter((x) => x.failure)) console.log(formatFailure(sc, s));
+      log(exFails ? s.bad(line) : line);
+      if (ex.error) log(s.bad(`  ${ex.error}`));
+      for (const sc of ex.scenarios.filter((x) => x.failure)) log(formatFailure(sc, s));
     }
-    if (batch.length > 1) console.log(s.dim(`  (batch of ${batch.length} in ${seconds.toFixed(1)} s)`));
+    if (batch.length > 1) log(s.dim(`  (batch of ${batch.length} in ${seconds.toFixed(1)} s)`));
   }
 } finally {
+  progress.finish();
   await grader.close();
 }
 console.log(`\nsoak: ${runs} runs, ${failures} failures`);

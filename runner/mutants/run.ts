@@ -10,6 +10,7 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { exercisesInOrder, loadCourse } from "../course/course.ts";
 import { Grader, ROOT } from "../grade/grade.ts";
+import { JobProgress } from "../jobProgress.ts";
 import { colorEnabled, makeStyler } from "../grade/style.ts";
 import { exerciseFolder } from "../suites/harness/target.ts";
 import { applyEdits, type MutantSet } from "./mutant.ts";
@@ -48,14 +49,16 @@ export function materialize(root: string, id: string, m: MutantSet["mutants"][nu
   return targetDir;
 }
 
-export async function runMutants(root: string, ids: readonly string[], log: (line: string) => void): Promise<MutantOutcome[]> {
+export async function runMutants(root: string, ids: readonly string[], log: (line: string) => void, progress?: JobProgress): Promise<MutantOutcome[]> {
   const outcomes: MutantOutcome[] = [];
+  const sets = await Promise.all(ids.map(async (id) => [id, await loadMutants(root, id)] as const));
+  progress?.setTotal(sets.reduce((n, [, set]) => n + set.mutants.length, 0));
   const grader = await Grader.open(root);
   try {
-    for (const id of ids) {
-      const set = await loadMutants(root, id);
+    for (const [id, set] of sets) {
       if (set.mutants.length < 2) log(s.warn(`${id}: only ${set.mutants.length} mutant(s); every exercise needs at least two`));
       for (const m of set.mutants) {
+        progress?.start(`${id}/${m.name}`);
         let outcome: MutantOutcome;
         try {
           const dir = materialize(root, id, m);
@@ -70,6 +73,7 @@ export async function runMutants(root: string, ids: readonly string[], log: (lin
           outcome = { exercise: id, name: m.name, bug: m.bug, verdict: "BROKEN", detail: (e as Error).message, replay: null };
         }
         outcomes.push(outcome);
+        progress?.step();
         const mark = outcome.verdict === "caught" ? s.ok("caught") : s.bad(outcome.verdict);
         log(`${mark.padEnd(outcome.verdict === "caught" ? 6 : 6)}  ${`${id}/${m.name}`.padEnd(40)} ${s.dim(outcome.verdict === "caught" ? `by "${outcome.detail}"` : outcome.detail)}`);
       }
@@ -110,7 +114,9 @@ async function main(): Promise<void> {
   }
   // Every exercise must have its mutants file, even when only some are run.
   for (const id of all) if (!existsSync(join(ROOT, "runner", "mutants", `${id}.ts`))) process.stderr.write(s.warn(`${id} has no runner/mutants/${id}.ts\n`));
-  const outcomes = await runMutants(ROOT, ids, (l) => process.stdout.write(l + "\n"));
+  // On a terminal, a live line (mutants done, the one in hand, time); piped, the lines printed say it all.
+  const progress = new JobProgress("mutants", null, { plain: "none" });
+  const outcomes = await runMutants(ROOT, ids, (l) => progress.around(() => process.stdout.write(l + "\n")), progress).finally(() => progress.finish());
   const caught = outcomes.filter((o) => o.verdict === "caught").length;
   process.stdout.write("\n" + mutationTable(outcomes) + "\n\n");
   const tooFew = ids.filter((id) => outcomes.filter((o) => o.exercise === id).length < 2);

@@ -1,17 +1,17 @@
 // The course as a static site: an index linking every lesson, pages that are
 // self-contained, cells with their outputs, quizzes that reveal their answers.
 
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadCourse, type Course } from "../course/course.ts";
+import { tempStateDir } from "../testState.ts";
 import type { CellResult } from "./cells.ts";
 import { exportCourse, lessonFile, renderLessonPage, renderQuizzes } from "./export.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const dir = mkdtempSync(join(tmpdir(), "faultline-export-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// The site, and the notebook (kept outputs, edits) in a temporary state directory, never the learner's.
+const dir = tempStateDir("export");
 
 const tiny: Course = {
   version: 1,
@@ -59,6 +59,14 @@ describe("course export", () => {
     expect(renderQuizzes("<ul><li>[x] done</li></ul>")).toBe("<ul><li>[x] done</li></ul>");
   });
 
+  it("shows the learner's edited cells, marked, with the output of their code", () => {
+    const out = { index: 1, ok: true, output: "mine", exitCode: 0, timedOut: false, durationMs: 1000, ranAt: "2026-12-06T14:02:00.000Z", edited: true };
+    const html = renderLessonPage(tiny, tiny.lessons[0]!, source, new Map([[1, out]]), true, new Map([[1, 'console.log("mine");\n']]));
+    expect(html).toContain("cell 1 · edited · ran in 1.0 s on 6 Dec 2026, 14:02 UTC");
+    expect(html).toMatch(/&quot;mine&quot;/);
+    expect(html).not.toContain("hello &lt;world&gt;&quot;");
+  });
+
   it("writes index.html linking every lesson of the real course, and runs a lesson's cells", async () => {
     const course = loadCourse(ROOT);
     const r = await exportCourse(ROOT, course, dir, { only: ["00-the-lab"] });
@@ -70,8 +78,12 @@ describe("course export", () => {
     const lab = readFileSync(join(dir, lessonFile("00-the-lab")), "utf8");
     expect(lab.match(/<figure class="cell"/g)?.length).toBe(r.cells);
     expect(lab.match(/<pre class="output">/g)?.length).toBe(r.cells);
-    // Without running, every page is written, with a note where the output would be.
+    // Without running, every page is written: the outputs kept from the run above, marked with when they ran; a note elsewhere.
     await exportCourse(ROOT, course, dir, { run: false });
+    const kept = readFileSync(join(dir, lessonFile("00-the-lab")), "utf8");
+    expect(kept.match(/<pre class="output">/g)?.length).toBe(r.cells);
+    expect(kept).toMatch(/cell 1 · ran in \d+\.\d s on \d+ [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC/);
+    expect(readFileSync(join(dir, lessonFile("01-two-generals")), "utf8")).toContain("run it: npx faultline run");
     const index = readFileSync(join(dir, "index.html"), "utf8");
     for (const l of course.lessons) {
       expect(index).toContain(`href="${lessonFile(l.id)}"`);

@@ -3,7 +3,9 @@
 // output (text, tables, charts, space-time diagrams) below it, and quizzes
 // whose answers open on click. Self-contained pages (inline CSS and a few
 // lines of script, nothing fetched), for projecting in a room or reading
-// offline. Cells run exactly as `faultline run` runs them (runCell).
+// offline. Cells run exactly as `faultline run` runs them: the learner's
+// notebook (notebook.ts), edited cells marked, each output kept for the
+// reader; with --no-run a page shows the outputs kept from earlier runs.
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,17 +13,23 @@ import hljs from "highlight.js/lib/core";
 import MarkdownIt from "markdown-it";
 import container from "markdown-it-container";
 import type { Course, Lesson } from "../course/course.ts";
-import { extractCells, isCellInfo, runCell, type CellResult } from "./cells.ts";
+import { extractCells, isCellInfo, type CellResult } from "./cells.ts";
+import { openNotebook, runNotebookCell } from "./notebook.ts";
 import "./highlight.ts"; // registers the grammars lessons use with highlight.js
 
 export interface ExportOptions {
-  /** Run the cells and include their output (default true). */
+  /** Run the cells and include their output (default true); otherwise each cell shows its kept output, if any. */
   run?: boolean;
   /** Only these lesson ids (default: all). The index lists every lesson and links those exported. */
   only?: readonly string[];
   /** Called as each lesson is written. */
   onLesson?: (lesson: Lesson, cells: CellResult[]) => void;
+  /** Called as each cell starts and ends running (for progress): `total` counts every cell to run. */
+  onCell?: (e: { phase: "start" | "end"; lesson: string; index: number; total: number }) => void;
 }
+
+/** A cell's output on the page: a result, with when it ran and whether it ran the learner's edit. */
+export type PageOutput = CellResult & { ranAt?: string; edited?: boolean };
 
 export interface ExportResult {
   files: string[];
@@ -48,8 +56,15 @@ function highlight(code: string, lang: string): string {
   return language ? hljs.highlight(code, { language, ignoreIllegals: true }).value : esc(code);
 }
 
-/** A markdown-it set up for lesson pages; `outputs` are the cells' results by index. */
-function lessonRenderer(outputs: ReadonlyMap<number, CellResult>, runCells: boolean): MarkdownIt {
+/** "6 Dec 2026, 14:02" (UTC: a page reads the same wherever it was built). */
+function ranAtText(iso: string): string {
+  const d = new Date(iso);
+  const month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.getUTCMonth()];
+  return `${d.getUTCDate()} ${month} ${d.getUTCFullYear()}, ${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")} UTC`;
+}
+
+/** A markdown-it set up for lesson pages; `outputs` are the cells' results by index, `code` the learner's edits by index. */
+function lessonRenderer(outputs: ReadonlyMap<number, PageOutput>, runCells: boolean, code: ReadonlyMap<number, string>): MarkdownIt {
   const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
   md.use(container as unknown as Parameters<MarkdownIt["use"]>[0], "quiz", {
     render: (tokens: { nesting: number }[], i: number) => (tokens[i]!.nesting === 1 ? '<div class="quiz">\n' : "</div>\n"),
@@ -58,13 +73,15 @@ function lessonRenderer(outputs: ReadonlyMap<number, CellResult>, runCells: bool
   md.renderer.rules.fence = (tokens, i) => {
     const t = tokens[i]!;
     const lang = t.info.trim().split(/\s+/)[0] ?? "";
-    const code = `<pre class="code"><code class="hljs language-${esc(lang)}">${highlight(t.content, lang === "ts" ? "typescript" : lang)}</code></pre>`;
-    if (!isCellInfo(t.info)) return code + "\n";
-    cell++;
+    const cellIndex = isCellInfo(t.info) ? ++cell : 0;
+    const edited = code.get(cellIndex);
+    const html = `<pre class="code"><code class="hljs language-${esc(lang)}">${highlight(edited ?? t.content, lang === "ts" ? "typescript" : lang)}</code></pre>`;
+    if (!cellIndex) return html + "\n";
     const r = outputs.get(cell);
-    const label = `<div class="cell-label">cell ${cell}${r ? ` · ${r.ok ? "ran" : r.timedOut ? "timed out" : "failed"} in ${(r.durationMs / 1000).toFixed(1)} s` : ""}</div>`;
+    const when = r?.ranAt ? ` on ${ranAtText(r.ranAt)}` : "";
+    const label = `<div class="cell-label">cell ${cell}${edited !== undefined ? " · edited" : ""}${r ? ` · ${r.ok ? "ran" : r.timedOut ? "timed out" : "failed"} in ${(r.durationMs / 1000).toFixed(1)} s${when}` : ""}</div>`;
     const output = r ? `<pre class="output${r.ok ? "" : " failed"}">${esc(stripAnsi(r.output)) || "<i>(no output)</i>"}</pre>` : runCells ? "" : `<pre class="output not-run">run it: npx faultline run &lt;lesson&gt; --cell ${cell}</pre>`;
-    return `<figure class="cell" id="cell-${cell}">${label}${code}${output}</figure>\n`;
+    return `<figure class="cell" id="cell-${cell}">${label}${html}${output}</figure>\n`;
   };
   // Links between lessons point at their pages.
   const linkOpen = md.renderer.rules.link_open ?? ((tokens, i, opts, _env, self) => self.renderToken(tokens, i, opts));
@@ -147,13 +164,13 @@ ${body}
 `;
 }
 
-/** The lesson page. `outputs` holds the cells' results by index (empty when not run). */
-export function renderLessonPage(course: Course, lesson: Lesson, source: string, outputs: ReadonlyMap<number, CellResult>, runCells = true): string {
+/** The lesson page. `outputs` holds the cells' results by index (empty when not run); `code`, the learner's edited cells by index. */
+export function renderLessonPage(course: Course, lesson: Lesson, source: string, outputs: ReadonlyMap<number, PageOutput>, runCells = true, code: ReadonlyMap<number, string> = new Map()): string {
   const i = course.lessons.findIndex((l) => l.id === lesson.id);
   const prev = course.lessons[i - 1];
   const next = course.lessons[i + 1];
   const nav = [`<a href="index.html">${esc(course.title.split(" — ")[0] ?? course.title)} · contents</a>`, prev ? `<a href="${lessonFile(prev.id)}" rel="prev">← ${esc(prev.title)}</a>` : "", next ? `<a href="${lessonFile(next.id)}" rel="next">${esc(next.title)} →</a>` : ""].filter(Boolean).join("");
-  const html = renderQuizzes(lessonRenderer(outputs, runCells).render(source));
+  const html = renderQuizzes(lessonRenderer(outputs, runCells, code).render(source));
   const exercises = lesson.exercises
     .map((id) => course.exercises.find((e) => e.id === id))
     .filter((e) => e !== undefined)
@@ -187,20 +204,30 @@ export async function exportCourse(root: string, course: Course, outDir: string,
   const files: string[] = [];
   const failedCells: ExportResult["failedCells"] = [];
   let count = 0;
-  for (const lesson of course.lessons) {
-    if (opts.only && !opts.only.includes(lesson.id)) continue;
+  const lessons = course.lessons.filter((l) => !opts.only || opts.only.includes(l.id));
+  // The learner's notebook: their edited cells, and the outputs kept from earlier runs.
+  const notebooks = new Map(lessons.map((l) => [l.id, openNotebook(root, l.id, extractCells(readFileSync(join(root, l.file), "utf8")))]));
+  const total = run ? [...notebooks.values()].reduce((n, nb) => n + nb.cells.length, 0) : 0;
+  for (const lesson of lessons) {
     const source = readFileSync(join(root, lesson.file), "utf8");
-    const outputs = new Map<number, CellResult>();
-    if (run) {
-      for (const cell of extractCells(source)) {
-        const r = await runCell(root, lesson.id, cell, { columns: 100, color: false });
-        outputs.set(cell.index, r);
+    const nb = notebooks.get(lesson.id)!;
+    const outputs = new Map<number, PageOutput>();
+    for (const cell of nb.cells) {
+      if (run) {
+        opts.onCell?.({ phase: "start", lesson: lesson.id, index: cell.index, total });
+        const r = await runNotebookCell(root, lesson.id, cell, { columns: 100 });
+        outputs.set(cell.index, { ...r, ranAt: r.kept.ranAt, edited: r.kept.edited });
+        opts.onCell?.({ phase: "end", lesson: lesson.id, index: cell.index, total });
         count++;
         if (!r.ok) failedCells.push({ lesson: lesson.id, index: cell.index });
+      } else {
+        const kept = nb.outputs.get(cell.index);
+        if (kept) outputs.set(cell.index, { index: cell.index, ok: kept.ok, output: kept.output, exitCode: kept.exitCode, timedOut: kept.timedOut, durationMs: kept.durationMs, ranAt: kept.ranAt, edited: kept.edited });
       }
     }
+    const edited = new Map(nb.cells.filter((c) => c.edit).map((c) => [c.index, c.code]));
     const file = join(outDir, lessonFile(lesson.id));
-    writeFileSync(file, renderLessonPage(course, lesson, source, outputs, run));
+    writeFileSync(file, renderLessonPage(course, lesson, source, outputs, run, edited));
     files.push(file);
     opts.onLesson?.(lesson, [...outputs.values()]);
   }

@@ -39,6 +39,12 @@ export interface CellView {
   timedOut?: boolean;
   durationMs?: number;
   exitCode?: number | null;
+  /** When it ran, as the reader shows it ("14:02", "6 Dec"): outputs kept from an earlier session. */
+  ranAt?: string;
+  /** The output is of the learner's edit of the cell. */
+  edited?: boolean;
+  /** Whole seconds it has been running (shown from 1 s on). */
+  runningFor?: number;
 }
 
 export interface LayoutOptions {
@@ -51,6 +57,8 @@ export interface LayoutOptions {
   /** Quiz index → the choice the learner picked (0-based). */
   answers?: ReadonlyMap<number, number>;
   selected?: { kind: "cell" | "quiz"; index: number } | null;
+  /** Cells the learner edited ("stale": the lesson's cell changed since). */
+  edits?: ReadonlyMap<number, "edited" | "stale">;
   /** Plain mode: an answer key for the quizzes at the end. */
   answerKey?: boolean;
 }
@@ -206,8 +214,9 @@ class Builder {
     const view = this.opts.cells?.get(b.index);
     const selected = this.opts.selected?.kind === "cell" && this.opts.selected.index === b.index;
     const inner = W - lineWidth(prefix);
-    const label = ` cell ${b.index} `;
-    const hint = this.opts.interactive ? (view?.state === "running" ? " running… " : selected ? " Enter/r: run " : "") : "";
+    const edit = this.opts.edits?.get(b.index);
+    const label = ` cell ${b.index}${edit === "stale" ? " · edited · lesson changed" : edit ? " · edited" : ""} `;
+    const hint = this.opts.interactive ? (view?.state === "running" ? " running… " : selected ? " Enter run · E edit " : "") : "";
     const headStyle: Style = selected ? { color: "cyan", bold: true } : { color: "cyan", dim: !this.opts.interactive };
     this.lines.push([...prefix, { text: selected ? "▶" : "┌", style: headStyle }, { text: "─" + label, style: headStyle }, { text: hint, style: { inverse: selected, color: "cyan" } }, { text: "─".repeat(Math.max(0, inner - 2 - label.length - hint.length)), style: headStyle }]);
     const bar: Seg = { text: "│ ", style: { color: "cyan", dim: !selected } };
@@ -215,12 +224,14 @@ class Builder {
     let output: number | undefined;
     if (view) {
       output = this.lines.length;
+      // When it ran (an output kept from before) and whether it ran the learner's edit.
+      const about = [`${view.durationMs ?? 0} ms`, ...(view.ranAt ? [`ran ${view.ranAt}`] : []), ...(view.edited ? ["your edit"] : [])].join(" · ");
       const status =
         view.state === "running"
-          ? { text: " output: running… ", style: { color: "yellow" } }
+          ? { text: ` output: running…${view.runningFor ? ` ${view.runningFor} s` : ""} `, style: { color: "yellow" } }
           : view.ok
-            ? { text: ` output (${view.durationMs ?? 0} ms) `, style: { color: "green" } }
-            : { text: view.timedOut ? " timed out " : ` failed (exit code ${view.exitCode ?? "?"}) `, style: { color: "red", bold: true } };
+            ? { text: ` output (${about}) `, style: { color: "green" } }
+            : { text: `${view.timedOut ? " timed out" : ` failed (exit code ${view.exitCode ?? "?"})`}${view.ranAt || view.edited ? ` (${about})` : ""} `, style: { color: "red", bold: true } };
       this.lines.push([...prefix, { text: "├─", style: { color: "cyan", dim: !selected } }, status, { text: "─".repeat(Math.max(0, inner - 2 - status.text.length)), style: { color: "cyan", dim: true } }]);
       const outBar: Seg = { text: "│ ", style: { color: view.state === "done" && !view.ok ? "red" : "cyan", dim: !selected } };
       const text = view.output ?? "";

@@ -101,7 +101,7 @@ describe("03 Failure detectors", () => {
   });
 
   test("the side-by-side table leaves a measure blank only when there is nothing to measure, and bears out the prose", async () => {
-    const rows = table(await cellOutput(lesson, "swimMember"), "Quality of service on the same trace (times in ms)");
+    const rows = table(await cellOutput(lesson, '"Quality of service on the same trace'), "Quality of service on the same trace (times in ms)");
     expect(rows.map((r) => r["detector"])).toEqual(["fixed 300 ms", "growing (◇P)", "φ accrual", "SWIM"]);
     for (const r of rows) {
       expect(r["T_MR"] === "", `${r["detector"]}: T_MR blank exactly when no monitor erred twice about one node`).toBe(num(r["worst pair"]) < 2);

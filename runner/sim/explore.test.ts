@@ -38,7 +38,13 @@ describe("explore", () => {
     expect(r.stoppedBy).toBe("violation");
     expect(r.violation!.path).toEqual(["+1", "+3", "+3"]);
     expect(r.violation!.states).toEqual([0, 1, 4, 7]);
+    expect(r.violation).toMatchObject({ invariant: "never 7", property: "never 7", details: "reached 7" });
     expect(r.exhausted).toBe(false);
+  });
+
+  test("an invariant that watches several properties names the one that broke", () => {
+    const r = explore(counter, { invariants: [{ name: "small numbers", check: (n) => (n === 7 ? { property: "never 7", details: "reached 7" } : n === 8 ? { property: "never 8", details: "reached 8" } : true) }] });
+    expect(r.violation).toMatchObject({ invariant: "small numbers", property: "never 7", details: "reached 7" });
   });
 
   test("budgets stop the search and say the space was not exhausted", () => {

@@ -18,10 +18,21 @@ export interface Model<S> {
   hash(s: S): string;
 }
 
-/** A property that must hold in every reachable state. Returns true (holds) or a description of what is wrong. */
+/** What an invariant found wrong: the property that broke (in words), and how. */
+export interface Finding {
+  property: string;
+  details: string;
+}
+
+/**
+ * A property that must hold in every reachable state. `check` returns true
+ * (holds), or what is wrong: a Finding, or just the details (the property is
+ * then the invariant's name). An invariant that watches several properties
+ * says which one broke with a Finding.
+ */
 export interface Invariant<S> {
   name: string;
-  check(s: S): true | string;
+  check(s: S): true | string | Finding;
 }
 
 export interface ExploreBudget {
@@ -45,6 +56,8 @@ export interface ExploreOptions<S> extends ExploreBudget {
 
 export interface Counterexample<S> {
   invariant: string;
+  /** The property that broke: the invariant's name, unless it named one. */
+  property: string;
   /** What the invariant said was wrong. */
   details: string;
   /** The labels of the shortest path from an initial state to the violating state. */
@@ -102,7 +115,7 @@ export function explore<S>(model: Model<S>, opts: ExploreOptions<S> = {}): Explo
     for (const inv of invariants) {
       const r = inv.check(e.state);
       if (r !== true) {
-        const violation = counterexample(e, inv.name, r);
+        const violation = counterexample(e, inv.name, typeof r === "string" ? { property: inv.name, details: r } : r);
         return { distinct: seen.size, generated, depth: Math.max(depth, e.depth), exhausted: false, stoppedBy: "violation", violation };
       }
     }
@@ -156,14 +169,14 @@ export function explore<S>(model: Model<S>, opts: ExploreOptions<S> = {}): Explo
   return { distinct: seen.size, generated, depth, exhausted: cut === null, stoppedBy: cut ?? "exhausted", violation: null };
 }
 
-function counterexample<S>(e: Entry<S>, invariant: string, details: string): Counterexample<S> {
+function counterexample<S>(e: Entry<S>, invariant: string, { property, details }: Finding): Counterexample<S> {
   const path: string[] = [];
   const states: S[] = [];
   for (let x: Entry<S> | null = e; x; x = x.parent) {
     states.push(x.state);
     if (x.parent) path.push(x.label);
   }
-  return { invariant, details, path: path.reverse(), states: states.reverse() };
+  return { invariant, property, details, path: path.reverse(), states: states.reverse() };
 }
 
 /** One line for a report, e.g. "288 distinct states, depth 11, space exhausted". */

@@ -19,7 +19,7 @@ export { Hasher, deriveSeed } from "./hash.ts";
 export { cluster, Cluster } from "./cluster.ts";
 export type { ClusterOptions } from "./cluster.ts";
 export { explore, describeExploration, canonicalJson } from "./explore.ts";
-export type { Model, Invariant, ExploreBudget, ExploreOptions, ExploreReport, Counterexample, StopReason } from "./explore.ts";
+export type { Model, Invariant, Finding, ExploreBudget, ExploreOptions, ExploreReport, Counterexample, StopReason } from "./explore.ts";
 export { exploreCluster, replayCluster, clusterModel, ClusterWorld } from "./exploreCluster.ts";
 export type { ClusterAction, ClusterExploreOptions, ClusterExploreReport, ClusterFaults, ClusterModelOptions, ClusterState, ClusterView, ClusterWorldSetup } from "./exploreCluster.ts";
 export { tcommitModel, twoPhaseModel, tcConsistent } from "./tlaCommit.ts";

@@ -167,10 +167,7 @@ function exhaustive(lab: Lab, faults: ClusterFaults, maxDepth: number): void {
     invariants: [
       {
         name: "safety",
-        check: (v) => {
-          const bad = checkCommitSafety(v.outputs, participants);
-          return bad ? `${bad.property}|${bad.details}` : true;
-        },
+        check: (v) => checkCommitSafety(v.outputs, participants) ?? true,
       },
     ],
   });
@@ -178,10 +175,9 @@ function exhaustive(lab: Lab, faults: ClusterFaults, maxDepth: number): void {
   // The grade report says how far the search went, and whether it exhausted the space.
   lab.metrics({ states: report.distinct, depth: report.depth, exhausted: report.exhausted, search: describeExploration(report) });
   const v = report.violation;
-  expectThat(v === null, v ? v.details.split("|")[0]! : "", () => {
-    const [, details] = v!.details.split("|");
+  expectThat(v === null, v?.property ?? "", () => {
     return [
-      `${details}.`,
+      `${v!.details}.`,
       `Exhaustive search found it after ${describeExploration(report)}; the shortest sequence of events that leads there:`,
       ...report.steps!.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s}`),
       "",

@@ -9,6 +9,7 @@ import { courseMap, type MapItem } from "../course/map.ts";
 import { Home } from "./home.tsx";
 import type { Services } from "./services.ts";
 import { useSize } from "./lines.tsx";
+import { registerInk } from "./terminal.ts";
 
 // The reader and the exercise screen (markdown-it, highlight.js) load after
 // the first frame, so the course map appears as fast as Ink allows.
@@ -108,7 +109,9 @@ export async function runTui(services: Services, initial: Route, opts: { notice?
   process.once("exit", restore);
   try {
     const app = render(<App services={services} initial={initial} notice={opts.notice ?? null} />, { exitOnCtrlC: true, patchConsole: true });
+    registerInk(app);
     await app.waitUntilExit();
+    registerInk(null);
     app.cleanup();
     return 0;
   } finally {

@@ -1,12 +1,13 @@
 // End to end: drives the real `faultline` binary in a pseudo-terminal (tmux)
 // as a learner would — home, lesson 00, run a cell, open echo, break it, see
 // the failure, fix it, see the pass, quit; then the Raft worksheet from
-// raft-election to raft-log in one file — reading the screen as text.
+// raft-election to raft-log in one file; and a cell of lesson 01 changed
+// through $EDITOR, restored, reopened — reading the screen as text.
 // Works on a throwaway copy of the project, so the learner's files are never
 // touched, and waits by polling the screen (no fixed sleeps).
 
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { makeSandbox, removeSandbox } from "../bench/tui.ts";
@@ -164,4 +165,80 @@ test.skipIf(!hasTmux)("a learner passes raft-election, moves on to raft-log in t
   text = await wait(/FAULTLINE-EXITED:\d+/, "faultline to exit", 60_000);
   expect(text).toMatch(/FAULTLINE-EXITED:0/);
   expect(existsSync(join(sandbox, "exercises", "raft-log"))).toBe(false);
+});
+
+test.skipIf(!hasTmux)("at 80×24 a learner changes lesson 01's loss rate through $EDITOR, sees a new chart, restores the lesson's, and finds an edit still there after reopening", { timeout: 600_000 }, async () => {
+  // The learner's "editor": a script that changes the loss rate in the file it is given.
+  mkdirSync(join(sandbox, ".faultline"), { recursive: true });
+  const editor = join(sandbox, ".faultline", "e2e-editor.sh");
+  writeFileSync(editor, "#!/bin/sh\nsed -i 's/const loss = 0.5;/const loss = 0.8;/' \"$1\"\n");
+  chmodSync(editor, 0o755);
+  const open = (name: string) => {
+    tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", "-c", sandbox, `env -u VISUAL EDITOR=${JSON.stringify(editor)} ${faultlineCommand("lesson 01-two-generals")}`);
+  };
+  const on = (name: string) => (...k: string[]) => tmux("send-keys", "-t", name, ...k);
+  const screenOf = (name: string) => () => screen(name);
+  const waitOn = (name: string, pattern: RegExp, what: string, timeoutMs = 120_000) => waitFor(pattern, what, timeoutMs, name);
+  /** Tab until cell 2 is selected. */
+  const selectCell2 = async (name: string) => {
+    // The status line says what is selected: press Tab, wait for it to change, until it is cell 2.
+    const status = () => /^ (cell \d+ selected|quiz \d+|Tab moves).*$/m.exec(screenOf(name)())?.[0] ?? "";
+    for (let i = 0; i < 12 && !/cell 2 selected/.test(status()); i++) {
+      const before = status();
+      on(name)("Tab");
+      const started = Date.now();
+      while (status() === before && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 100));
+    }
+    return waitOn(name, /cell 2 selected/, "cell 2 selected", 10_000);
+  };
+
+  open("nb1");
+  const keys1 = on("nb1");
+  await waitOn("nb1", /01 · The network is not reliable/, "lesson 01");
+  await selectCell2("nb1");
+  keys1("Enter");
+  let text = await waitOn("nb1", /loss 50%: general 1 still waiting/, "the lesson's chart");
+  expect(text).toMatch(/output \(\d+ ms\)/);
+
+  // E: the learner's editor changes the loss rate; the cell reruns with it.
+  keys1("E");
+  text = await waitOn("nb1", /loss 80%: general 1 still waiting/, "the chart of the edited cell");
+  // The output says it came from the edit; the key footer offers diff and restore, as it does only for an edited cell.
+  expect(text).toMatch(/output \(\d+ ms · your edit\)/);
+  expect(text).toMatch(/d\/u diff\/restore/);
+  expect(text).not.toMatch(/loss 50%/);
+
+  // d: the edit against the lesson's cell.
+  keys1("d");
+  text = await waitOn("nb1", /yours and the lesson's/, "the diff");
+  expect(text).toMatch(/- const loss = 0\.5;/);
+  expect(text).toMatch(/\+ const loss = 0\.8;/);
+
+  // u: the lesson's cell again, with the lesson's chart.
+  keys1("u");
+  text = await waitOn("nb1", /Cell 2 is the lesson's again/, "the restore");
+  text = await waitOn("nb1", /loss 50%: general 1 still waiting/, "the lesson's chart again");
+  expect(text).not.toMatch(/your edit|d\/u diff\/restore/);
+
+  // Edit again, quit, reopen: the edit and its output are still there.
+  keys1("E");
+  await waitOn("nb1", /loss 80%: general 1 still waiting/, "the edited chart again");
+  keys1("q");
+  await waitOn("nb1", /FAULTLINE-EXITED:0/, "faultline to exit");
+  expect(existsSync(join(sandbox, ".faultline", "notebook", "01-two-generals.edits.json"))).toBe(true);
+
+  open("nb2");
+  await waitOn("nb2", /01 · The network is not reliable/, "lesson 01 reopened");
+  text = await selectCell2("nb2");
+  expect(text).toMatch(/cell 2 · edited/);
+  expect(text).toMatch(/const loss = 0\.8;/);
+  // Scroll down to its output: the one kept from before, marked with when it ran.
+  for (let i = 0; i < 30 && !/loss 80%: general 1 still waiting/.test(screenOf("nb2")()); i++) {
+    on("nb2")("j");
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  text = await waitOn("nb2", /loss 80%: general 1 still waiting/, "the kept output of the edit");
+  expect(text).toMatch(/output \(\d+ ms · ran \d\d:\d\d · your edit\)/);
+  on("nb2")("q");
+  await waitOn("nb2", /FAULTLINE-EXITED:0/, "faultline to exit");
 });

@@ -1,8 +1,8 @@
 // Shared pieces of every screen: a styled line (from the notebook layout),
 // the title bar, the key footer and a progress bar. Rendering only.
 
-import { Box, Text, useInput, useStdout, type Key } from "ink";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { Box, render, Text, useInput, useStdout, type Key } from "ink";
+import { useEffect, useRef, useState, type ReactElement, type ReactNode } from "react";
 import { lineWidth, osc8, textWidth, type Line, type Seg } from "../notebook/text.ts";
 
 export function StyledLine({ line, hyperlinks = false }: { line: Line; hyperlinks?: boolean }) {
@@ -119,9 +119,10 @@ export function splitKeys(input: string, key: Key): [string, Key][] {
  * handler in an effect, after the frame is drawn: a key pressed in between
  * would reach the previous render's handler and act on stale state. Keys
  * that arrive together (fast typing, a busy machine) are handled one at a
- * time, each after the previous one's update has rendered.
+ * time, each after the previous one's update has rendered. `isActive:
+ * false` stops listening (an overlay with keys of its own is open).
  */
-export function useKeys(handler: (input: string, key: Key) => void): void {
+export function useKeys(handler: (input: string, key: Key) => void, opts: { isActive?: boolean } = {}): void {
   const ref = useRef(handler);
   ref.current = handler;
   const queue = useRef<[string, Key][]>([]);
@@ -136,7 +137,7 @@ export function useKeys(handler: (input: string, key: Key) => void): void {
       if (queue.current.length) setTimeout(drain, 0);
     };
     drain();
-  });
+  }, { isActive: opts.isActive ?? true });
 }
 
 /** The terminal's size, kept up to date on resize. */
@@ -152,4 +153,20 @@ export function useSize(): { width: number; height: number } {
     };
   }, [stdout]);
   return size;
+}
+
+const ALT_ON = "\u001b[?1049h\u001b[H";
+const ALT_OFF = "\u001b[?1049l";
+
+/** Shows a screen on the terminal's alternate screen until it exits (the screen calls useApp().exit). */
+export async function runFullScreen(screen: ReactElement): Promise<void> {
+  const out = process.stdout;
+  out.write(ALT_ON);
+  try {
+    const app = render(screen, { exitOnCtrlC: true, patchConsole: true });
+    await app.waitUntilExit();
+    app.cleanup();
+  } finally {
+    out.write("\u001b[?25h" + ALT_OFF);
+  }
 }

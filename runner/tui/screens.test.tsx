@@ -17,6 +17,9 @@ import { Reader } from "./reader.tsx";
 import type { Services, WatchHandle } from "./services.ts";
 import { verdictLines } from "./watch.tsx";
 import { lineText } from "../notebook/layout.ts";
+import type { EditorOutcome } from "../notebook/editor.ts";
+import { emptyEdits, notebookCells, withEdit, withRestored, withUnshelved } from "../notebook/edits.ts";
+import type { KeptOutput } from "../notebook/outputs.ts";
 
 const sample = readFileSync(join(import.meta.dirname, "..", "notebook", "fixtures", "sample.md"), "utf8");
 
@@ -79,9 +82,16 @@ class FakeWatch implements WatchHandle {
   }
 }
 
-function fakeServices(progress: Progress = emptyProgress()) {
+/** The learner's editor, faked: a command name and what "editing" does to the text. */
+interface FakeEditor {
+  command: string | null;
+  edit(code: string): EditorOutcome;
+}
+
+function fakeServices(progress: Progress = emptyProgress(), editor: FakeEditor = { command: null, edit: () => ({ status: "unchanged" }) }) {
   const watch = new FakeWatch();
   const calls: string[] = [];
+  const notebook = { edits: emptyEdits(), outputs: new Map<string, KeptOutput>() };
   const services: Services = {
     course,
     root: "/project",
@@ -92,7 +102,34 @@ function fakeServices(progress: Progress = emptyProgress()) {
       calls.push(`opened ${l.id}`);
       progress.lessons[l.id] = { opened: true, quizzes: progress.lessons[l.id]?.quizzes ?? {} };
     },
-    runCell: async (_l, cell) => ({ index: cell.index, ok: true, output: `ran cell ${cell.index}`, exitCode: 0, timedOut: false, durationMs: 7 }),
+    // An in-memory notebook with the real rules (edits.ts); a cell "prints" its first console.log string.
+    notebook: (l, cells) => {
+      const nb = notebookCells(cells, notebook.edits);
+      return { lessonId: l.id, ...nb, outputs: new Map(nb.cells.flatMap((c) => (notebook.outputs.has(c.code) ? [[c.index, notebook.outputs.get(c.code)!] as const] : []))), warning: null };
+    },
+    runCell: async (_l, cell) => {
+      calls.push(`run ${cell.index}`);
+      const r = { index: cell.index, ok: true, output: /console\.log\("([^"]*)"\)/.exec(cell.code)?.[1] ?? `ran cell ${cell.index}`, exitCode: 0, timedOut: false, durationMs: 7 };
+      notebook.outputs.set(cell.code, { key: cell.key, code: cell.code, edited: cell.edit !== null, ranAt: "2026-12-01T10:00:00.000Z", ...r });
+      return r;
+    },
+    saveCellEdit: (_l, cell, code) => {
+      notebook.edits = withEdit(notebook.edits, cell, code, new Date(0));
+      return notebookCells([{ index: cell.index, code: cell.original, timeoutMs: cell.timeoutMs }], { ...notebook.edits, edits: notebook.edits.edits.filter((e) => e.index === cell.index) }).cells[0]!;
+    },
+    restoreCell: (_l, cell) => {
+      notebook.edits = withRestored(notebook.edits, cell, new Date(0));
+      return notebookCells([{ index: cell.index, code: cell.original, timeoutMs: cell.timeoutMs }], notebook.edits).cells[0]!;
+    },
+    unshelveCell: (_l, cell) => {
+      notebook.edits = withUnshelved(notebook.edits, cell);
+      return notebookCells([{ index: cell.index, code: cell.original, timeoutMs: cell.timeoutMs }], notebook.edits).cells[0]!;
+    },
+    editor: () => editor.command,
+    editInEditor: (_l, cell) => {
+      calls.push(`editor ${cell.index}`);
+      return editor.edit(cell.code);
+    },
     answerQuiz: (_l, q, choice, correct) => void calls.push(`quiz ${q} ${choice} ${correct}`),
     nextHint: (e) => e.hints.slice(0, 1),
     hintsShown: () => [],
@@ -100,7 +137,7 @@ function fakeServices(progress: Progress = emptyProgress()) {
     reset: () => ({ files: ["exercises/echo/echo.ts"], backup: ".faultline/backups/echo/x" }),
     solution: () => [{ file: "echo.ts", path: "solutions/echo/echo.ts", code: "export const answer = 42;\n", view: null }],
   };
-  return { services, watch, calls, progress };
+  return { services, watch, calls, progress, notebook };
 }
 
 function report(status: GradeReport["exercises"][number]["status"], failing = false): GradeReport {
@@ -232,6 +269,146 @@ describe("Reader", () => {
     await tick();
     await frame(lastFrame, /What to take away/);
     expect(lastFrame()).not.toMatch(/Contents/);
+  });
+});
+
+describe("the notebook: edit, rerun, restore", () => {
+  // The fake editor changes what cell 1 prints, as a learner changing a parameter would.
+  const myEdit: FakeEditor = { command: "fake-editor", edit: (code) => ({ status: "changed", code: code.replace("hello from cell 1", "hello from my edit") }) };
+
+  async function openLesson(services: Services, size = { width: 80, height: 23 }) {
+    const r = render(<App services={services} initial={{ screen: "lesson", id: "00-the-lab" }} />);
+    void size;
+    await ready(r.stdin);
+    await frame(r.lastFrame, /00 · The lab/);
+    r.stdin.write(TAB);
+    await frame(r.lastFrame, /cell 1 selected|cell 1: the lesson changed/);
+    return r;
+  }
+
+  test("E opens the selected cell in the learner's editor; the edit is kept, marked, rerun, and its output replaces the old", async () => {
+    const { services, calls, notebook } = fakeServices(emptyProgress(), myEdit);
+    const { lastFrame, stdin, unmount } = await openLesson(services);
+    stdin.write("r");
+    await frame(lastFrame, /│ hello from cell 1/);
+    stdin.write("E");
+    await until(() => calls.includes("editor 1"), "the editor");
+    await frame(lastFrame, /cell 1 · edited/);
+    await frame(lastFrame, /│ hello from my edit/);
+    expect(lastFrame()).not.toMatch(/│ hello from cell 1$/m);
+    expect(lastFrame()).toMatch(/your edit\)/);
+    expect(calls.filter((c) => c === "run 1")).toHaveLength(2);
+    expect(notebook.edits.edits.map((e) => e.code)).toEqual([expect.stringContaining("hello from my edit")]);
+    unmount();
+  });
+
+  test("an editor that changes nothing leaves the cell as it was and says so; a failing editor says what happened", async () => {
+    let outcome: EditorOutcome = { status: "unchanged" };
+    const { services, calls, notebook } = fakeServices(emptyProgress(), { command: "fake-editor", edit: () => outcome });
+    const { lastFrame, stdin, unmount } = await openLesson(services);
+    stdin.write("E");
+    await frame(lastFrame, /No change: the cell is as it was/);
+    outcome = { status: "failed", message: "Your editor (fake-editor) exited with code 1, so the cell was left as it was." };
+    stdin.write("E");
+    await frame(lastFrame, /exited with code 1/);
+    expect(calls.filter((c) => c.startsWith("run"))).toEqual([]);
+    expect(notebook.edits.edits).toEqual([]);
+    expect(lastFrame()).not.toMatch(/edited/);
+    unmount();
+  });
+
+  test("d shows the edit against the lesson's cell; u restores the lesson's cell and its kept output; u again brings the edit back", async () => {
+    const { services, notebook } = fakeServices(emptyProgress(), myEdit);
+    const { lastFrame, stdin, unmount } = await openLesson(services);
+    stdin.write("r");
+    await frame(lastFrame, /│ hello from cell 1/);
+    stdin.write("E");
+    await frame(lastFrame, /│ hello from my edit/);
+    stdin.write("d");
+    await frame(lastFrame, /yours and the lesson's/);
+    expect(lastFrame()).toMatch(/- console\.log\("hello from cell 1"\);/);
+    expect(lastFrame()).toMatch(/\+ console\.log\("hello from my edit"\);/);
+    stdin.write("u");
+    await frame(lastFrame, /Cell 1 is the lesson's again/);
+    await frame(lastFrame, /│ hello from cell 1/);
+    expect(lastFrame()).not.toMatch(/cell 1 · edited/);
+    expect(notebook.edits.edits).toEqual([]);
+    expect(notebook.edits.shelved.map((e) => e.code)).toEqual([expect.stringContaining("hello from my edit")]);
+    // u again: the learner's version is back, with its output.
+    await frame(lastFrame, /u brings/);
+    stdin.write("u");
+    await frame(lastFrame, /Your version of cell 1 is back/);
+    await frame(lastFrame, /│ hello from my edit/);
+    expect(lastFrame()).toMatch(/cell 1 · edited/);
+    expect(notebook.edits.edits.map((e) => e.code)).toEqual([expect.stringContaining("hello from my edit")]);
+    expect(notebook.edits.shelved).toEqual([]);
+    unmount();
+  });
+
+  test("leaving and reopening the lesson shows the edit and each cell's last output, marked with when it ran and that it ran an edit", async () => {
+    const { services } = fakeServices(emptyProgress(), myEdit);
+    const first = await openLesson(services);
+    first.stdin.write("E");
+    await frame(first.lastFrame, /│ hello from my edit/);
+    first.unmount();
+    const again = await openLesson(services);
+    await frame(again.lastFrame, /cell 1 · edited/);
+    await frame(again.lastFrame, /│ hello from my edit/);
+    expect(again.lastFrame()).toMatch(/output \(7 ms · ran (\d\d:\d\d|1 Dec) · your edit\)/);
+    again.unmount();
+  });
+
+  test("without $VISUAL or $EDITOR, E edits in place: Ctrl-S saves and reruns; Esc with changes asks before discarding", async () => {
+    const { services, calls } = fakeServices();
+    const { lastFrame, stdin, unmount } = await openLesson(services);
+    stdin.write("E");
+    await frame(lastFrame, /editing cell 1/);
+    expect(lastFrame()).toMatch(/No \$VISUAL or \$EDITOR is set/);
+    await tick();
+    // Down to the console.log line, to the end, back over `1");`, and type.
+    stdin.write(DOWN);
+    await tick(30);
+    stdin.write("\u001b[F");
+    await tick(30);
+    for (let i = 0; i < 4; i++) {
+      stdin.write("\u001b[D");
+      await tick(30);
+    }
+    stdin.write("\u007f");
+    await tick(30);
+    stdin.write("2");
+    await frame(lastFrame, /hello from cell 2"\);/);
+    stdin.write("\u001b");
+    await frame(lastFrame, /Esc again discards/);
+    stdin.write("\u0013");
+    await frame(lastFrame, /cell 1 · edited/);
+    await frame(lastFrame, /│ hello from cell 2/);
+    expect(calls).toContain("run 1");
+    // Editing again and pressing Esc without a change just closes the editor.
+    await tick();
+    stdin.write("E");
+    await frame(lastFrame, /editing cell 1/);
+    await tick();
+    stdin.write("\u001b");
+    await until(() => !/editing cell 1/.test(lastFrame() ?? ""), "the editor to close");
+    expect(lastFrame()).toMatch(/cell 1 · edited/);
+    unmount();
+  });
+
+  test("a cell the lesson changed after the learner edited it is marked, and d shows both changes", async () => {
+    const { services, notebook } = fakeServices(emptyProgress(), myEdit);
+    const old = parseLesson(sample).cells[0]!;
+    // The learner edited an older version of cell 1 (that printed "hello from an old cell 1").
+    const olderCell = old.code.replace("hello from cell 1", "hello from an old cell 1");
+    notebook.edits = withEdit(notebook.edits, notebookCells([{ ...old, code: olderCell }], notebook.edits).cells[0]!, olderCell.replace("an old cell 1", "my version"), new Date(0));
+    const { lastFrame, stdin, unmount } = await openLesson(services);
+    await frame(lastFrame, /cell 1 · edited · lesson changed/);
+    expect(lastFrame()).toMatch(/the lesson changed it after your edit/);
+    stdin.write("d");
+    await frame(lastFrame, /What the lesson changed/);
+    expect(lastFrame()).toMatch(/- console\.log\("hello from an old cell 1"\);/);
+    expect(lastFrame()).toMatch(/\+ console\.log\("hello from cell 1"\);/);
+    unmount();
   });
 });
 

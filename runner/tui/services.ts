@@ -7,7 +7,10 @@ import type { ReferenceFile } from "../course/reference.ts";
 import type { ResetResult, ResetScope } from "../course/reset.ts";
 import type { WatchState } from "../course/watch.ts";
 import type { CellResult } from "../notebook/cells.ts";
-import type { Block } from "../notebook/document.ts";
+import type { EditorOutcome } from "../notebook/editor.ts";
+import type { LessonCell, NotebookCell } from "../notebook/edits.ts";
+import type { Notebook } from "../notebook/notebook.ts";
+import type { KeptOutput } from "../notebook/outputs.ts";
 
 export interface WatchHandle {
   state: WatchState;
@@ -28,7 +31,20 @@ export interface Services {
   progress(): Progress;
   lessonSource(lesson: Lesson): string;
   markLessonOpened(lesson: Lesson): void;
-  runCell(lesson: Lesson, cell: Extract<Block, { type: "cell" }>, columns: number): Promise<CellResult>;
+  /** The learner's notebook of a lesson (notebook/notebook.ts): cells with their edits, kept outputs. */
+  notebook(lesson: Lesson, cells: readonly LessonCell[]): Notebook;
+  /** Runs the cell's current code (the learner's edit, if any) and keeps its output. */
+  runCell(lesson: Lesson, cell: NotebookCell, columns: number): Promise<CellResult & { kept?: KeptOutput }>;
+  /** Keeps `code` as the learner's version of the cell; returns the cell as it now is. */
+  saveCellEdit(lesson: Lesson, cell: NotebookCell, code: string): NotebookCell;
+  /** Puts the lesson's cell back (the learner's version is shelved); returns the cell as it now is. */
+  restoreCell(lesson: Lesson, cell: NotebookCell): NotebookCell;
+  /** Brings back the learner's version of a restored cell; returns the cell as it now is. */
+  unshelveCell(lesson: Lesson, cell: NotebookCell): NotebookCell;
+  /** The learner's editor command ($VISUAL, else $EDITOR), or null. */
+  editor(): string | null;
+  /** Opens the cell in the learner's editor and waits (the caller hands the terminal over). */
+  editInEditor(lesson: Lesson, cell: NotebookCell, command: string): EditorOutcome;
   answerQuiz(lesson: Lesson, quiz: number, choice: number, correct: boolean): void;
   /** Reveals one more hint; returns the hints shown so far. */
   nextHint(exercise: Exercise): string[];

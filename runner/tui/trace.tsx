@@ -4,20 +4,24 @@
 // in flight; filters by node and message type; jumps to the violation and to
 // each fault. The model is runner/grade/traceView.ts; this file only draws.
 
-import { Box, render, Text, useApp } from "ink";
+import { Box, Text, useApp } from "ink";
 import { useState } from "react";
 import { describeEvent } from "../grade/html.ts";
 import { TraceView } from "../grade/traceView.ts";
+import type { HistoryPicture } from "../check/historyPicture.ts";
+import { HistoryViewer } from "./history.tsx";
 import type { TraceWithStates } from "../sim/snapshots.ts";
 import { renderDiagram } from "../sim/diagram.ts";
 import { textWidth } from "../notebook/layout.ts";
-import { Footer, TitleBar, useKeys, useSize, type KeyHint } from "./lines.tsx";
+import { Footer, runFullScreen, TitleBar, useKeys, useSize, type KeyHint } from "./lines.tsx";
 
 export interface TraceViewerProps {
   trace: TraceWithStates;
   title: string;
   status?: string;
   failureMessage?: string | null;
+  /** Pictures of the clients' history (a linearizability failure): H shows them. */
+  histories?: readonly HistoryPicture[];
   width: number;
   height: number;
   onQuit: () => void;
@@ -81,8 +85,16 @@ export function statePanel(view: TraceView, width: number, height: number): stri
   return lines.slice(0, height);
 }
 
-export function TraceViewer({ trace, title, status, failureMessage, width, height, onQuit }: TraceViewerProps) {
-  const [view] = useState(() => new TraceView(trace, failureMessage ?? null));
+export function TraceViewer(props: TraceViewerProps) {
+  const [picture, setPicture] = useState(false);
+  // Kept here, so the cursor stays put while the picture is open.
+  const [view] = useState(() => new TraceView(props.trace, props.failureMessage ?? null));
+  // The history picture takes the whole screen; q there comes back to the trace.
+  if (picture && props.histories?.length) return <HistoryViewer pictures={props.histories} title={props.title} width={props.width} height={props.height} onQuit={() => setPicture(false)} />;
+  return <TraceScreen {...props} view={view} onPicture={() => setPicture(true)} />;
+}
+
+function TraceScreen({ view, title, status, failureMessage, histories, width, height, onQuit, onPicture }: TraceViewerProps & { view: TraceView; onPicture: () => void }) {
   const [, setTick] = useState(0);
   const [note, setNote] = useState<string | null>(null);
   const redraw = (n: string | null = null) => {
@@ -92,6 +104,7 @@ export function TraceViewer({ trace, title, status, failureMessage, width, heigh
 
   useKeys((input, key) => {
     if (input === "q" || key.escape) return onQuit();
+    if (input === "H" && histories?.length) return onPicture();
     if (key.downArrow || key.rightArrow || input === "j" || input === "l" || input === " ") view.step(1);
     else if (key.upArrow || key.leftArrow || input === "k" || input === "h") view.step(-1);
     else if (key.pageDown) view.step(20);
@@ -149,13 +162,10 @@ export function TraceViewer({ trace, title, status, failureMessage, width, heigh
       <Text wrap="truncate-end" color="yellow">
         {clip(`▶ ${e ? `t=${e.t} ${describeEvent(e)}` : "no events"}`, width)}
       </Text>
-      <Footer keys={TRACE_KEYS} width={width} />
+      <Footer keys={histories?.length ? [...TRACE_KEYS.slice(0, -1), { key: "H", label: "history picture" }, TRACE_KEYS.at(-1)!] : TRACE_KEYS} width={width} />
     </Box>
   );
 }
-
-const ALT_ON = "\u001b[?1049h\u001b[H";
-const ALT_OFF = "\u001b[?1049l";
 
 function Sized(props: Omit<TraceViewerProps, "width" | "height" | "onQuit">) {
   const { exit } = useApp();
@@ -165,13 +175,5 @@ function Sized(props: Omit<TraceViewerProps, "width" | "height" | "onQuit">) {
 
 /** Opens the viewer full-screen until the user quits. For `replay` on a terminal, and for the watch screen to call on a failure. */
 export async function runTraceViewer(props: Omit<TraceViewerProps, "width" | "height" | "onQuit">): Promise<void> {
-  const out = process.stdout;
-  out.write(ALT_ON);
-  try {
-    const app = render(<Sized {...props} />, { exitOnCtrlC: true, patchConsole: true });
-    await app.waitUntilExit();
-    app.cleanup();
-  } finally {
-    out.write("\u001b[?25h" + ALT_OFF);
-  }
+  await runFullScreen(<Sized {...props} />);
 }

@@ -10,7 +10,7 @@
 import type { Ctx, Json, Node, NodeId } from "faultline/sim";
 import { createRaft, type RaftMsg, type RaftNode, type RaftOut } from "./raft.ts";
 
-/** The operations (the same shapes as runner/check/linearizability.ts's kvModel). */
+/** The operations (the same shapes as runner/check/models.ts's kvModel). */
 export type KvInput =
   | { op: "get"; key: string }
   | { op: "put"; key: string; value: string }

@@ -2,6 +2,7 @@
 // inject), and what a suite tells the grader back about each scenario
 // (through the test's meta). Both sides import these types from here.
 
+import type { HistoryPicture } from "../../check/historyPicture.ts";
 import type { Schedule, TraceJson } from "../../sim/index.ts";
 
 export interface GradeContext {
@@ -57,6 +58,8 @@ export interface FailureMeta {
   trace: TraceJson | null;
   /** Where learner code failed, when known ("src/echo.ts:14"). */
   location: string | null;
+  /** Pictures of the clients' history, when the violation drew them (linearizability); the grader keeps them in the trace file. */
+  histories?: readonly HistoryPicture[] | null;
 }
 
 export interface ScenarioMeta {

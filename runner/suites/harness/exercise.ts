@@ -256,6 +256,7 @@ export class Exercise<T> {
       traceFile: null,
       trace: withViolationTime(out.lab.traceOf(sim, this.ctx.traceEvents), at),
       location: d.location,
+      histories: out.error instanceof Violation ? (out.error.histories ?? null) : null,
     };
   }
 

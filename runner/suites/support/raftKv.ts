@@ -2,7 +2,9 @@
 // Raft) and clients that retry, with every client operation recorded as a
 // history for the linearizability checker (runner/check/linearizability.ts).
 
-import { checkLinearizability, kvModel, type KvInput, type KvOutput, type Operation } from "../../check/linearizability.ts";
+import { historyPicture, pictureText } from "../../check/historyPicture.ts";
+import { checkLinearizability, type CheckResult, type Operation } from "../../check/linearizability.ts";
+import { kvModel, type KvInput, type KvOutput } from "../../check/models.ts";
 import { expectThat, Violation } from "../../check/violation.ts";
 import type { Ctx, FaultOp, Node, NodeId, Simulation } from "../../sim/index.ts";
 import type { Lab } from "../harness/exercise.ts";
@@ -166,12 +168,34 @@ export function history(sim: Simulation, clients: readonly NodeId[]): Operation<
 export function expectLinearizable(sim: Simulation, clients: readonly NodeId[]): void {
   const h = history(sim, clients);
   const r = checkLinearizability(kvModel, h);
-  if (r.verdict !== "linearizable")
-    throw new Violation(
-      r.verdict === "unknown" ? "the clients' history can be checked for linearizability (the checker ran out of steps)" : "Linearizability: every operation appears to take effect at one instant between its call and its return",
-      `${r.explanation}\n(${h.length} operations by ${clients.join(", ")}; ${h.filter((o) => o.output === undefined).length} never answered)`,
-      sim.now,
-    );
+  if (r.verdict !== "linearizable") throw linearizabilityViolation(r, h, clients, sim.now);
+}
+
+/** Operations the failure message draws (the whole history is on the replay's screen and page). */
+const PICTURED = 12;
+
+/**
+ * The violation for a history the checker did not find linearizable: what
+ * went wrong in words, the operations around it drawn per client, and where
+ * to see the whole picture. It carries the picture for the replay.
+ */
+export function linearizabilityViolation(r: CheckResult<KvInput, KvOutput>, h: readonly Operation<KvInput, KvOutput>[], clients: readonly NodeId[], at: number): Violation {
+  const who = `(${h.length} operations by ${clients.join(", ")}; ${h.filter((o) => o.output === undefined).length} never answered)`;
+  if (r.verdict === "unknown") return new Violation("the clients' history can be checked for linearizability (the checker ran out of budget)", `${r.explanation}\n${who}`, at);
+  const picture = historyPicture(kvModel, r.failed!);
+  const [what] = r.explanation.split("\n");
+  return new Violation(
+    "Linearizability: every operation appears to take effect at one instant between its call and its return",
+    [
+      `${what} ${who}`,
+      "",
+      pictureText(picture, { width: 80, maxOps: PICTURED }),
+      "",
+      "The whole history, drawn: run the replay command below on a terminal and press H, or add --html FILE to it for a page.",
+    ].join("\n"),
+    at,
+    [picture],
+  );
 }
 
 export function expectAllAnswered(sim: Simulation, clients: readonly NodeId[]): void {
