@@ -5,11 +5,11 @@
 
 import { checkCommitSafety, checkEveryoneDecided, PROPERTY } from "../check/atomicCommit.ts";
 import { expectThat } from "../check/violation.ts";
-import { describeExploration } from "../sim/explore.ts";
 import { exploreCluster, type ClusterExploreReport, type ClusterFaults } from "../sim/exploreCluster.ts";
-import { quiesce, renderDiagram, scheduleArb, type Ctx, type FaultOp, type NodeId, type Simulation } from "../sim/index.ts";
+import { quiesce, scheduleArb, type Ctx, type FaultOp, type NodeId, type Simulation } from "../sim/index.ts";
 import type { NetworkConfig } from "../sim/network.ts";
 import { exercise, type Lab } from "./harness/exercise.ts";
+import { expectExplorationSafe } from "./harness/exhaustive.ts";
 import type * as TPC from "../../exercises/two-phase-commit/twoPhaseCommit.ts";
 
 const ex = await exercise<typeof TPC>("two-phase-commit", "twoPhaseCommit.ts");
@@ -172,18 +172,7 @@ function exhaustive(lab: Lab, faults: ClusterFaults, maxDepth: number): void {
     ],
   });
   explored.set(key, report);
-  // The grade report says how far the search went, and whether it exhausted the space.
-  lab.metrics({ states: report.distinct, depth: report.depth, exhausted: report.exhausted, search: describeExploration(report) });
-  const v = report.violation;
-  expectThat(v === null, v?.property ?? "", () => {
-    return [
-      `${v!.details}.`,
-      `Exhaustive search found it after ${describeExploration(report)}; the shortest sequence of events that leads there:`,
-      ...report.steps!.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s}`),
-      "",
-      renderDiagram(report.trace!, { width: 80 }),
-    ].join("\n");
-  });
+  expectExplorationSafe(lab, report);
 }
 
 ex.scripted("exhaustive search, coordinator + 2 participants: every order of the first 6 events, with any one crash, keeps decisions safe", { runs: 1 }, (lab) => {

@@ -14,9 +14,9 @@
 // count as one, so the search can miss an interleaving but never reports one
 // that cannot happen: every counterexample is a replay of real handler calls.
 
-import { expectThat } from "../../check/violation.ts";
-import { describeExploration, exploreCluster, renderDiagram, type ClusterExploreReport, type ClusterView, type ClusterWorld, type Ctx, type Invariant, type Node, type NodeId } from "../../sim/index.ts";
+import { exploreCluster, type ClusterExploreReport, type ClusterView, type ClusterWorld, type Ctx, type Invariant, type Node, type NodeId } from "../../sim/index.ts";
 import type { Exercise, Lab } from "../harness/exercise.ts";
+import { expectExplorationSafe } from "../harness/exhaustive.ts";
 import type { Command, CreateRaft, RaftMsg, RaftNode, RaftOut, RaftView } from "./raft.ts";
 
 type Ex = Exercise<{ createRaft: CreateRaft }>;
@@ -183,18 +183,7 @@ export function exploreRaft(create: CreateRaft, s: Search): ClusterExploreReport
 }
 
 export function searchRaft(lab: Lab, create: CreateRaft, s: Search): void {
-  const report = exploreRaft(create, s);
-  lab.metrics({ states: report.distinct, depth: report.depth, exhausted: report.exhausted, search: describeExploration(report) });
-  const v = report.violation;
-  expectThat(v === null, v?.invariant ?? "", () =>
-    [
-      `${v!.details}.`,
-      `Exhaustive search found it after ${describeExploration(report)}; the shortest sequence of events that leads there:`,
-      ...report.steps!.map((step, i) => `  ${String(i + 1).padStart(2)}. ${step}`),
-      "",
-      renderDiagram(report.trace!, { width: 80 }),
-    ].join("\n"),
-  );
+  expectExplorationSafe(lab, exploreRaft(create, s));
 }
 
 export function electionExhaustive(ex: Ex): void {
