@@ -48,8 +48,12 @@ export default defineMutants("raft-log", [
     edits: [{ file: "raft.ts", find: "    if (termAt(prev) !== m.prevLogTerm) {", replace: "    if (m.entries.length > 0 && termAt(prev) !== m.prevLogTerm) {" }],
   },
   {
-    name: "commit-counts-next-index",
-    bug: "the leader counts replicas with nextIndex \u2212 1 (what it plans to send) instead of matchIndex (what followers confirmed), committing entries nobody acknowledged (Figure 2, Leaders)",
-    edits: [{ file: "raft.ts", find: "      for (const p of ctx.peers) if (matchIndex.get(p)! >= n) count++;", replace: "      for (const p of ctx.peers) if (nextIndex.get(p)! - 1 >= n) count++;" }],
+    name: "commit-counts-sent-entries",
+    bug: "the leader moves nextIndex past what it sends and counts nextIndex − 1 as stored, so an entry commits as soon as it is sent to a majority, before any follower acknowledges it (Figure 2, Leaders: matchIndex, not nextIndex)",
+    edits: [
+      { file: "raft.ts", find: "    sentUpTo.set(peer, prev + batch.length);\n", replace: "    sentUpTo.set(peer, prev + batch.length);\n    nextIndex.set(peer, prev + batch.length + 1); // the follower will have these\n" },
+      { file: "raft.ts", find: "      for (const p of ctx.peers) if (matchIndex.get(p)! >= n) count++;", replace: "      for (const p of ctx.peers) if (nextIndex.get(p)! - 1 >= n) count++;" },
+    ],
   },
+
 ]);

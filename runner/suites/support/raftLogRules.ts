@@ -95,6 +95,8 @@ export function logRules(ex: Ex): void {
     const r = new Rig(lab, create);
     r.append("n2", 1, 0, 0, [["a", 1], ["b", 1], ["c", 1]]);
     expectThat(r.applied().length === 0, "nothing is applied before the leader says it is committed", () => `n1 applied ${r.applied().join(", ")}`, r.sim.now);
+    r.append("n2", 1, 0, 0, [["a", 1], ["b", 1], ["c", 1]], 1);
+    expectThat(r.applied().join() === "1", "a follower commits up to leaderCommit, no further: the entries after it are stored, not committed", () => `n1 holds 3 entries and applied [${r.applied().join(", ")}] after leaderCommit 1`, r.sim.now);
     // A new leader whose log is [a, y]: its heartbeat vouches for entry 1 only.
     r.append("n3", 2, 1, 1, [], 2);
     expectThat(r.applied().join() === "1", "commitIndex = min(leaderCommit, index of the last entry this AppendEntries matched): entries beyond it may be stale", () => `n1 applied [${r.applied().join(", ")}] after a heartbeat with prevLogIndex 1 and leaderCommit 2; its entry 2 (term 1) was never vouched for by the term-2 leader`, r.sim.now);
