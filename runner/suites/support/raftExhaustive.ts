@@ -1,7 +1,9 @@
 // Exhaustive search over small Raft clusters (runner/sim/exploreCluster.ts):
 // three of the learner's servers, every order of their messages and timers
-// up to a depth, with lost and duplicated messages and, where the stage has
-// persistence, a crash. Random schedules find the one interleaving that
+// up to a depth (a message not delivered within it stands for a lost or
+// late one) and, where the stage has persistence, a crash and restart;
+// budgets of timer firings and duplicate deliveries keep each search within
+// a second or so. Random schedules find the one interleaving that
 // breaks a rule only now and then (a stale vote counted, a vote forgotten in
 // a crash); a search of every interleaving up to a small depth finds it
 // every time. There is no time here: any pending timer may fire at any
@@ -21,15 +23,13 @@ import type { Command, CreateRaft, RaftMsg, RaftNode, RaftOut, RaftView } from "
 
 type Ex = Exercise<{ createRaft: CreateRaft }>;
 
-/** A command for the leader, delivered like a message so that the search decides when. */
-type ClientMsg = { type: "client"; command: Command };
 type LeaderOut = { type: "leader"; term: number };
 
 const SERVERS = ["n1", "n2", "n3"];
 const MAJORITY = 2;
 
 /** The learner's Raft, announcing each term it leads and fingerprinted by its view. */
-function watched(create: CreateRaft): (ctx: Ctx<RaftMsg | ClientMsg, RaftOut | LeaderOut>) => Node<RaftMsg | ClientMsg> & { state(): unknown; raft: RaftNode } {
+function watched(create: CreateRaft): (ctx: Ctx<RaftMsg, RaftOut | LeaderOut>) => Node<RaftMsg> & { state(): unknown; raft: RaftNode } {
   return (ctx) => {
     const raft = create(ctx as unknown as Ctx<RaftMsg, RaftOut>);
     let announced = 0;
@@ -47,8 +47,7 @@ function watched(create: CreateRaft): (ctx: Ctx<RaftMsg | ClientMsg, RaftOut | L
         after();
       },
       onMessage(from, m) {
-        if (m.type === "client") raft.start(m.command);
-        else raft.onMessage(from, m);
+        raft.onMessage(from, m);
         after();
       },
       onTimer(name) {
@@ -162,14 +161,16 @@ export interface Search {
   commands?: Command[];
 }
 
-/** The search does not depend on the seed: one run per configuration and implementation. */
-const done = new Map<string, ClusterExploreReport>();
+/** The search does not depend on the seed: one run per implementation and configuration. */
+const done = new WeakMap<CreateRaft, Map<string, ClusterExploreReport>>();
 
-/** Explores `s` on three of `create`'s servers (cached per configuration). */
+/** Explores `s` on three of `create`'s servers (cached). */
 export function exploreRaft(create: CreateRaft, s: Search): ClusterExploreReport {
   const key = JSON.stringify(s);
+  if (!done.has(create)) done.set(create, new Map());
+  const mine = done.get(create)!;
   const report =
-    done.get(key) ??
+    mine.get(key) ??
     exploreCluster({
       setup: () => ({ nodes: Object.fromEntries(SERVERS.map((id) => [id, watched(create)])), start: opening(s) }),
       faults: { crashes: s.crashes, crashable: s.crashable, drop: false, duplicate: s.duplicates > 0, duplicates: s.duplicates, timers: s.timers },
@@ -178,7 +179,7 @@ export function exploreRaft(create: CreateRaft, s: Search): ClusterExploreReport
       seed: 1,
       invariants: [electionSafety, stateMachineSafety, committedOnMajority, appliesOnlyCommitted],
     });
-  done.set(key, report);
+  mine.set(key, report);
   return report;
 }
 

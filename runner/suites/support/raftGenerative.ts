@@ -10,6 +10,23 @@ import { RaftWorld, story, type CreateRaft } from "./raft.ts";
 
 type Ex = Exercise<{ createRaft: CreateRaft }>;
 
+// Seed policy (issue 17). Defaults: classic and scripted stories run on
+// seeds 1–2 or 1–3 (their `runs`), each generative story on 15 fast-check
+// cases from seed 1 (8 for the four-server one); the rule tests
+// (raft*Rules.ts) and the exhaustive searches (raftExhaustive.ts) catch what
+// they catch on every seed. How the defaults were checked: 21 classic learner
+// bugs written apart from these suites (wrong vote counting, timers kept or
+// lost on a change of role, stale and old-term replies, commitIndex moving
+// back, Figure 8, one-by-one back-up, persistence after answering, snapshots
+// that replace or keep the wrong entries, straddling retries, wrong dedup)
+// were graded on the five Raft exercises before this change, at seeds 1–10
+// on each bug's own stage: 6 were caught at seed 1, one more (duplicated
+// votes) only at seed 8, the other 14 at no seed. Now all 21 fail at the
+// defaults on their own stage, as do the 36 mutants of runner/mutants/raft-*.ts,
+// mostly through rule tests that do not depend on the seed; so the seed
+// windows stay as they were and the grading time goes to rules and search.
+// To re-check after a change: grade each bug with --seed 1 … 10 and require
+// that any bug failing on some seed fails at --seed 1.
 const DURATION = 6000;
 const servers = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
 
