@@ -211,7 +211,8 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
    * Follower, after Part A accepted the leader's term: the consistency check,
    * then append. Returns the reply fields. Truncate only at a real conflict
    * (a late, shorter AppendEntries must not erase entries). Then
-   * commitIndex = min(leaderCommit, index of the last entry this request covered), and apply.
+   * commitIndex = min(leaderCommit, index of the last entry this request covered),
+   * never lower than it was (a late heartbeat must not take back a commit), and apply.
    */
   function matchAndAppend(m: AppendEntries): AppendResult {
     // #region raft-snapshot

@@ -22,4 +22,14 @@ export default defineMutants("raft-kv", [
     bug: "the server ignores snapshots Raft hands it (after a restart or an InstallSnapshot), so it answers from an empty or outdated state",
     edits: [{ file: "kv.ts", find: "        state = structuredClone(ev.data as State);\n", replace: "" }],
   },
+  {
+    name: "dedup-by-key",
+    bug: "the server remembers the last sequence number per key instead of per client, so two clients' requests with the same number on one key are taken for duplicates",
+    edits: [{ file: "kv.ts", find: "    const seen = state.last[cmd.client];", replace: "    const seen = state.last[cmd.input.key];" }, { file: "kv.ts", find: "      state.last[cmd.client] = { seq: cmd.seq, output };", replace: "      state.last[cmd.input.key] = { seq: cmd.seq, output };" }],
+  },
+  {
+    name: "snapshot-state-shared",
+    bug: "the server takes the snapshot Raft hands it as its state without copying it, so every later write also changes the snapshot Raft keeps and sends to followers",
+    edits: [{ file: "kv.ts", find: "        state = structuredClone(ev.data as State);", replace: "        state = ev.data as State;" }],
+  },
 ]);

@@ -17,4 +17,9 @@ export default defineMutants("raft-persist", [
     bug: "currentTerm is not persisted, so a restarted node goes back to an old term and can vote in it again (Figure 2)",
     edits: [{ file: "raft.ts", find: "    if (st) ({ term: currentTerm, votedFor } = st);", replace: "    if (st) ({ votedFor } = st);" }],
   },
+  {
+    name: "boot-writes-before-reading",
+    bug: "a restarting node writes its fresh in-memory state (term 0, no vote) to disk before reading the disk back, erasing what it had saved (Figure 2: persistent state survives restarts)",
+    edits: [{ file: "raft.ts", find: "    const st = ctx.disk.get<{ term: number; votedFor: NodeId | null }>(\"state\");", replace: "    saveState(); // make sure the record exists\n    const st = ctx.disk.get<{ term: number; votedFor: NodeId | null }>(\"state\");" }],
+  },
 ]);

@@ -22,4 +22,19 @@ export default defineMutants("raft-snapshot", [
     bug: "snapshot() remembers the data but never discards the log, so persisted state grows without bound",
     edits: [{ file: "raft.ts", find: "      entries = entries.slice(index - snapshotIndex);\n      snapshotIndex = index;\n", replace: "      snapshotIndex = snapshotIndex;\n" }],
   },
+  {
+    name: "snapshot-record-not-saved",
+    bug: "snapshot() cuts the log on disk but never writes the snapshot itself, so a restart loses every entry the snapshot covered (\u00a77)",
+    edits: [{ file: "raft.ts", find: "    ctx.disk.set(\"snapshot\", { index: snapshotIndex, term: snapshotTerm, data: snapshotData });\n", replace: "" }],
+  },
+  {
+    name: "install-reply-next-at-index",
+    bug: "after an InstallSnapshot reply the leader sets nextIndex to lastIncludedIndex instead of the entry after it, so it sends the snapshot again and again and never the entries that follow (\u00a77)",
+    edits: [{ file: "raft.ts", find: "    nextIndex.set(from, Math.max(nextIndex.get(from)!, m.lastIncludedIndex + 1));", replace: "    nextIndex.set(from, Math.max(nextIndex.get(from)!, m.lastIncludedIndex));" }],
+  },
+  {
+    name: "installed-snapshot-not-applied",
+    bug: "a follower installs the snapshot but leaves commitIndex and lastApplied where they were, so it applies entries the snapshot already covers, or none (\u00a77)",
+    edits: [{ file: "raft.ts", find: "      saveSnapshot(old);\n      commitIndex = lastApplied = snapshotIndex;\n      ctx.output(", replace: "      saveSnapshot(old);\n      ctx.output(" }],
+  },
 ]);

@@ -52,4 +52,30 @@ describe("exploreCluster", () => {
     expect(r.exhausted).toBe(false);
     expect(r.stoppedBy).toBe("max-states");
   });
+  test("a timer budget bounds how often timers fire along a path, so a timer that always re-arms still gives a finite space", () => {
+    const ticker = (ctx: Ctx<string>): Node<string> & { state(): unknown } => {
+      let ticks = 0;
+      return {
+        onStart: () => ctx.setTimer("tick", 10),
+        onMessage() {},
+        onTimer() {
+          ticks++;
+          ctx.setTimer("tick", 10);
+        },
+        state: () => ({ ticks }),
+      };
+    };
+    const r = exploreCluster({ setup: () => ({ nodes: { t: ticker } }), faults: { timers: 3 }, invariants: [{ name: "states are visible", check: (v) => ((v.states["t"] as { ticks: number }).ticks <= 3 ? true : "more ticks than the budget") }] });
+    expect(r.exhausted).toBe(true);
+    expect(r.distinct).toBe(4); // 0, 1, 2 and 3 ticks
+  });
+
+  test("a duplicate budget bounds extra deliveries along a path", () => {
+    const unbounded = exploreCluster({ setup, maxDepth: 6, invariants: [] });
+    const once = exploreCluster({ setup, faults: { duplicates: 1 }, invariants: [] });
+    expect(once.exhausted).toBe(true);
+    expect(once.distinct).toBeLessThan(unbounded.distinct);
+    const twice = exploreCluster({ setup, faults: { duplicates: 1 }, invariants: [atMostOnce] });
+    expect(twice.steps).toEqual(['deliver a copy of a → b "ping"', 'deliver a → b "ping"']);
+  });
 });

@@ -4,7 +4,9 @@
 // delivered while a copy stays in flight (duplication), or dropped; any
 // pending timer may fire (time does not exist here: a 10 s timeout may fire
 // before a 10 ms retry, as it could after a long pause); and, within a crash
-// budget, any node may crash, and a crashed node may restart.
+// budget, any node may crash, and a crashed node may restart. Budgets of
+// duplicate deliveries and timer firings per path bound the search where
+// timers never run out (an election can always start again).
 //
 // Design: *stateless replay*. A node is a closure; its memory cannot be copied
 // or restored. So a state is stored as the sequence of actions that reaches it
@@ -16,8 +18,8 @@
 // States are deduplicated by a canonical fingerprint of: each node's status,
 // its disk (durable and not-yet-synced writes apart), its pending timers, its
 // memory, the outputs it has made (which values, how many times), the messages
-// in flight and the crashes spent. A node's memory is what its optional
-// `state()` method returns (plain data); a node without one is fingerprinted by
+// in flight and the budgets spent. A node's memory is what its optional
+// `state()` method returns (plain data; invariants see it too); a node without one is fingerprinted by
 // everything it has handled since it last started, which is exact but sees
 // fewer states as equal (so budgets run out sooner).
 //
@@ -51,6 +53,14 @@ export interface ClusterFaults {
   drop?: boolean;
   /** Messages may be delivered more than once (default true). */
   duplicate?: boolean;
+  /** How many duplicate deliveries a path may contain (default: no limit). */
+  duplicates?: number;
+  /**
+   * How many timer firings a path may contain (default: no limit). Bounds the
+   * search of a protocol whose timers never run out (Raft's elections), so
+   * that the budget goes to the orders of messages instead.
+   */
+  timers?: number;
 }
 
 export interface ClusterModelOptions {
@@ -74,6 +84,8 @@ export interface ClusterView {
   outputs: Record<NodeId, unknown[]>;
   /** Each node's disk as a crash would leave it is not shown; this is what the node would read now. */
   disks: Record<NodeId, Record<string, unknown>>;
+  /** What each live node's optional state() returns (null: down, or no state()). */
+  states: Record<NodeId, unknown>;
   inFlight: { from: NodeId; to: NodeId; msg: unknown }[];
 }
 
@@ -112,6 +124,8 @@ export class ClusterWorld {
   private readonly ids: NodeId[];
   private readonly inFlight = new Map<string, InFlight>();
   private crashesUsed = 0;
+  private duplicatesUsed = 0;
+  private timersUsed = 0;
   private step = 0;
   private nextId = 1;
   private current: Where | null = null;
@@ -119,6 +133,8 @@ export class ClusterWorld {
   constructor(
     private readonly opts: ClusterModelOptions,
     setup: ClusterWorldSetup,
+    /** Keep a trace (a counterexample's replay); the search's own replays skip it. */
+    private readonly recording = true,
   ) {
     this.ids = Object.keys(setup.nodes);
     for (const id of this.ids) {
@@ -128,6 +144,13 @@ export class ClusterWorld {
       for (const id of this.ids) this.boot(this.nodes.get(id)!);
       setup.start?.(this);
     });
+    // What the opening did is where the search starts: fault budgets count the searched path only.
+    this.crashesUsed = this.duplicatesUsed = this.timersUsed = 0;
+  }
+
+  /** Adds an event to the trace, when this world keeps one. */
+  note(e: TraceEvent): void {
+    if (this.recording) this.trace.push(e);
   }
 
   /** Virtual time of trace events: one step is drawn as 10 ms. */
@@ -171,7 +194,7 @@ export class ClusterWorld {
     n.ctx = this.makeCtx(n, n.incarnation);
     const ctx = n.ctx;
     n.instance = this.invoke(n, "the constructor", () => n.factory(ctx)) as WorldNode["instance"];
-    this.trace.push({ t: this.t, k: "start", node: n.id });
+    this.note({ t: this.t, k: "start", node: n.id });
     const inst = n.instance!;
     if (inst.onStart) this.invoke(n, "onStart", () => inst.onStart!());
   }
@@ -206,7 +229,7 @@ export class ClusterWorld {
         if (!world.nodes.has(to)) throw new Error(`${n.id} sent a message to "${to}", which is not in this cluster (${world.ids.join(", ")}).`);
         const msg = takeData(sent, "msg", null, DEFAULT_MAX_MESSAGE_BYTES, where());
         const id = world.nextId++;
-        world.trace.push({ t: world.t, k: "send", from: n.id, to, id, msg });
+        world.note({ t: world.t, k: "send", from: n.id, to, id, msg });
         const key = `${n.id}>${to} ${canonicalJson(msg)}`;
         if (!world.inFlight.has(key)) world.inFlight.set(key, { from: n.id, to, msg, id, sentAt: world.t });
       },
@@ -222,10 +245,10 @@ export class ClusterWorld {
         if (!live()) return;
         const value = takeData(said, "output", null, DEFAULT_MAX_MESSAGE_BYTES, where());
         n.outputs.push(value);
-        world.trace.push({ t: world.t, k: "output", node: n.id, value });
+        world.note({ t: world.t, k: "output", node: n.id, value });
       },
       log: (text: string) => {
-        world.trace.push({ t: world.t, k: "log", node: n.id, text: String(text) });
+        world.note({ t: world.t, k: "log", node: n.id, text: String(text) });
       },
     });
   }
@@ -238,13 +261,13 @@ export class ClusterWorld {
       const m = this.inFlight.get(key)!;
       if (this.node(m.to).instance) {
         out.push({ a: "deliver", key });
-        if (faults.duplicate !== false) out.push({ a: "duplicate", key });
+        if (faults.duplicate !== false && this.duplicatesUsed < (faults.duplicates ?? Infinity)) out.push({ a: "duplicate", key });
       }
       if (faults.drop !== false) out.push({ a: "drop", key });
     }
     for (const id of this.ids) {
       const n = this.node(id);
-      if (n.instance) for (const name of [...n.timers].sort()) out.push({ a: "timer", node: id, name });
+      if (n.instance && this.timersUsed < (faults.timers ?? Infinity)) for (const name of [...n.timers].sort()) out.push({ a: "timer", node: id, name });
     }
     for (const id of this.ids) {
       const n = this.node(id);
@@ -264,9 +287,12 @@ export class ClusterWorld {
           const m = this.inFlight.get(action.key);
           if (!m) throw new Error(`replay: no message ${action.key} in flight`);
           if (action.a === "deliver") this.inFlight.delete(action.key);
-          else this.trace.push({ t: this.t, k: "duplicate", from: m.from, to: m.to, id: m.id, copy: 2 });
+          else {
+            this.duplicatesUsed++;
+            this.note({ t: this.t, k: "duplicate", from: m.from, to: m.to, id: m.id, copy: 2 });
+          }
           const n = this.node(m.to);
-          this.trace.push({ t: this.t, k: "deliver", from: m.from, to: m.to, id: m.id, msg: m.msg, sentAt: m.sentAt });
+          this.note({ t: this.t, k: "deliver", from: m.from, to: m.to, id: m.id, msg: m.msg, sentAt: m.sentAt });
           n.history.push(`msg ${action.key}`);
           const inst = n.instance!;
           this.invoke(n, "onMessage", () => inst.onMessage(m.from, m.msg));
@@ -276,14 +302,15 @@ export class ClusterWorld {
           const m = this.inFlight.get(action.key);
           if (!m) throw new Error(`replay: no message ${action.key} in flight`);
           this.inFlight.delete(action.key);
-          this.trace.push({ t: this.t, k: "drop", from: m.from, to: m.to, id: m.id, msg: m.msg, sentAt: m.sentAt, why: "loss" });
+          this.note({ t: this.t, k: "drop", from: m.from, to: m.to, id: m.id, msg: m.msg, sentAt: m.sentAt, why: "loss" });
           return;
         }
         case "timer": {
           const n = this.node(action.node);
+          this.timersUsed++;
           n.timers.delete(action.name);
           n.history.push(`timer ${action.name}`);
-          this.trace.push({ t: this.t, k: "timer", node: n.id, name: action.name });
+          this.note({ t: this.t, k: "timer", node: n.id, name: action.name });
           const inst = n.instance!;
           if (typeof inst.onTimer !== "function") throw new Error(`${n.id} set a timer "${action.name}" but has no onTimer(name) handler.`);
           this.invoke(n, "onTimer", () => inst.onTimer!(action.name));
@@ -295,12 +322,12 @@ export class ClusterWorld {
           n.instance = null;
           n.timers.clear();
           n.unsynced.clear();
-          this.trace.push({ t: this.t, k: "crash", node: n.id });
+          this.note({ t: this.t, k: "crash", node: n.id });
           return;
         }
         case "restart": {
           const n = this.node(action.node);
-          this.trace.push({ t: this.t, k: "restart", node: n.id });
+          this.note({ t: this.t, k: "restart", node: n.id });
           this.boot(n);
           return;
         }
@@ -312,12 +339,21 @@ export class ClusterWorld {
     const status: ClusterView["status"] = {};
     const outputs: ClusterView["outputs"] = {};
     const disks: ClusterView["disks"] = {};
+    const states: ClusterView["states"] = {};
     for (const [id, n] of this.nodes) {
       status[id] = n.instance ? "up" : "down";
+      states[id] = n.instance && typeof n.instance.state === "function" ? this.memory(n) : null;
       outputs[id] = n.outputs;
       disks[id] = Object.fromEntries([...new Set([...n.durable.keys(), ...n.unsynced.keys()])].sort().map((k) => [k, n.unsynced.has(k) ? n.unsynced.get(k) : n.durable.get(k)]));
     }
-    return { status, outputs, disks, inFlight: [...this.inFlight.values()].map(({ from, to, msg }) => ({ from, to, msg })) };
+    return { status, outputs, disks, states, inFlight: [...this.inFlight.values()].map(({ from, to, msg }) => ({ from, to, msg })) };
+  }
+
+  /** A live node's memory for the fingerprint: its state() if it has one, else everything it handled since it started. */
+  private memory(n: WorldNode): unknown {
+    if (typeof n.instance!.state !== "function") return { handled: n.history };
+    const m = this.guard(() => this.invoke(n, "state", () => n.instance!.state!()));
+    return m === undefined ? null : m;
   }
 
   /**
@@ -339,8 +375,7 @@ export class ClusterWorld {
       const n = this.node(id);
       add(id);
       add(n.instance ? "up" : "down");
-      const memory = n.instance ? (typeof n.instance.state === "function" ? this.guard(() => this.invoke(n, "state", () => n.instance!.state!())) : { handled: n.history }) : null;
-      add(canonicalJson(memory === undefined ? null : memory));
+      add(canonicalJson(n.instance ? this.memory(n) : null));
       for (const [label, m] of [["durable", n.durable], ["unsynced", n.unsynced]] as const) {
         add(label);
         for (const k of [...m.keys()].sort()) {
@@ -364,8 +399,10 @@ export class ClusterWorld {
     }
     add("net");
     for (const k of [...this.inFlight.keys()].sort()) add(k);
-    h1.int(this.crashesUsed);
-    h2.int(this.crashesUsed);
+    for (const used of [this.crashesUsed, this.duplicatesUsed, this.timersUsed]) {
+      h1.int(used);
+      h2.int(used);
+    }
     return h1.hex() + h2.hex();
   }
 
@@ -390,11 +427,11 @@ export class ClusterWorld {
 }
 
 /** Re-executes a path of actions from the start: the trace, view and labels of where it ends. */
-export function replayCluster(opts: ClusterModelOptions, actions: readonly ClusterAction[]): { world: ClusterWorld; labels: string[] } {
-  const world = new ClusterWorld(opts, opts.setup());
+export function replayCluster(opts: ClusterModelOptions, actions: readonly ClusterAction[], recording = true): { world: ClusterWorld; labels: string[] } {
+  const world = new ClusterWorld(opts, opts.setup(), recording);
   const labels: string[] = [];
   for (const a of actions) {
-    labels.push(world.describe(a));
+    if (recording) labels.push(world.describe(a));
     world.apply(a);
   }
   return { world, labels };
@@ -421,16 +458,16 @@ export function clusterModel(opts: ClusterModelOptions): Model<ClusterState> {
   // One guard installation around a whole expansion: handlers inside nest into it cheaply.
   const guardedReplay = <T>(fn: () => T): T => guarded(() => ({}), fn);
   return {
-    init: () => guardedReplay(() => [stateOf(replayCluster(opts, []).world, [])]),
+    init: () => guardedReplay(() => [stateOf(replayCluster(opts, [], false).world, [])]),
     next(s) {
       return guardedReplay(() => {
-        const here = replayCluster(opts, s.actions).world;
+        const here = replayCluster(opts, s.actions, false).world;
         const actions = here.enabled();
         const out: (readonly [string, ClusterState])[] = [];
         for (let i = 0; i < actions.length; i++) {
           const a = actions[i]!;
           // The last successor reuses the world already replayed to here.
-          const w = i === actions.length - 1 ? here : replayCluster(opts, s.actions).world;
+          const w = i === actions.length - 1 ? here : replayCluster(opts, s.actions, false).world;
           const label = w.describe(a);
           w.apply(a);
           out.push([label, stateOf(w, [...s.actions, a])] as const);

@@ -6,8 +6,9 @@
 import { quiesce, scheduleArb, type FaultOp, type NodeId } from "../sim/index.ts";
 import { exercise, type Lab } from "./harness/exercise.ts";
 import { RAFT_MEMBRANE, RaftWorld, story } from "./support/raft.ts";
+import { kvRules } from "./support/raftKvRules.ts";
 import { raftStagesUpTo } from "./support/raftStages.ts";
-import { expectAllAnswered, expectLinearizable, kvClient, randomPlan, type ClientOptions, type KvClient, type KvInput } from "./support/raftKv.ts";
+import { expectAllAnswered, expectLinearizable, KV_SERVERS, kvClient, kvWorld, randomPlan, type ClientOptions, type KvClient, type KvInput } from "./support/raftKv.ts";
 import { expectThat } from "../check/violation.ts";
 import type * as Kv from "../../exercises/raft/kv.ts";
 import type * as Raft from "../../exercises/raft/raft.ts";
@@ -15,18 +16,12 @@ import type * as Raft from "../../exercises/raft/raft.ts";
 const kv = await exercise<typeof Kv>("raft-kv", "kv.ts");
 const raft = await exercise<typeof Raft>("raft-kv", "raft.ts", RAFT_MEMBRANE);
 
-const SERVERS = ["n1", "n2", "n3", "n4", "n5"];
+const SERVERS = KV_SERVERS;
+const impl = { createRaft: raft.impl.createRaft, createServer: kv.impl.createServer };
 
 /** Five key-value servers and the given clients; Raft's invariants checked at every step. */
-function kvWorld(lab: Lab, clients: Record<NodeId, ClientOptions>, opts: { unreliable?: boolean; schedule?: FaultOp[] } = {}): RaftWorld {
-  return new RaftWorld(lab, raft.impl.createRaft, {
-    n: 5,
-    unreliable: opts.unreliable,
-    schedule: opts.schedule,
-    wrap: () => kv.impl.createServer,
-    raftOf: (x) => (x as Kv.KvServer).raft,
-    clients: Object.fromEntries(Object.entries(clients).map(([id, o]) => [id, kvClient(o)])),
-  });
+function world(lab: Lab, clients: Record<NodeId, ClientOptions>, opts: { unreliable?: boolean; schedule?: FaultOp[] } = {}): RaftWorld {
+  return kvWorld(lab, impl, Object.fromEntries(Object.entries(clients).map(([id, o]) => [id, kvClient(o)])), opts);
 }
 
 /** Runs until every client finished its plan, or `maxMs` passed. */
@@ -37,7 +32,7 @@ function runClients(w: RaftWorld, clients: readonly NodeId[], maxMs: number): vo
 
 /** Builds the world in two steps so plans can use the run's seeded randomness. */
 function withClients(lab: Lab, clients: NodeId[], ops: number, opts: { unreliable?: boolean; schedule?: FaultOp[] } = {}): RaftWorld {
-  return kvWorld(lab, Object.fromEntries(clients.map((c, i) => [c, { plan: randomPlan(c, ops, seeded(lab.seed * 31 + i)), gapMs: 5 + ((lab.seed * 7 + i * 13) % 30) }])), opts);
+  return world(lab, Object.fromEntries(clients.map((c, i) => [c, { plan: randomPlan(c, ops, seeded(lab.seed * 31 + i)), gapMs: 5 + ((lab.seed * 7 + i * 13) % 30) }])), opts);
 }
 
 /** A tiny seeded generator for plans (the world's own stream is not ready before the world is). */
@@ -85,7 +80,7 @@ kv.scripted("under loss, duplication and delay, a retried operation takes effect
 
 kv.scripted("a deposed leader cut off with a client never answers a read with stale data", { runs: 3 }, (lab) =>
   story(() => {
-    const w = kvWorld(lab, { c1: {}, c2: {} });
+    const w = world(lab, { c1: {}, c2: {} });
     const client = (c: NodeId) => w.sim.node<KvClient>(c)!;
     const until = (pred: () => boolean, ms: number) => {
       const end = w.sim.now + ms;
@@ -125,7 +120,7 @@ kv.scripted("every server crashes and restarts mid-run: the store comes back who
     // server that forgets what its snapshot held cannot go unnoticed.
     const journal = [...Array.from({ length: 40 }, (_, i): KvInput => ({ op: "append", key: "journal", value: `${i};` })), { op: "get", key: "journal" } as KvInput];
     const cs = ["c1", "c2", "c3", "c4"];
-    const w = kvWorld(lab, {
+    const w = world(lab, {
       ...Object.fromEntries(cs.slice(0, 3).map((c, i) => [c, { plan: randomPlan(c, 40, seeded(lab.seed * 31 + i)), gapMs: 10 + i * 7 }])),
       c4: { plan: journal, gapMs: 5 },
     });
@@ -171,6 +166,8 @@ kv.generative(
       expectLinearizable(w.sim, cs);
     }),
 );
+
+kvRules(kv, impl);
 
 // Your Raft still has to pass every earlier stage.
 raftStagesUpTo(raft, "raft-snapshot");

@@ -306,7 +306,8 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
    * Follower, after Part A accepted the leader's term: the consistency check,
    * then append. Returns the reply fields. Truncate only at a real conflict
    * (a late, shorter AppendEntries must not erase entries). Then
-   * commitIndex = min(leaderCommit, index of the last entry this request covered), and apply.
+   * commitIndex = min(leaderCommit, index of the last entry this request covered),
+   * never lower than it was (a late heartbeat must not take back a commit), and apply.
    */
   function matchAndAppend(m: AppendEntries): AppendResult {
     // #region raft-snapshot
@@ -342,7 +343,8 @@ export function createRaft(ctx: Ctx<RaftMsg, RaftOut>): RaftNode {
     }
     const match = prev + m.entries.length;
     // Only what this request vouched for may commit here: beyond `match` our log may still differ from the leader's.
-    if (m.leaderCommit > commitIndex) {
+    // Figure 2 only ever raises commitIndex: a heartbeat with a low prevLogIndex vouches for less than we already know is committed.
+    if (m.leaderCommit > commitIndex && match > commitIndex) {
       commitIndex = Math.min(m.leaderCommit, match);
       applyCommitted();
     }

@@ -1,13 +1,12 @@
 // Exhaustive search inside a scenario: explore every interleaving of a small
 // cluster of the learner's nodes (sim/exploreCluster.ts) against properties
 // stated like any other scenario's, report how far the search went, and turn
-// a violation into the shortest sequence of events that reaches it.
+// a violation into the shortest sequence of events that reaches it
+// (harness/exhaustive.ts).
 
-import { expectThat } from "../../check/violation.ts";
-import { describeExploration } from "../../sim/explore.ts";
 import { exploreCluster, type ClusterExploreOptions, type ClusterExploreReport, type ClusterView } from "../../sim/exploreCluster.ts";
-import { renderDiagram } from "../../sim/index.ts";
 import type { Lab } from "../harness/exercise.ts";
+import { expectExplorationSafe } from "../harness/exhaustive.ts";
 
 /** A property of every reachable state: null when it holds, else the property in words and what happened. */
 export type StateCheck = (v: ClusterView) => { property: string; details: string } | null;
@@ -27,25 +26,7 @@ export function exhaustiveSearches(): ExpectEveryStateSafe {
 }
 
 function expectSafeSearch(explored: Map<string, ClusterExploreReport>, lab: Lab, key: string, opts: Omit<ClusterExploreOptions, "invariants">, check: StateCheck): void {
-  const report =
-    explored.get(key) ??
-    exploreCluster({
-      ...opts,
-      // The explorer's invariants speak in one string; the property and its details travel in it, split below.
-      invariants: [{ name: "safety", check: (v) => { const bad = check(v); return bad ? JSON.stringify(bad) : true; } }],
-    });
+  const report = explored.get(key) ?? exploreCluster({ ...opts, invariants: [{ name: "safety", check: (v) => check(v) ?? true }] });
   explored.set(key, report);
-  // The grade report says how far the search went, and whether it exhausted the space.
-  lab.metrics({ states: report.distinct, depth: report.depth, exhausted: report.exhausted, search: describeExploration(report) });
-  const v = report.violation;
-  const bad = v ? (JSON.parse(v.details) as { property: string; details: string }) : null;
-  expectThat(bad === null, bad?.property ?? "", () =>
-    [
-      `${bad!.details}.`,
-      `Exhaustive search found it after ${describeExploration(report)}; the shortest sequence of events that leads there:`,
-      ...report.steps!.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s}`),
-      "",
-      renderDiagram(report.trace!, { width: 80 }),
-    ].join("\n"),
-  );
+  expectExplorationSafe(lab, report);
 }

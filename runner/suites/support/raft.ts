@@ -70,9 +70,48 @@ export type ServiceSnapshot = { upTo: number; digest: number };
 interface Service {
   instance: unknown;
   last: number;
+  /** Snapshots Raft handed this service, in all incarnations. */
+  snapshots: number;
   digest: number;
   /** Highest index this node ever applied (across restarts): what nCommitted counts. */
   everUpTo: number;
+}
+
+// What the learner's getState(), start() and inspect() return is checked as
+// their code handed it back, before the harness relies on any of it: a term
+// that is a string or an isLeader that is 1 would otherwise pass a truthiness
+// test and hide a bug (or fail far from its cause).
+
+const isCount = (x: unknown): boolean => Number.isInteger(x) && (x as number) >= 0;
+
+export function checkedState(id: NodeId, v: unknown, t: number): { term: number; isLeader: boolean } {
+  const s = v as { term?: unknown; isLeader?: unknown } | null;
+  expectThat(typeof s === "object" && s !== null && isCount(s.term) && typeof s.isLeader === "boolean", "getState() returns { term, isLeader }: a whole number ≥ 0 and true or false", () => `${id}.getState() returned ${show(v)}`, t);
+  return s as { term: number; isLeader: boolean };
+}
+
+export function checkedStart(id: NodeId, v: unknown, t: number): { index: number; term: number; isLeader: boolean } {
+  const s = v as { index?: unknown; term?: unknown; isLeader?: unknown } | null;
+  expectThat(
+    typeof s === "object" && s !== null && isCount(s.term) && typeof s.isLeader === "boolean" && Number.isInteger(s.index) && (s.isLeader ? (s.index as number) >= 1 : s.index === -1),
+    "start() returns { index, term, isLeader }: as leader the entry's index (1 or more), otherwise index -1 and isLeader false",
+    () => `${id}.start() returned ${show(v)}`,
+    t,
+  );
+  return s as { index: number; term: number; isLeader: boolean };
+}
+
+const ROLES: ReadonlySet<unknown> = new Set(["follower", "candidate", "leader"]);
+
+export function checkedView(id: NodeId, v: unknown, t: number): RaftView {
+  const r = v as Partial<Record<keyof RaftView, unknown>> | null;
+  expectThat(
+    typeof r === "object" && r !== null && isCount(r.term) && (r.votedFor === null || typeof r.votedFor === "string") && ROLES.has(r.role) && isCount(r.commitIndex) && isCount(r.lastApplied) && isCount(r.snapshotIndex) && isCount(r.snapshotTerm) && Array.isArray(r.entries),
+    "inspect() returns the node's state as the worksheet's RaftView says (whole numbers ≥ 0, votedFor a node id or null, role follower, candidate or leader, entries an array)",
+    () => `${id}.inspect() returned ${show(v)}`,
+    t,
+  );
+  return r as RaftView;
 }
 
 function termAt(v: RaftView, i: number): number {
@@ -133,6 +172,11 @@ export class RaftWorld {
       schedule: opts.schedule,
       network: opts.unreliable ? { drop: 0.1, delayMs: [0, 26] } : { delayMs: [1, 10] },
       messageRule: (_from: NodeId, _to: NodeId, msg: unknown) => {
+        // Late messages: one in five, requests and replies alike, is held back 1–4 s (far past any election timeout).
+        if (this.late) {
+          if (isRequest(msg)) this.requests++;
+          return { tail: 0.2, tailMs: [1000, 4000] };
+        }
         if (isRequest(msg)) {
           this.requests++;
           return undefined;
@@ -142,7 +186,7 @@ export class RaftWorld {
       },
     });
     this.sig = this.ids.map(() => [-1, -1, -1]);
-    this.services = this.ids.map(() => ({ instance: null, last: 0, digest: 0, everUpTo: 0 }));
+    this.services = this.ids.map(() => ({ instance: null, last: 0, snapshots: 0, digest: 0, everUpTo: 0 }));
     this.sim.onOutput((o) => this.onOutput(o));
     if (opts.invariants !== false && !process.env["RAFT_NO_INV"]) this.sim.afterEvent((node) => this.checkInvariants(node));
   }
@@ -176,6 +220,7 @@ export class RaftWorld {
       const known = this.digestAt.get(v.index);
       expectThat(known === undefined || known === data.digest, "State Machine Safety: a snapshot holds the same state every node reached at that index", () => `${o.node}'s snapshot at index ${v.index} does not match what other nodes applied up to there`, o.t);
       svc.last = v.index;
+      svc.snapshots++;
       svc.digest = data.digest;
       svc.everUpTo = Math.max(svc.everUpTo, v.index);
       return;
@@ -183,7 +228,7 @@ export class RaftWorld {
     expectThat(v.index === svc.last + 1, "entries are applied in index order, each exactly once (after a restart, from the snapshot on)", () => `${o.node} applied index ${v.index} right after ${svc.last === 0 ? "starting" : `index ${svc.last}`}`, o.t);
     const raft = inst ? this.raftOf(inst) : undefined;
     if (raft) {
-      const view = raft.inspect();
+      const view = checkedView(o.node, raft.inspect(), o.t);
       expectThat(v.index <= view.commitIndex, "only committed entries are applied (index ≤ commitIndex)", () => `${o.node} applied index ${v.index} while its commitIndex was ${view.commitIndex}`, o.t);
     }
     const prior = this.applied.get(v.index);
@@ -217,7 +262,7 @@ export class RaftWorld {
       if (touched !== null && touched !== id) continue;
       const inst = this.sim.node(id);
       if (!inst) continue;
-      const v = this.raftOf(inst).inspect();
+      const v = checkedView(id, this.raftOf(inst).inspect(), t);
       const lastIndex = v.snapshotIndex + v.entries.length;
       if (v.role === "leader") {
         const known = this.leaderOf.get(v.term);
@@ -272,6 +317,7 @@ export class RaftWorld {
   private checkLogMatching(id: NodeId, v: RaftView, lo: number, hi: number, t: number): void {
     for (let k = lo; k <= hi; k++) {
       const e = v.entries[k - v.snapshotIndex - 1] as Entry;
+      expectThat(typeof e === "object" && e !== null && isCount(e.term), "inspect().entries holds the log's entries, each { term, command }", () => `${id}'s entry at index ${k} is ${show(e)}`, t);
       const prevTerm = termAt(v, k - 1);
       const key = `${k}:${e.term}`;
       const seen = this.entryAt.get(key);
@@ -286,7 +332,7 @@ export class RaftWorld {
     for (let i = 0; i < this.n; i++) {
       const r = this.raft(i);
       if (!r) continue;
-      const v = r.inspect();
+      const v = checkedView(this.ids[i]!, r.inspect(), this.sim.now);
       this.checkLogMatching(this.ids[i]!, v, v.snapshotIndex + 1, v.snapshotIndex + v.entries.length, this.sim.now);
     }
   }
@@ -345,6 +391,41 @@ export class RaftWorld {
   setLongReordering(on: boolean): void {
     this.reordering = on;
   }
+  /** Holds back one message in five, requests and replies alike, 1–4 s: old-term requests and stale replies arrive late. */
+  setLateMessages(on: boolean): void {
+    this.late = on;
+  }
+  private late = false;
+
+  /** Crashes server i (like crash1) right after the event that makes `when()` true, before anything else happens at that instant. */
+  crashWhen(i: number, when: () => boolean): void {
+    if (!this.watching) {
+      this.watching = true;
+      this.sim.afterEvent(() => {
+        for (const t of this.triggers.filter((x) => x.when())) {
+          this.triggers.splice(this.triggers.indexOf(t), 1);
+          this.crash1(t.i);
+        }
+      });
+    }
+    this.triggers.push({ i, when });
+  }
+  private readonly triggers: { i: number; when: () => boolean }[] = [];
+  private watching = false;
+  /** Whether a crash armed with crashWhen is still waiting. */
+  crashPending(): boolean {
+    return this.triggers.length > 0;
+  }
+  /** The highest index server i's service has reached in its current incarnation (0 if down). */
+  appliedBy(i: number): number {
+    const svc = this.services[i]!;
+    const inst = this.sim.node(this.ids[i]!);
+    return inst && svc.instance === inst ? svc.last : 0;
+  }
+  /** How many snapshots Raft has handed server i's service, over all its incarnations. */
+  snapshotsBy(i: number): number {
+    return this.services[i]!.snapshots;
+  }
   sleep(ms: number): void {
     this.sim.run(ms);
   }
@@ -357,11 +438,11 @@ export class RaftWorld {
 
   getState(i: number): { term: number; isLeader: boolean } | null {
     if (!this.isUp(i)) return null;
-    return this.sim.call<unknown, { term: number; isLeader: boolean }>(this.ids[i]!, "getState", (x) => this.raftOf(x).getState());
+    return checkedState(this.ids[i]!, this.sim.call<unknown, unknown>(this.ids[i]!, "getState", (x) => this.raftOf(x).getState()), this.sim.now);
   }
   start(i: number, cmd: Command): { index: number; term: number; isLeader: boolean } | null {
     if (!this.isUp(i)) return null;
-    return this.sim.call<unknown, { index: number; term: number; isLeader: boolean }>(this.ids[i]!, "start", (x) => this.raftOf(x).start(cmd));
+    return checkedStart(this.ids[i]!, this.sim.call<unknown, unknown>(this.ids[i]!, "start", (x) => this.raftOf(x).start(cmd)), this.sim.now);
   }
 
   /** The leader of the newest term among connected servers; at most one leader per term. Waits up to ~5 s. */

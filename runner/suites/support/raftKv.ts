@@ -6,8 +6,9 @@ import { historyPicture, pictureText } from "../../check/historyPicture.ts";
 import { checkLinearizability, type CheckResult, type Operation } from "../../check/linearizability.ts";
 import { kvModel, type KvInput, type KvOutput } from "../../check/models.ts";
 import { expectThat, Violation } from "../../check/violation.ts";
-import type { Ctx, Node, NodeId, Simulation } from "../../sim/index.ts";
-import type { RaftNode } from "./raft.ts";
+import type { Ctx, FaultOp, Node, NodeId, Simulation } from "../../sim/index.ts";
+import type { Lab } from "../harness/exercise.ts";
+import { RaftWorld, type CreateRaft, type RaftNode } from "./raft.ts";
 
 export type KvRequest = { type: "kv"; client: NodeId; seq: number; input: KvInput };
 export type KvReply = { type: "kv_ok"; seq: number; output: KvOutput } | { type: "kv_not_leader"; seq: number };
@@ -27,6 +28,43 @@ export interface ClientOptions {
   gapMs?: number;
   /** Resend to the next server when no answer came for this long. */
   retryMs?: number;
+}
+
+export const KV_SERVERS = ["n1", "n2", "n3", "n4", "n5"];
+
+/** The learner's two modules: kv.ts's server on raft.ts's Raft. */
+export interface KvImpl {
+  createRaft: CreateRaft;
+  createServer: (ctx: Ctx<any, any>) => Node<any> & { readonly raft: RaftNode };
+}
+
+/** Key-value servers (five unless `n` says otherwise) and the given clients; Raft's invariants checked at every step. */
+export function kvWorld(lab: Lab, impl: KvImpl, clients: Record<NodeId, (ctx: Ctx<any, any>) => Node<any>>, opts: { n?: number; unreliable?: boolean; schedule?: FaultOp[] } = {}): RaftWorld {
+  return new RaftWorld(lab, impl.createRaft, {
+    n: opts.n ?? KV_SERVERS.length,
+    unreliable: opts.unreliable,
+    schedule: opts.schedule,
+    wrap: () => impl.createServer,
+    raftOf: (x) => (x as ReturnType<KvImpl["createServer"]>).raft,
+    clients,
+  });
+}
+
+/** A client the scenario drives by hand: it sends exactly the requests it is told to (retries and duplicates included) and keeps every reply. */
+export interface KvPuppet extends Node<KvReply> {
+  inbox: { t: number; from: NodeId; msg: KvReply }[];
+  request(to: NodeId, seq: number, input: KvInput): void;
+}
+
+export function kvPuppet(ctx: Ctx<KvRequest>): KvPuppet {
+  const p: KvPuppet = {
+    inbox: [],
+    request: (to, seq, input) => ctx.send(to, { type: "kv", client: ctx.id, seq, input }),
+    onMessage(from, msg) {
+      p.inbox.push({ t: ctx.now(), from, msg });
+    },
+  };
+  return p;
 }
 
 /** A client that sends each operation to the server it believes leads, retrying (same seq) elsewhere until answered. */
