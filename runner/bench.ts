@@ -57,6 +57,7 @@ async function main(): Promise<void> {
 
   await optional("tui.ts", "tui-first-frame-ms", "benchTuiFirstFrame", 500);
   await optional("tui.ts", "watch-regrade-ms", "benchWatchRegrade", 1500);
+  await optional("tui.ts", "watch-raft-fail-ms", "benchWatchRaftFail", 3000);
   await optional("lincheck.ts", "lincheck-etcd-ms", "benchLincheckEtcd", LINCHECK_ETCD_BUDGET_MS);
   try {
     const kv = await benchLincheckKv();

@@ -2,6 +2,7 @@
 // never asserted in tests:
 //   tui-first-frame-ms  `faultline` in a pseudo-terminal → the course map on screen (target ≤ 500)
 //   watch-regrade-ms    save of an exercise file → verdict from the warm grader (target ≤ 1500)
+//   watch-raft-fail-ms  save of a Raft worksheet with an election bug → the failing verdict (target ≤ 3000)
 // Both work on a throwaway copy of the project (sandbox), never on the
 // learner's own files.
 
@@ -9,9 +10,10 @@ import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findExercise, loadCourse } from "../course/course.ts";
+import { exerciseFolder, findExercise, loadCourse } from "../course/course.ts";
 import { materializeStubs } from "../course/reset.ts";
 import { WatchSession, type WatchState } from "../course/watch.ts";
+import { applyEdits, type MutantSet } from "../mutants/mutant.ts";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 
@@ -95,49 +97,47 @@ function firstFrame(root: string): Promise<number> {
 }
 
 /**
- * ms from writing an exercise file to the verdict, with one warm grader (as
- * watch mode runs it): median over `runs` saves alternating the stub and the
- * reference solution of `echo`, in a sandbox.
+ * ms from a save of an exercise file until the warm grader's verdict (watch
+ * mode, as the learner sees it); median of `runs` saves that alternate
+ * between `versions`, each expected to get its status. A failing save counts
+ * at its first verdict: watch mode shows a failure as soon as one scenario
+ * fails, while the others are still graded.
  */
-export async function benchWatchRegrade(runs = 4, root = PROJECT_ROOT): Promise<number> {
-  const sandbox = makeSandbox("bench-watch", root);
-  const course = loadCourse(sandbox);
-  const exercise = findExercise(course, "echo")!;
-  const file = join(sandbox, "exercises", "echo", "echo.ts");
-  const stub = readFileSync(file, "utf8");
-  const solution = readFileSync(join(sandbox, "solutions", "echo", "echo.ts"), "utf8");
+async function watchVerdictMs(id: string, file: string, versions: (root: string) => { text: string; status: string }[], runs: number, root: string): Promise<number> {
+  const sandbox = makeSandbox(`bench-watch-${id}`, root);
+  const exercise = findExercise(loadCourse(sandbox), id)!;
+  const path = join(sandbox, "exercises", exerciseFolder(exercise), file);
+  const saves = versions(sandbox);
   const session = new WatchSession({ root: sandbox, exercise, recordProgress: false });
-  const verdicts: WatchState[] = [];
-  let waiter: (() => void) | null = null;
-  session.on("state", (st) => {
-    if (st.phase !== "idle") return;
-    verdicts.push(st);
-    waiter?.();
-  });
-  const nextVerdict = (count: number) =>
-    new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error("no verdict within 60 s")), 60_000);
-      waiter = () => {
-        if (verdicts.length >= count) {
-          clearTimeout(t);
-          waiter = null;
-          resolve();
-        }
+  /** Resolves on the first verdict after `since` (a state with a new gradedAt: a full report, an early failure, or a problem) that `done` accepts. */
+  const verdict = (since: Date | null, done: (st: WatchState) => boolean) =>
+    new Promise<WatchState>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error("no verdict within 120 s")), 120_000);
+      const check = (st: WatchState) => {
+        if (st.gradedAt === since || (st.phase !== "idle" && !st.partial) || !done(st)) return;
+        clearTimeout(t);
+        session.off("state", check);
+        resolve(st);
       };
-      waiter();
+      session.on("state", check);
+      check(session.state);
     });
+  const quiet = (st: WatchState) => st.phase === "idle";
   try {
     session.start();
-    await nextVerdict(1); // the first (cold) grading is not a regrade
+    await verdict(null, quiet); // the first (cold) grading is not a regrade
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const expected = i % 2 === 0 ? "pass" : "not-started";
+      const { text, status } = saves[i % saves.length]!;
+      const since = session.state.gradedAt;
       const started = performance.now();
-      writeFileSync(file, i % 2 === 0 ? solution : stub);
-      await nextVerdict(verdicts.length + 1);
-      const status = verdicts.at(-1)!.report?.exercises[0]?.status;
-      if (status !== expected) throw new Error(`expected ${expected} after the save, got ${status ?? verdicts.at(-1)!.problem}`);
+      writeFileSync(path, text);
+      const st = await verdict(since, () => true);
       times.push(performance.now() - started);
+      const got = st.report?.exercises[0]?.status;
+      if (got !== status) throw new Error(`${id}: expected ${status} after the save, got ${got ?? st.problem}`);
+      // The next save starts from a quiet grader (a failing run may still be grading its other scenarios).
+      if (!quiet(session.state)) await verdict(st.gradedAt, quiet);
       await new Promise((r) => setTimeout(r, 200));
     }
     times.sort((a, b) => a - b);
@@ -148,7 +148,32 @@ export async function benchWatchRegrade(runs = 4, root = PROJECT_ROOT): Promise<
   }
 }
 
+/** watch-regrade-ms: echo saved alternately as the reference (pass) and the stub (not started). */
+export function benchWatchRegrade(runs = 4, root = PROJECT_ROOT): Promise<number> {
+  return watchVerdictMs("echo", "echo.ts", (sandbox) => [
+    { text: readFileSync(join(sandbox, "solutions", "echo", "echo.ts"), "utf8"), status: "pass" },
+    { text: readFileSync(join(sandbox, "exercises", "echo", "echo.ts"), "utf8"), status: "not-started" },
+  ], runs, root);
+}
+
+/**
+ * watch-raft-fail-ms: the Raft worksheet saved with a classic election bug
+ * (a node votes for every candidate of a term: runner/mutants/raft-election.ts
+ * vote-twice-per-term) → the failing verdict of raft-election (target ≤ 3000).
+ */
+export async function benchWatchRaftFail(runs = 3, root = PROJECT_ROOT): Promise<number> {
+  const { default: set } = (await import("../mutants/raft-election.ts")) as { default: MutantSet };
+  const bug = set.mutants.find((m) => m.name === "vote-twice-per-term")!;
+  return watchVerdictMs("raft-election", "raft.ts", (sandbox) => {
+    const reference = readFileSync(join(sandbox, "solutions", "raft", "raft.ts"), "utf8");
+    const broken = applyEdits(new Map([["raft.ts", reference]]), bug).get("raft.ts")!;
+    // Alternate the bug with a harmless change of it, so every save is a change.
+    return [{ text: broken, status: "fail" }, { text: `${broken}\n// saved again\n`, status: "fail" }];
+  }, runs, root);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`tui-first-frame-ms: ${Math.round((await benchTuiFirstFrame()) ?? NaN)}`);
   console.log(`watch-regrade-ms: ${Math.round(await benchWatchRegrade())}`);
+  console.log(`watch-raft-fail-ms: ${Math.round(await benchWatchRaftFail())}`);
 }

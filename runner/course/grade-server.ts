@@ -9,16 +9,18 @@
 //                   { type: "replay", request, id, target, scenario, seed, path }: rerun one failing run,
 //                     recording each node's state, for the trace viewer
 //   child  → parent { type: "ready" } once vitest is up,
+//                   { type: "failing", request, report }: the first scenario failed, others still running
+//                     (report: that exercise with the failures so far; the full report follows),
 //                   { type: "report", request, report } or { type: "failed", request, message },
 //                   { type: "replayed", request, trace } (null when the run left no trace)
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Grader, ROOT, type GradeReport } from "../grade/grade.ts";
+import { Grader, ROOT, type GradeOptions, type GradeReport } from "../grade/grade.ts";
 import type { TraceJson } from "../sim/index.ts";
 
 type Request = { type: "grade"; request: number; id: string; target: string; changed?: string[] } | { type: "replay"; request: number; id: string; target: string; scenario: string; seed: number; path: string | null };
-type Reply = { type: "ready" } | { type: "report"; request: number; report: GradeReport } | { type: "failed"; request: number; message: string } | { type: "replayed"; request: number; trace: TraceJson | null };
+type Reply = { type: "ready" } | { type: "report" | "failing"; request: number; report: GradeReport } | { type: "failed"; request: number; message: string } | { type: "replayed"; request: number; trace: TraceJson | null };
 
 const send = (m: Reply) => process.send?.(m);
 
@@ -34,13 +36,24 @@ async function replayed(m: Extract<Request, { type: "replay" }>): Promise<TraceJ
   return sc?.trace ?? null;
 }
 
+/** Tells the parent of the first failing scenario at once (a learner's save deserves the verdict as soon as it is known). */
+function firstFailure(m: Extract<Request, { type: "grade" }>, started: number): GradeOptions["onFailure"] {
+  let told = false;
+  return (id, scenario) => {
+    if (told || (scenario.status !== "fail" && scenario.status !== "error")) return;
+    told = true;
+    const exercise = { id, status: scenario.status, durationMs: 0, error: null, scenarios: [scenario] };
+    send({ type: "failing", request: m.request, report: { version: 1, target: m.target, passed: false, durationMs: Math.round(performance.now() - started), seed: 1, exercises: [exercise] } });
+  };
+}
+
 let queue: Promise<void> = Promise.resolve();
 process.on("message", (m: Request) => {
   if (m?.type !== "grade" && m?.type !== "replay") return;
   queue = queue.then(async () => {
     try {
       if (m.type === "replay") send({ type: "replayed", request: m.request, trace: await replayed(m) });
-      else send({ type: "report", request: m.request, report: await grader.run({ ids: [m.id], target: m.target }) });
+      else send({ type: "report", request: m.request, report: await grader.run({ ids: [m.id], target: m.target, onFailure: firstFailure(m, performance.now()) }) });
     } catch (e) {
       send({ type: "failed", request: m.request, message: (e as Error).stack ?? String(e) });
     }

@@ -29,6 +29,12 @@ export interface WatchState {
   gradedAt: Date | null;
   /** A warning to show once (e.g. damaged progress file). */
   warning: string | null;
+  /**
+   * True while `report` is the early verdict of the grading still running:
+   * a scenario failed and later ones are still being graded (the full
+   * report replaces it, and only the full report is recorded).
+   */
+  partial: boolean;
 }
 
 export interface WatchOptions {
@@ -46,7 +52,7 @@ export interface WatchOptions {
 const SERVER = fileURLToPath(new URL("./grade-server.ts", import.meta.url));
 
 export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
-  state: WatchState = { phase: "starting", report: null, problem: null, latencyMs: null, trigger: null, gradedAt: null, warning: null };
+  state: WatchState = { phase: "starting", report: null, problem: null, latencyMs: null, trigger: null, gradedAt: null, warning: null, partial: false };
   private child: ChildProcess | null = null;
   private ready = false;
   private watcher: FSWatcher | null = null;
@@ -167,6 +173,11 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
       }
       if (!this.inFlight || m.request !== this.inFlight.request) return;
       const { since, trigger, digest } = this.inFlight;
+      if (m.type === "failing") {
+        // The verdict is known (a scenario failed); the rest of the report is on its way.
+        this.set({ report: m.report!, problem: null, latencyMs: Math.round(performance.now() - since), trigger, gradedAt: new Date(), partial: true });
+        return;
+      }
       this.settle();
       if (m.type === "report") this.verdict(m.report!, since, trigger, digest);
       else this.verdictProblem(`Grading failed: ${m.message}`, since, trigger);
@@ -210,11 +221,13 @@ export class WatchSession extends EventEmitter<{ state: [WatchState] }> {
         warning = `Could not save progress: ${(e as Error).message}`;
       }
     }
-    this.set({ phase: this.pending !== null ? "grading" : "idle", report, problem: null, latencyMs: Math.round(performance.now() - since), trigger, gradedAt: new Date(), warning });
+    // An early verdict keeps its latency: the learner saw the failure then.
+    const latencyMs = this.state.partial ? this.state.latencyMs : Math.round(performance.now() - since);
+    this.set({ phase: this.pending !== null ? "grading" : "idle", report, problem: null, latencyMs, trigger, gradedAt: new Date(), warning, partial: false });
   }
 
   private verdictProblem(problem: string, since: number, trigger: WatchState["trigger"]): void {
-    this.set({ phase: "idle", problem, latencyMs: Math.round(performance.now() - since), trigger, gradedAt: new Date() });
+    this.set({ phase: "idle", problem, latencyMs: Math.round(performance.now() - since), trigger, gradedAt: new Date(), partial: false });
   }
 
   private set(change: Partial<WatchState>): void {

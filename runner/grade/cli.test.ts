@@ -90,7 +90,8 @@ describe("faultline grade", () => {
     expect(r.stdout).toMatch(/^echo · under drops, duplicates and reordering every request is answered, correctly · seed 1 · ✓ pass/);
     const none = faultline(["replay", "echo", "--scenario", "no such scenario", "--seed", "1", "--target", "solutions"]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/No scenario is named "no such scenario"\. The scenarios are:\n {2}answers each request with its own id and body/);
+    expect(none.stderr).toMatch(/No scenario is named "no such scenario"\. The scenarios are:\n/);
+    expect(none.stderr).toMatch(/^ {2}answers each request with its own id and body$/m);
   });
 
   it("replays a mutant's failure exactly: same failure, same trace hash", async () => {

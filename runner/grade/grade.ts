@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Reporter, TestModule, Vitest } from "vitest/node";
+import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
 import { createVitest } from "vitest/node";
 import type { TraceJson } from "../sim/index.ts";
 import type { GradeContext, ReplayRequest, ScenarioMeta, ScenarioStatus } from "../suites/harness/context.ts";
@@ -97,6 +97,12 @@ export interface GradeOptions {
   namesOnly?: boolean;
   /** Told as each exercise's suite starts and ends (for progress on long runs). */
   onProgress?: (event: GradeProgress) => void;
+  /**
+   * Told of each scenario that fails, as soon as it does, while later
+   * scenarios keep running: watch mode shows the failing verdict at once.
+   * The report at the end has every scenario, in the suite's order.
+   */
+  onFailure?: (id: string, scenario: ScenarioResult) => void;
 }
 
 /** An exercise's suite started or ended. */
@@ -121,6 +127,10 @@ class Collector implements Reporter {
   modules: readonly TestModule[] = [];
   unhandled: Unhandled[] = [];
   onProgress: ((e: GradeProgress) => void) | undefined;
+  onFailure: ((id: string, tc: TestCase) => void) | undefined;
+  onTestCaseResult(tc: TestCase): void {
+    if (tc.result().state === "failed") this.onFailure?.(exerciseOfSuite(tc.module.moduleId), tc);
+  }
   onTestModuleStart(m: TestModule): void {
     this.onProgress?.({ id: exerciseOfSuite(m.moduleId), phase: "start" });
   }
@@ -207,13 +217,16 @@ export class Grader {
     for (const f of files) this.vitest.invalidateFile(f);
     const specs = files.map((f) => this.vitest.getRootProject().createSpecification(f));
     this.collector.modules = [];
+    const traceDir = opts.traceDir ?? defaultTraceDir(root);
     this.collector.onProgress = opts.onProgress;
+    const onFailure = opts.onFailure;
+    this.collector.onFailure = onFailure && ((id, tc) => onFailure(id, scenarioResult(root, id, tc, traceDir)));
     try {
       await this.vitest.runTestSpecifications(specs, false);
     } finally {
       this.collector.onProgress = undefined;
+      this.collector.onFailure = undefined;
     }
-    const traceDir = opts.traceDir ?? defaultTraceDir(root);
     const verdicts = this.watchdog.takeVerdicts();
     const exercises = opts.ids.map((id) => {
       const verdict = verdicts.find((v) => v.exercise === id);
@@ -228,8 +241,12 @@ export class Grader {
     if (!ctx.replay && !opts.namesOnly && opts.typecheck !== false)
       for (const e of exercises)
         if (e.status === "fail" || (e.status === "error" && !verdicts.some((v) => v.exercise === e.id) && !/syntax error/.test(e.error ?? ""))) {
-          const errors = typeErrors(root, learnerFiles(join(ctx.target, exerciseFolder(root, e.id))));
-          if (errors.length) e.typeErrors = errors;
+          try {
+            const errors = typeErrors(root, learnerFiles(join(ctx.target, exerciseFolder(root, e.id))));
+            if (errors.length) e.typeErrors = errors;
+          } catch {
+            // Code TypeScript cannot check (nested past its stack, say) still has its verdict; the hints are a bonus.
+          }
         }
     return {
       version: 1,
@@ -295,27 +312,31 @@ function exerciseResult(root: string, id: string, modules: readonly TestModule[]
   const loadErrors = mod.errors();
   const scenarios: ScenarioResult[] = [];
   for (const tc of mod.children.allTests()) {
-    const r = tc.result();
-    if (r.state === "skipped" || r.state === "pending") continue;
-    const meta = tc.meta().faultline;
-    const took = Math.round(tc.diagnostic()?.duration ?? 0);
-    const stage = tc.meta().stage;
-    if (meta) {
-      const { trace, ...rest } = meta;
-      const result: ScenarioResult = { ...rest, failure: meta.failure ? writeTrace(root, traceDir, id, meta) : null, durationMs: took };
-      if (stage && stage !== id) result.stage = stage;
-      if (trace) result.trace = trace;
-      scenarios.push(result);
-    } else {
-      // The test failed outside the harness (a bug in the suite, or code that threw while being set up).
-      const message = r.state === "failed" ? (r.errors?.[0]?.message ?? "failed") : "";
-      scenarios.push({ name: tc.name, kind: "unknown", status: r.state === "passed" ? "pass" : "error", runs: 0, seed: 0, traceHash: "", durationMs: took, failure: r.state === "passed" ? null : { seed: 0, message, property: null, schedule: null, minimizedSchedule: null, path: null, replay: "", traceFile: null, diagram: "", location: null } });
-    }
+    const state = tc.result().state;
+    if (state !== "skipped" && state !== "pending") scenarios.push(scenarioResult(root, id, tc, traceDir));
   }
   if (loadErrors.length > 0 && scenarios.length === 0) {
     return { id, status: "error", durationMs, error: explainLoadError(loadErrors[0]!.message ?? "unknown error", root), scenarios };
   }
   return { id, status: stagedStatus(scenarios), durationMs, error: null, scenarios };
+}
+
+/** One scenario's result as the report gives it; a failure's trace goes to its file in `traceDir`. */
+function scenarioResult(root: string, id: string, tc: TestCase, traceDir: string): ScenarioResult {
+  const r = tc.result();
+  const meta = tc.meta().faultline;
+  const took = Math.round(tc.diagnostic()?.duration ?? 0);
+  const stage = tc.meta().stage;
+  if (meta) {
+    const { trace, ...rest } = meta;
+    const result: ScenarioResult = { ...rest, failure: meta.failure ? writeTrace(root, traceDir, id, meta) : null, durationMs: took };
+    if (stage && stage !== id) result.stage = stage;
+    if (trace) result.trace = trace;
+    return result;
+  }
+  // The test failed outside the harness (a bug in the suite, or code that threw while being set up).
+  const message = r.state === "failed" ? (r.errors?.[0]?.message ?? "failed") : "";
+  return { name: tc.name, kind: "unknown", status: r.state === "passed" ? "pass" : "error", runs: 0, seed: 0, traceHash: "", durationMs: took, failure: r.state === "passed" ? null : { seed: 0, message, property: null, schedule: null, minimizedSchedule: null, path: null, replay: "", traceFile: null, diagram: "", location: null } };
 }
 
 /**

@@ -140,7 +140,7 @@ for (const mode of MODES) {
   describe(`red team, ${mode === "plain" ? "plain grading (one warm grader)" : "--sandbox (one sandboxed child)"}`, () => {
     for (const c of CATALOGUE) {
       it(`${c.what} (${c.name}): never a pass, a clear verdict, the grader unharmed`, () => {
-        const hole = c.open ? `open hole: ${c.open}` : undefined;
+        const hole = c.defence ? `a regression of a closed hole; its defence: ${c.defence}` : undefined;
         const r = resultOf(mode, "case", c.name, hole);
         expect(c.status ?? ["fail", "error", "not-started"], hole ?? r.verdict).toContain(r.status);
         expect(r.verdict, hole).toMatch(c.verdict);

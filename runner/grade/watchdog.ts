@@ -50,7 +50,7 @@ export interface Verdict {
   exercise: string | null;
   /** The scenario that was running, if any. */
   scenario: string | null;
-  kind: "hang" | "load-hang" | "stall" | "cap" | "memory" | "crash";
+  kind: "hang" | "load-hang" | "after-return" | "stall" | "cap" | "memory" | "crash";
   /** The whole verdict: what, where, what to do. */
   message: string;
   /** The learner's file, relative to the project. */
@@ -191,6 +191,9 @@ class WatchedWorker implements PoolWorker {
     let kind: Verdict["kind"] | null = null;
     if (p.inside && stalled > o.handlerMs) kind = "hang";
     else if (!p.inside && p.text[PHASE_TEXT] === "loading" && stalled > o.loadMs) kind = "load-hang";
+    // Handlers clear the loop mark as they return: a mark now is learner code
+    // going round a loop outside every handler (a promise callback).
+    else if (!p.inside && p.loop !== 0 && p.text[PHASE_TEXT] !== "loading" && stalled > o.handlerMs) kind = "after-return";
     // Only once the harness is up (it starts the heartbeat): before that, vitest's own start-up timeout applies.
     else if (p.text[SUBJECT_TEXT] && stalled > o.stallMs) kind = "stall";
     if (!kind) return;
@@ -210,7 +213,7 @@ class WatchedWorker implements PoolWorker {
     const where = p.handler && p.node ? `${p.handler} on ${p.node}` : null;
     const at = `at t=${formatTime(p.time)}`;
     // Only for a verdict about learner code that was still running: a mark is where it went round last.
-    const loop = kind === "hang" || kind === "load-hang" || kind === "memory" ? this.dog.loopPlace(p.loop) : null;
+    const loop = kind === "hang" || kind === "load-hang" || kind === "after-return" || kind === "memory" ? this.dog.loopPlace(p.loop) : null;
     let message: string;
     switch (kind) {
       case "hang":
@@ -225,6 +228,9 @@ class WatchedWorker implements PoolWorker {
         message = loop
           ? `Loading ${file ?? "your file"} did not finish within ${seconds(o.loadMs)}: code at the top level of the module (outside any function) was still going round the loop at ${loop}. Move work into handlers, and make that loop end.`
           : `Loading ${file ?? "your file"} did not finish within ${seconds(o.loadMs)}: code at the top level of the module (outside any function) runs forever. Move work into handlers, and look for a loop that never ends.`;
+        break;
+      case "after-return":
+        message = `Your code kept running after its handler returned: ${seconds(o.handlerMs)} later it was still going round the loop at ${loop ?? "?"} (last handler: ${where ?? "none"} ${at}${inFile}). Code in a promise callback (.then, or after an await) runs outside every handler. The lab runs each handler to the end and nothing after it: do the work inside the handler, synchronously.`;
         break;
       case "cap":
         message = scenario

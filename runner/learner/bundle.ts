@@ -23,7 +23,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import type { Message, Plugin } from "esbuild";
-import { LoopMarks, markLoops } from "./loopMarks.ts";
+import { LoopMarks, markLoops, MAX_NESTING, tooDeep } from "./loopMarks.ts";
 
 /** A learner file compiled for a compartment, or why it could not be. */
 export type LearnerBundle =
@@ -142,6 +142,8 @@ function learnerPlugin(req: BundleRequest, realDir: string, marks: LoopMarks, so
         const source = readFileSync(real, "utf8");
         if (ext === "json") return { contents: source, loader: "json", resolveDir: dirname(real) };
         const lang = ext === "tsx" || ext === "jsx" ? ext : ext === "js" || ext === "mjs" ? "js" : "ts";
+        const deep = tooDeep(source);
+        if (deep !== null) return { errors: [{ text: `${rel(req.root, path)} nests brackets, blocks or calls more than ${MAX_NESTING} deep (around line ${deep}): the grader cannot read code nested that deep. Flatten it: build deep data with a loop, not a literal.` }] };
         const marked = markLoops(source, marks.fileNumber(real), lang);
         return { contents: marked?.code ?? source, loader: lang, resolveDir: dirname(real) };
       });

@@ -9,6 +9,9 @@
 // First: SES captures Object.freeze when it loads (see freeze.ts).
 import { lockingDownWith } from "./freeze.ts";
 import "ses";
+import { DeterminismError, HandlerError, MessageError, RunError, SimError, TodoError } from "../sim/errors.ts";
+import { ThrownValue } from "../sim/thrown.ts";
+import { OutputFloodError } from "./console.ts";
 import { installStacks } from "./stacks.ts";
 
 let done = false;
@@ -26,7 +29,8 @@ export function hardenRealm(): void {
       // only its own frames (stacks.ts).
       errorTaming: "unsafe",
       // Libraries in this realm assign methods over frozen built-ins
-      // (e.g. `obj.toString = …`): "severe" keeps those assignments working.
+      // (e.g. `obj.toString = …`); freeze.ts makes Object.prototype's methods
+      // override-enabling accessors, so "min" is enough (and keeps objects fast).
       overrideTaming: "min",
       // vitest owns this worker's console.
       consoleTaming: "unsafe",
@@ -36,6 +40,15 @@ export function hardenRealm(): void {
     );
   }
   installStacks();
+  // Errors the engine throws reach learner code (ctx.send of a bad value
+  // throws a MessageError it may catch): their classes, prototypes and
+  // constructors are the grader's, so they are frozen like the built-ins.
+  // (Frozen one by one, not harden()ed: that would walk on into the realm's
+  // Error, whose stackTraceLimit the grader's start compartment still sets.)
+  for (const c of [SimError, MessageError, DeterminismError, HandlerError, RunError, TodoError, ThrownValue, OutputFloodError]) {
+    Object.freeze(c.prototype);
+    Object.freeze(c);
+  }
 }
 
 /** Whether this realm's shared built-ins are frozen (so the determinism guard has nothing to swap). */

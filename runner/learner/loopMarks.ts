@@ -7,6 +7,7 @@
 // The call goes on the loop's own line, so no line moves. Files that do not
 // parse are left alone: the bundler reports their syntax error (bundle.ts).
 
+import { createRequire } from "node:module";
 import { relative } from "node:path";
 import MagicString from "magic-string";
 import { parseAst } from "vite";
@@ -54,6 +55,47 @@ interface AstNode {
   start: number;
   end: number;
   body?: AstNode;
+}
+
+/**
+ * How deep learner code may nest (brackets, blocks, calls). The parser that
+ * places the loop marks (rollup's, native code) does not throw on code nested
+ * some thousands deep: it crashes the whole grading process. Nothing real
+ * comes near this depth.
+ */
+export const MAX_NESTING = 1000;
+
+/**
+ * The line of code nested deeper than MAX_NESTING, or null when there is
+ * none. A file with fewer opening brackets than that (the common case, a
+ * count in one pass) cannot nest so deep; a bigger one is measured with
+ * TypeScript's parser, which is slower to load but whose overflow is a
+ * RangeError, not a crash.
+ */
+export function tooDeep(code: string): number | null {
+  let openers = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) openers++;
+  }
+  if (openers <= MAX_NESTING) return null;
+  const ts = createRequire(import.meta.url)("typescript") as typeof import("typescript");
+  let file: import("typescript").SourceFile;
+  try {
+    file = ts.createSourceFile("learner.ts", code, ts.ScriptTarget.Latest, false);
+  } catch {
+    return 1; // too deep for TypeScript's parser too
+  }
+  // Syntax-tree depth: a few levels per bracket, so the bound is generous.
+  const stack: [import("typescript").Node, number][] = [[file, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > 4 * MAX_NESTING) return file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
+    node.forEachChild((c) => {
+      stack.push([c, depth + 1]);
+    });
+  }
+  return null;
 }
 
 /**

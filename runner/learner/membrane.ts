@@ -22,8 +22,9 @@
 // code cannot change the harness's data either.
 
 import { isEngineFacade, registerHandlers } from "../sim/boundary.ts";
-import { probe, probeMethod, ProbeHandler, ProbeSlot, probeState } from "../sim/guard.ts";
+import { enterLearner as enter, leaveLearner as leave } from "../sim/guard.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, readData, takeData } from "../sim/message.ts";
+import { tameThrown } from "../sim/thrown.ts";
 import type { Node } from "../sim/types.ts";
 import type { LearnerModule } from "./compartment.ts";
 
@@ -73,23 +74,6 @@ export function inward(v: unknown): unknown {
 }
 
 /** Marks learner code as running (for the watchdog), unless a handler or harness call already says so. */
-function enter(method: string): number {
-  const pi = probe.i32;
-  const prev = pi[ProbeSlot.State]!;
-  if ((prev & 1) === 0) {
-    probeMethod(method);
-    pi[ProbeSlot.State] = probeState(0, ProbeHandler.Direct);
-    pi[ProbeSlot.Seq]!++;
-    pi[ProbeSlot.Loop] = 0;
-  }
-  return prev;
-}
-
-function leave(prev: number): void {
-  const pi = probe.i32;
-  if ((prev & 1) === 0) pi[ProbeSlot.State] = pi[ProbeSlot.State]! & ~1;
-}
-
 export interface MembraneOptions {
   /** Methods (of any object the module hands out) that the exercise promises return a fresh value each time: checked for aliasing. */
   snapshots?: readonly string[];
@@ -152,7 +136,13 @@ function call(fn: (...a: unknown[]) => unknown, self: unknown, args: readonly un
   const prev = enter(what);
   try {
     const inArgs = args.map(inward);
-    const r = construct ? Reflect.construct(fn, inArgs) : Reflect.apply(fn, self, inArgs);
+    let r: unknown;
+    try {
+      r = construct ? Reflect.construct(fn, inArgs) : Reflect.apply(fn, self, inArgs);
+    } catch (thrown) {
+      // What learner code threw reaches the harness only as something it can read safely.
+      throw tameThrown(thrown);
+    }
     if (viewMethods.has(method) && r !== null && typeof r === "object" && !hasBehaviour(r)) return r;
     if (!snapshotMethods.has(method) || r === null || typeof r !== "object" || facades.has(r) || hasBehaviour(r)) return outward(r, `${what} → result`);
     checkNotChangedSinceReturned(r, what);
@@ -238,8 +228,17 @@ export function membraneExports(mod: LearnerModule, loaded: Record<string, unkno
   // The instance plain calls share (see the top of this file); replaced once an object with behaviour takes it.
   let shared: Record<string, unknown> | null = null;
   const forCall = (args: readonly unknown[], construct: boolean): { ns: Record<string, unknown>; pristine: boolean } => {
-    if (construct || args.some(isEngineFacade)) return { ns: mod.instantiate(), pristine: true };
-    shared ??= mod.instantiate();
+    // A module's top-level code is learner code too: the watchdog must know it runs.
+    const instantiate = () => {
+      const prev = enter("loading the module");
+      try {
+        return mod.instantiate();
+      } finally {
+        leave(prev);
+      }
+    };
+    if (construct || args.some(isEngineFacade)) return { ns: instantiate(), pristine: true };
+    shared ??= instantiate();
     return { ns: shared, pristine: false };
   };
   const settle = (ns: Record<string, unknown>, pristine: boolean, result: unknown): void => {

@@ -13,6 +13,8 @@
 // change neither this nor the stack trace limit (SES makes both inert in
 // compartments).
 
+import { isAbsolute, relative, sep } from "node:path";
+import { types } from "node:util";
 import { decode, type SourceMapMappings } from "@jridgewell/sourcemap-codec";
 
 /** The sourceURL scheme of learner bundles. */
@@ -27,9 +29,21 @@ interface BundleMap {
 
 const maps = new Map<string, BundleMap>();
 
+/**
+ * A learner file as stacks name it: relative to the project (where the grader
+ * runs), or its folder and name when it lies elsewhere (--target). Never the
+ * absolute path: code that reads its own stack must not learn the machine,
+ * the user or the checkout it runs in (nor make the trace differ by them).
+ */
+function shownSource(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  if (rel && !rel.startsWith("..") && !isAbsolute(rel)) return rel;
+  return abs.split(sep).slice(-2).join("/");
+}
+
 /** Tells the stack writer how to map frames of the bundle evaluated under `url`. `sources`: absolute paths. */
 export function registerBundleMap(url: string, mappings: string, sources: readonly string[]): void {
-  maps.set(url, { sources: [...sources], mappings: null, raw: mappings });
+  maps.set(url, { sources: sources.map(shownSource), mappings: null, raw: mappings });
 }
 
 /** The learner file, line and column behind a position in a bundle, or null. */
@@ -97,12 +111,20 @@ function otherFrame(cs: CallSite): string {
   return name ? `    at ${frameName(cs)} (${where})` : `    at ${where}`;
 }
 
+/** "Name: message", read from data properties only: printing an error must not run learner code (a getter, a toString). */
 function header(error: unknown): string {
-  try {
-    return String(error);
-  } catch {
-    return "Error";
-  }
+  if (typeof error !== "object" || error === null || types.isProxy(error)) return "Error";
+  const data = (key: string): string | null => {
+    for (let p: object | null = error, i = 0; p !== null && i < 64; p = Object.getPrototypeOf(p) as object | null, i++) {
+      if (types.isProxy(p)) return null;
+      const d = Object.getOwnPropertyDescriptor(p, key);
+      if (d) return "value" in d && typeof d.value === "string" ? d.value : null;
+    }
+    return null;
+  };
+  const name = data("name") ?? "Error";
+  const message = data("message") ?? "";
+  return message ? `${name}: ${message}` : name;
 }
 
 /** The stack string for an error (see the rules at the top). */

@@ -1,6 +1,7 @@
 // Errors the lab raises. Each says what happened, where, and what to do next,
 // because learners meet them first.
 
+import { tameThrown } from "./thrown.ts";
 import type { NodeId } from "./types.ts";
 
 /** Where in a run something happened. */
@@ -66,7 +67,9 @@ export class TodoError extends Error {
  */
 export class HandlerError extends SimError {
   readonly isTodo: boolean;
-  constructor(cause: unknown, where: Where) {
+  constructor(thrown: unknown, where: Where) {
+    // What learner code threw, readable without running its code (thrown.ts).
+    const cause = tameThrown(thrown);
     const inner = cause instanceof Error ? `${cause.name}: ${cause.message}` : `a non-Error value: ${String(cause)}`;
     const loc = cause instanceof Error ? sourceLocation(cause) : undefined;
     super(`${where.handler ?? "a handler"} on ${where.node ?? "?"} threw at t=${formatTime(where.time ?? 0)}${loc ? ` (${loc})` : ""}: ${inner}`, where);

@@ -36,6 +36,8 @@ import { copyData, DEFAULT_MAX_MESSAGE_BYTES, takeData } from "./message.ts";
 import { Stream } from "./random.ts";
 import type { TraceEvent } from "./trace.ts";
 import type { Ctx, Disk, Node, NodeFactory, NodeId } from "./types.ts";
+import { enterLearner, leaveLearner } from "./guard.ts";
+import { tameThrown } from "./thrown.ts";
 
 export interface ClusterWorldSetup {
   /** The nodes, in order. Called once per replay: build fresh harness objects here. */
@@ -108,6 +110,8 @@ interface WorldNode {
   id: NodeId;
   factory: NodeFactory;
   instance: (Node<unknown> & { state?: () => unknown }) | null;
+  /** The instance's handlers (and state()), read once while its constructor ran: a getter there is the constructor's work. */
+  handlers: { onStart?: () => void; onMessage: (from: NodeId, msg: unknown) => void; onTimer?: (name: string) => void; state?: () => unknown } | null;
   incarnation: number;
   durable: Map<string, unknown>;
   unsynced: Map<string, unknown>;
@@ -138,7 +142,7 @@ export class ClusterWorld {
   ) {
     this.ids = Object.keys(setup.nodes);
     for (const id of this.ids) {
-      this.nodes.set(id, { id, factory: setup.nodes[id]!, instance: null, incarnation: 0, durable: new Map(), unsynced: new Map(), timers: new Set(), outputs: [], history: [], ctx: null });
+      this.nodes.set(id, { id, factory: setup.nodes[id]!, instance: null, handlers: null, incarnation: 0, durable: new Map(), unsynced: new Map(), timers: new Set(), outputs: [], history: [], ctx: null });
     }
     this.guard(() => {
       for (const id of this.ids) this.boot(this.nodes.get(id)!);
@@ -178,12 +182,15 @@ export class ClusterWorld {
   private invoke<R>(n: WorldNode, handler: string, fn: () => R): R {
     const prev = this.current;
     this.current = { node: n.id, handler, time: this.t };
+    const state = enterLearner(`${handler} on ${n.id}`);
     try {
       return fn();
-    } catch (err) {
+    } catch (thrown) {
+      const err = tameThrown(thrown);
       if (err instanceof SimError || err instanceof TodoError) throw err;
       throw new HandlerError(err, this.current);
     } finally {
+      leaveLearner(state);
       this.current = prev;
     }
   }
@@ -193,10 +200,15 @@ export class ClusterWorld {
     n.history = [];
     n.ctx = this.makeCtx(n, n.incarnation);
     const ctx = n.ctx;
-    n.instance = this.invoke(n, "the constructor", () => n.factory(ctx)) as WorldNode["instance"];
+    n.instance = this.invoke(n, "the constructor", () => {
+      const node = n.factory(ctx) as WorldNode["instance"];
+      n.handlers = node ? { onStart: node.onStart, onMessage: node.onMessage, onTimer: node.onTimer, state: node.state } : null;
+      return node;
+    });
     this.note({ t: this.t, k: "start", node: n.id });
     const inst = n.instance!;
-    if (inst.onStart) this.invoke(n, "onStart", () => inst.onStart!());
+    const h = n.handlers!;
+    if (h.onStart) this.invoke(n, "onStart", () => h.onStart!.call(inst));
   }
 
   private makeCtx(n: WorldNode, incarnation: number): Ctx<unknown> {
@@ -295,7 +307,8 @@ export class ClusterWorld {
           this.note({ t: this.t, k: "deliver", from: m.from, to: m.to, id: m.id, msg: m.msg, sentAt: m.sentAt });
           n.history.push(`msg ${action.key}`);
           const inst = n.instance!;
-          this.invoke(n, "onMessage", () => inst.onMessage(m.from, m.msg));
+          const h = n.handlers!;
+          this.invoke(n, "onMessage", () => h.onMessage.call(inst, m.from, m.msg));
           return;
         }
         case "drop": {
@@ -312,14 +325,16 @@ export class ClusterWorld {
           n.history.push(`timer ${action.name}`);
           this.note({ t: this.t, k: "timer", node: n.id, name: action.name });
           const inst = n.instance!;
-          if (typeof inst.onTimer !== "function") throw new Error(`${n.id} set a timer "${action.name}" but has no onTimer(name) handler.`);
-          this.invoke(n, "onTimer", () => inst.onTimer!(action.name));
+          const h = n.handlers!;
+          if (typeof h.onTimer !== "function") throw new Error(`${n.id} set a timer "${action.name}" but has no onTimer(name) handler.`);
+          this.invoke(n, "onTimer", () => h.onTimer!.call(inst, action.name));
           return;
         }
         case "crash": {
           const n = this.node(action.node);
           this.crashesUsed++;
           n.instance = null;
+          n.handlers = null;
           n.timers.clear();
           n.unsynced.clear();
           this.note({ t: this.t, k: "crash", node: n.id });
@@ -342,7 +357,7 @@ export class ClusterWorld {
     const states: ClusterView["states"] = {};
     for (const [id, n] of this.nodes) {
       status[id] = n.instance ? "up" : "down";
-      states[id] = n.instance && typeof n.instance.state === "function" ? this.memory(n) : null;
+      states[id] = n.instance && typeof n.handlers?.state === "function" ? this.memory(n) : null;
       outputs[id] = n.outputs;
       disks[id] = Object.fromEntries([...new Set([...n.durable.keys(), ...n.unsynced.keys()])].sort().map((k) => [k, n.unsynced.has(k) ? n.unsynced.get(k) : n.durable.get(k)]));
     }
@@ -351,8 +366,9 @@ export class ClusterWorld {
 
   /** A live node's memory for the fingerprint: its state() if it has one, else everything it handled since it started. */
   private memory(n: WorldNode): unknown {
-    if (typeof n.instance!.state !== "function") return { handled: n.history };
-    const m = this.guard(() => this.invoke(n, "state", () => n.instance!.state!()));
+    const state = n.handlers?.state;
+    if (typeof state !== "function") return { handled: n.history };
+    const m = this.guard(() => this.invoke(n, "state", () => state.call(n.instance)));
     return m === undefined ? null : m;
   }
 

@@ -238,6 +238,32 @@ export function probeMethod(name: string): void {
   probeWrite(ProbeText.Method, name);
 }
 
+/**
+ * Marks the start of a call into learner code that no handler frames (the
+ * harness calling a module's function, the explorer's nodes): returns the
+ * state to hand back to leaveLearner. Nested calls change nothing.
+ */
+export function enterLearner(method: string): number {
+  const pi = probe.i32;
+  const prev = pi[ProbeSlot.State]!;
+  if ((prev & 1) === 0) {
+    probeMethod(method);
+    pi[ProbeSlot.State] = probeState(0, ProbeHandler.Direct);
+    pi[ProbeSlot.Seq]!++;
+    pi[ProbeSlot.Loop] = 0;
+  }
+  return prev;
+}
+
+/** Ends a call begun by enterLearner; at the outermost level, forgets its last loop (see Simulation.handle). */
+export function leaveLearner(prev: number): void {
+  const pi = probe.i32;
+  if ((prev & 1) === 0) {
+    pi[ProbeSlot.State] = pi[ProbeSlot.State]! & ~1;
+    pi[ProbeSlot.Loop] = 0;
+  }
+}
+
 /** Writes a short string into a text slot (not on the hot path). */
 export function probeWrite(slot: ProbeText, s: string): void {
   const base = (slot * TEXT_SLOT_BYTES) / 2;

@@ -337,3 +337,24 @@ describe("the disk", () => {
     expect((err as MessageError).message).toContain("in persist on n1");
   });
 });
+
+describe("a copy is never interrupted by another", () => {
+  it("refuses a value handed to the lab by a getter while another value is being copied, and the value being copied too", () => {
+    const inner = () => takeData({ b: 1 }, "disk value", null, 1000);
+    let caught: unknown = null;
+    const msg = {
+      get a() {
+        try {
+          inner();
+        } catch (e) {
+          caught = e; // a getter that hides the refusal does not save the outer copy
+        }
+        return 1;
+      },
+    };
+    expect(() => takeData(msg, "msg", null, 1000)).toThrow(/while another value was still being copied/);
+    expect(caught).toBeInstanceOf(MessageError);
+    // And the lab copies normally afterwards.
+    expect(takeData({ c: 2 }, "msg", null, 1000)).toEqual({ c: 2 });
+  });
+});

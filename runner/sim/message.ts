@@ -176,6 +176,17 @@ function describeClass(proto: object): string {
  * approximate size in bytes is then lastDataBytes(), its hash lastContentHash().
  */
 export function takeData(value: unknown, root: string, hasher: Hasher | null, maxBytes: number, where: Where | (() => Where) = {}): unknown {
+  enterCopy(root, where);
+  try {
+    const copy = takeDataNow(value, root, hasher, maxBytes, where);
+    if (reentered) throw reentry(root, where);
+    return copy;
+  } finally {
+    copying = reentered = false;
+  }
+}
+
+function takeDataNow(value: unknown, root: string, hasher: Hasher | null, maxBytes: number, where: Where | (() => Where)): unknown {
   wMax = maxBytes;
   wBytes = 0;
   wOk = true;
@@ -188,6 +199,29 @@ export function takeData(value: unknown, root: string, hasher: Hasher | null, ma
     return copy;
   }
   return carefulCopy(value, root, hasher, where);
+}
+
+/**
+ * Whether a copy is under way. The walk keeps its state in module variables
+ * (it is the hot path), so a getter that calls ctx while its value is being
+ * copied (ctx.send, ctx.output, ctx.disk.set) would restart the count of
+ * bytes half-way: message and disk limits would not hold. Such a call is
+ * refused instead.
+ */
+let copying = false;
+/** Set when a copy was refused during another: that other copy is refused too (its getter may have caught the error). */
+let reentered = false;
+
+function reentry(root: string, where: Where | (() => Where)): MessageError {
+  return new MessageError(root, "was handed to the lab while another value was still being copied", "A getter in a message, output or disk value may not call ctx (send, output, disk) while the lab copies it: messages must be plain data.", typeof where === "function" ? where() : where);
+}
+
+function enterCopy(root: string, where: Where | (() => Where)): void {
+  if (copying) {
+    reentered = true;
+    throw reentry(root, where);
+  }
+  copying = true;
 }
 
 /** The walk that names the offending path (out of line: only doubtful values get here). */
@@ -316,12 +350,18 @@ function member(x: unknown, depth: number): unknown {
  * which is checked without allocating.
  */
 export function readData(value: unknown, root: string, maxBytes: number, where: Where | (() => Where) = {}): unknown {
-  wMax = maxBytes;
-  wBytes = 0;
-  wOk = true;
-  const copy = quietCopy(value, 0);
-  if (wOk) return copy;
-  return carefulCopy(value, root, null, where);
+  enterCopy(root, where);
+  try {
+    wMax = maxBytes;
+    wBytes = 0;
+    wOk = true;
+    let copy = quietCopy(value, 0);
+    if (!wOk) copy = carefulCopy(value, root, null, where);
+    if (reentered) throw reentry(root, where);
+    return copy;
+  } finally {
+    copying = reentered = false;
+  }
 }
 
 /** The last copy readData made of each learner object. */

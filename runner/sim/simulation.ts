@@ -15,6 +15,12 @@ import { DEFAULT_NETWORK, Partitions, sampleDelay, type MessageRule, type Networ
 import { Stream } from "./random.ts";
 import { Trace, type DropReason, type TraceJson } from "./trace.ts";
 import type { Ctx, Node, NodeFactory, NodeId } from "./types.ts";
+import { tameThrown } from "./thrown.ts";
+
+/** The default cap on a simulation's events (see SimOptions.maxEventsPerRun). */
+export const MAX_EVENTS_PER_RUN = 1_000_000;
+/** Words in the message of a run stopped by that cap (the harness does not shrink such a run: each attempt would cost as much). */
+export const FLOODED = "the event cap";
 
 export interface SimOptions {
   seed: number;
@@ -31,7 +37,12 @@ export interface SimOptions {
   maxMessageBytes?: number;
   /** Events kept in memory for excerpts (the hash covers all). */
   traceLimit?: number;
-  /** Events one run() call may process before it is declared runaway. */
+  /**
+   * Events one simulation may process, over all its runUntil calls, before it
+   * is declared runaway. Every scenario of the reference solutions stays
+   * below half the default (they all pass with a cap of 500,000); a submission that floods the network fails
+   * on it deterministically, in seconds rather than at the grader's cap.
+   */
   maxEventsPerRun?: number;
   /** Events at one instant before time is declared stuck (a 0 ms timer loop). */
   maxEventsPerInstant?: number;
@@ -84,6 +95,19 @@ class SimEvent {
   retained = false;
 }
 
+/** A node's handlers as the engine calls them (on `self`, the node). */
+interface Handlers {
+  self: Node<unknown>;
+  onMessage: Node<unknown>["onMessage"] | undefined;
+  onTimer: Node<unknown>["onTimer"];
+  onStart: Node<unknown>["onStart"];
+}
+
+/** Reads a node's handlers once (each property read once: a getter answers once, and that is the handler). */
+function handlersOf(node: Node<unknown>): Handlers {
+  return { self: node, onMessage: node.onMessage, onTimer: node.onTimer, onStart: node.onStart };
+}
+
 interface NodeRec {
   id: NodeId;
   index: number;
@@ -93,8 +117,8 @@ interface NodeRec {
   factory: NodeFactory;
   /** The instance as the harness sees it (perhaps a facade: see boundary.ts). */
   instance: Node<unknown> | null;
-  /** The object whose handlers the engine calls. */
-  handlers: Node<unknown> | null;
+  /** The handlers the engine calls, read once from the node when it was built. */
+  handlers: Handlers | null;
   status: NodeStatus;
   epoch: number;
   timers: Map<string, number>;
@@ -156,7 +180,7 @@ export class Simulation {
     this.net = { ...DEFAULT_NETWORK, ...opts.network };
     this.rule = opts.messageRule;
     this.maxBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.maxEventsPerRun = opts.maxEventsPerRun ?? 20_000_000;
+    this.maxEventsPerRun = opts.maxEventsPerRun ?? MAX_EVENTS_PER_RUN;
     this.maxEventsPerInstant = opts.maxEventsPerInstant ?? 100_000;
     this.serverIds = Object.keys(opts.nodes);
     const clientIds = Object.keys(opts.clients ?? {});
@@ -274,7 +298,6 @@ export class Simulation {
     guarded(
       this.whereFn,
       () => {
-        let budget = this.maxEventsPerRun;
         let instant = this.time;
         let atInstant = 0;
         for (;;) {
@@ -285,7 +308,7 @@ export class Simulation {
             atInstant = 0;
           }
           if (++atInstant > this.maxEventsPerInstant) this.stuck(e.t);
-          if (--budget < 0) this.flooded(e.t);
+          if (this.eventCount >= this.maxEventsPerRun) this.flooded(e.t);
           this.time = e.t;
           this.dispatch(e);
           // Deliveries are most events: recycle them rather than make garbage.
@@ -317,7 +340,7 @@ export class Simulation {
   }
 
   private flooded(t: number): never {
-    this.fail(new RunError(`More than ${this.maxEventsPerRun} events in one run: something is flooding the network or re-arming timers too fast.`, { time: t }));
+    this.fail(new RunError(`More than ${this.maxEventsPerRun.toLocaleString("en")} events in one run (${FLOODED}): something is flooding the network or re-arming timers too fast. Look for a message sent on every message received, or a timer re-armed with a tiny delay.`, { time: t }));
   }
 
   /** Runs until `done()` is true (checked after each event) or `maxMs` passes. Returns whether it became true. */
@@ -482,11 +505,18 @@ export class Simulation {
   /** Creates a fresh instance and queues its onStart. */
   private boot(r: NodeRec, restart = false): void {
     r.status = "up";
+    let handlers: Handlers | null = null;
     r.instance = guarded(
       () => ({ node: r.id, handler: "the constructor", time: this.time }),
-      () => this.invoke(r, "the constructor", () => r.factory(r.ctx)) as Node<unknown>,
+      () =>
+        this.invoke(r, "the constructor", () => {
+          const node = r.factory(r.ctx) as Node<unknown> | null | undefined;
+          // Read the handlers now, while the constructor runs: a getter there is the constructor's work.
+          handlers = node ? handlersOf(handlersFor(node)) : null;
+          return node;
+        }) as Node<unknown>,
     );
-    r.handlers = r.instance ? handlersFor(r.instance) : null;
+    r.handlers = handlers as Handlers | null;
     if (!r.handlers || typeof r.handlers.onMessage !== "function") {
       this.fail(new RunError(`The factory for ${r.id} did not return a node with an onMessage(from, msg) method.`, { node: r.id, time: this.time }));
     }
@@ -552,15 +582,21 @@ export class Simulation {
     probe.f64[0] = this.time;
     try {
       const h = r.handlers!;
-      const result = handler === "onMessage" ? h.onMessage(from, msg) : handler === "onTimer" ? h.onTimer!(from) : h.onStart!();
+      const result = handler === "onMessage" ? h.onMessage!.call(h.self, from, msg) : handler === "onTimer" ? h.onTimer!.call(h.self, from) : h.onStart!.call(h.self);
       // Still inside: telling what came back may run learner code (a proxy).
       if (result !== undefined) this.returned(result, r, handler);
     } catch (err) {
       this.threw(err, r, handler);
     } finally {
       // Back to the caller's state; at the outermost level, keep saying which
-      // handler ran last (with the inside bit clear) for the watchdog's reports.
-      pi[ProbeSlot.State] = prevState & 1 ? prevState : state ^ 1;
+      // handler ran last (with the inside bit clear) for the watchdog's reports,
+      // and forget its last loop: a loop mark seen from now on is learner code
+      // running after its handler returned (a promise callback).
+      if (prevState & 1) pi[ProbeSlot.State] = prevState;
+      else {
+        pi[ProbeSlot.State] = state ^ 1;
+        pi[ProbeSlot.Loop] = 0;
+      }
     }
   }
 
@@ -584,13 +620,18 @@ export class Simulation {
       this.threw(err, r, handler);
     } finally {
       this.curMethod = prevMethod;
-      pi[ProbeSlot.State] = prevState & 1 ? prevState : state ^ 1;
+      if (prevState & 1) pi[ProbeSlot.State] = prevState;
+      else {
+        pi[ProbeSlot.State] = state ^ 1;
+        pi[ProbeSlot.Loop] = 0;
+      }
     }
     return result;
   }
 
   /** Learner code threw: stop the run with an error that says where. */
-  private threw(err: unknown, r: NodeRec, handler: string): never {
+  private threw(thrown: unknown, r: NodeRec, handler: string): never {
+    const err = tameThrown(thrown);
     if (err instanceof SimError) this.fail(err);
     this.fail(new HandlerError(err, { node: r.id, handler, time: this.time }));
   }

@@ -143,7 +143,12 @@ test.skipIf(!hasTmux)("a learner at 80×24: lesson, cell, quiz, a failure seen i
   writeFileSync(file, broken);
   text = await t.waitFor(/✗ fail/, "the failure");
   expect(text).toMatch(/first failure:/);
-  expect(text).toMatch(/replay: /);
+  // The failure ends with the command that replays it: scroll down to it.
+  for (let i = 0; i < 60 && !/replay: /.test(t.screen()); i++) {
+    t.keys("j");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(await t.waitFor(/replay: /, "the replay command")).toMatch(/replay: /);
 
   // The trace viewer at 80×24: it opens on the violation, with every node's state below the diagram.
   await t.waitFor(/t trace/, "the trace key");

@@ -61,7 +61,7 @@ const DOWN = "\u001b[B";
 const TAB = "\t";
 
 class FakeWatch implements WatchHandle {
-  state: WatchState = { phase: "starting", report: null, problem: null, latencyMs: null, trigger: null, gradedAt: null, warning: null };
+  state: WatchState = { phase: "starting", report: null, problem: null, latencyMs: null, trigger: null, gradedAt: null, warning: null, partial: false };
   listeners = new Set<(s: WatchState) => void>();
   started = false;
   closed = false;
@@ -423,6 +423,13 @@ describe("watch screen", () => {
     expect(lines).toMatch(/every request gets exactly one reply/);
     expect(lines).toMatch(/fault schedule \(shrunk from 1 to 1 operation\)/);
     expect(lines).toMatch(/crash n1/);
+    expect(lines).toMatch(/replay: npx faultline replay echo --seed 4/);
+  });
+
+  test("an early verdict says a scenario failed and the others are still grading, with the failure in full", () => {
+    const lines = verdictLines(report("fail", true).exercises[0]!, { phase: "grading", problem: null, latencyMs: 310, trigger: "save", partial: true }, 78, "echo").map(lineText).join("\n");
+    expect(lines).toMatch(/✗ fail {3}a scenario failed · 310 ms after save · the others still grading/);
+    expect(lines).toMatch(/first failure: answers each request/);
     expect(lines).toMatch(/replay: npx faultline replay echo --seed 4/);
   });
 

@@ -57,7 +57,7 @@ function scenarioLine(sc: ScenarioResult, width: number): Line {
 }
 
 /** The verdict as lines: what the learner reads after every save. */
-export function verdictLines(ex: ExerciseResult | null, state: Pick<WatchState, "phase" | "problem" | "latencyMs" | "trigger">, width: number, folder: string): Line[] {
+export function verdictLines(ex: ExerciseResult | null, state: Pick<WatchState, "phase" | "problem" | "latencyMs" | "trigger"> & { partial?: boolean }, width: number, folder: string): Line[] {
   const out: Line[] = [];
   if (state.problem) {
     out.push([{ text: "! ", style: { color: "red", bold: true } }, { text: "no verdict", style: { color: "red", bold: true } }]);
@@ -68,7 +68,10 @@ export function verdictLines(ex: ExerciseResult | null, state: Pick<WatchState, 
     out.push(...wrap([{ text: state.phase === "starting" ? "Starting the grader (a few seconds, once)…" : "Grading…", style: { color: "yellow" } }], width));
     return out;
   }
-  out.push([STATUS_STYLE[ex.status] ?? { text: ex.status }, { text: `   ${ex.scenarios.length} scenarios${state.latencyMs !== null ? (state.trigger === "save" ? ` · verdict ${state.latencyMs} ms after save` : ` · graded in ${state.latencyMs} ms`) : ""}`, style: { dim: true } }]);
+  const latency = state.latencyMs === null ? "" : state.trigger === "save" ? ` · ${state.latencyMs} ms after save` : ` · in ${state.latencyMs} ms`;
+  // An early verdict: one scenario failed and the others are still running.
+  if (state.partial) out.push([STATUS_STYLE[ex.status] ?? { text: ex.status }, { text: `   a scenario failed${latency} · the others still grading`, style: { dim: true } }]);
+  else out.push([STATUS_STYLE[ex.status] ?? { text: ex.status }, { text: `   ${ex.scenarios.length} scenarios${state.latencyMs !== null ? (state.trigger === "save" ? ` · verdict ${state.latencyMs} ms after save` : ` · graded in ${state.latencyMs} ms`) : ""}`, style: { dim: true } }]);
   if (ex.error) out.push(...wrap([{ text: ex.error, style: { color: "red" } }], width, [{ text: "  " }]));
   if (ex.status === "not-started") {
     const first = ex.scenarios.find((x) => x.failure)?.failure;

@@ -12,6 +12,7 @@
 // grader through the test's meta: seed, schedules, the property in plain
 // words, a space-time diagram and the command that replays it.
 
+import { tameThrown } from "../../sim/thrown.ts";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import fc from "fast-check";
@@ -23,6 +24,7 @@ import {
   Cluster,
   Hasher,
   HandlerError,
+  RunError,
   SimError,
   Simulation,
   TodoError,
@@ -34,6 +36,7 @@ import {
   type SimOptions,
   type TraceJson,
 } from "../../sim/index.ts";
+import { FLOODED } from "../../sim/simulation.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
 import { recordNodeStates, type NodeInspector, type StateRecorder, type TraceWithStates } from "../../sim/snapshots.ts";
 import { LearnerModule } from "../../learner/compartment.ts";
@@ -179,13 +182,19 @@ function runOnce<S>(seed: number, schedule: S, body: (lab: Lab, schedule: S) => 
     if (swallowed) return { ok: false, hash: lab.hash(), lab, error: swallowed };
     return { ok: true, hash: lab.hash(), lab };
   } catch (error) {
-    return { ok: false, hash: lab.hash(), lab, error };
+    // The error may have come straight from learner code (a getter the suite read): hold it safely.
+    return { ok: false, hash: lab.hash(), lab, error: tameThrown(error) };
   }
 }
 
 /** `{ metrics }` when the run reported figures, else nothing (the field is optional). */
 function withMetrics(lab: RunLab | null): { metrics?: Metrics } {
   return lab?.figures ? { metrics: lab.figures } : {};
+}
+
+/** A run the simulator stopped at its event cap (Simulation.flooded). */
+function isFlood(e: unknown): boolean {
+  return e instanceof RunError && e.message.includes(FLOODED);
 }
 
 function isTodo(e: unknown): boolean {
@@ -377,7 +386,10 @@ export class Exercise<T> {
       let lastTrace: TraceJson | null = null;
       let lastLab: RunLab | null = null;
       let first: { simSeed: number; schedule: S; out: Outcome } | null = null;
+      // A run stopped at the event cap is not shrunk: every attempt would cost as much again.
+      let flooded: { simSeed: number; schedule: S; out: Outcome } | null = null;
       const property = fc.property(fc.noShrink(fc.integer({ min: 0, max: 0x7fffffff })), opts.schedule, (simSeed, schedule) => {
+        if (flooded) throw (flooded as { out: { error?: unknown } }).out.error;
         const out = runOnce(simSeed, schedule, body);
         count++;
         first ??= { simSeed, schedule, out };
@@ -395,6 +407,7 @@ export class Exercise<T> {
           return;
         }
         if (firstFailing === null) firstFailing = schedule;
+        if (isFlood(out.error)) flooded = { simSeed, schedule, out };
         throw out.error;
       });
       const details = fc.check(property, {
@@ -421,14 +434,15 @@ export class Exercise<T> {
         if (f && !replay && runs >= 5) sameAgain(name, f.simSeed, f.out, runOnce(f.simSeed, f.schedule, body));
         return this.report({ name, kind: "generative", status: "pass", runs: count, seed, traceHash: hashes.hex(), failure: null, trace: lastTrace, ...withMetrics(lastLab) }, task);
       }
-      const [simSeed, minimized] = details.counterexample;
-      const out = runOnce(simSeed, minimized, body);
+      const f = flooded as { simSeed: number; schedule: S; out: Outcome } | null;
+      const [simSeed, minimized] = f ? [f.simSeed, f.schedule] : details.counterexample;
+      const out = f ? f.out : runOnce(simSeed, minimized, body);
       if (out.ok) {
         // Only possible if the body is not deterministic: say so rather than guess.
         throw new Error(`Scenario "${name}" failed on seed ${seed} but passed when re-run with the shrunk schedule: the scenario or the code under test is not deterministic.`);
       }
-      if (!replay) sameAgain(name, simSeed, out, runOnce(simSeed, minimized, body));
-      const path = details.counterexamplePath ?? null;
+      if (!replay && !f) sameAgain(name, simSeed, out, runOnce(simSeed, minimized, body));
+      const path = f ? null : (details.counterexamplePath ?? null);
       const failure = this.failureMeta(name, seed, out, firstFailing, minimized, path);
       this.report({ name, kind: "generative", status: isTodo(out.error) ? "not-started" : "fail", runs: count, seed, traceHash: out.hash, failure, ...withMetrics(out.lab) }, task);
     });
@@ -511,7 +525,7 @@ export async function exercise<T>(id: string, file: string, opts: MembraneOption
   try {
     first = mod.instantiate();
   } catch (e) {
-    throw loadError(thrownAtLoad(e, label));
+    throw loadError(thrownAtLoad(tameThrown(e), label));
   }
   const impl = membraneExports(mod, first, opts) as T;
   probePhase("running");
