@@ -93,6 +93,8 @@ export interface GradeOptions {
   sandbox?: boolean;
   /** The learner's files, already compiled (the sandbox's parent compiles them: its child may not start esbuild). */
   bundles?: Record<string, LearnerBundle>;
+  /** With `bundles`: the numbering of their loop marks (LoopMarks.list() of whoever compiled them). */
+  loopFiles?: readonly string[];
   /** Run nothing: only name each suite's scenarios (ExerciseResult.scenarioNames), e.g. to resolve `replay --scenario`. */
   namesOnly?: boolean;
   /** Told as each exercise's suite starts and ends (for progress on long runs). */
@@ -156,7 +158,12 @@ export class Grader {
     private readonly marks: LoopMarks,
   ) {}
 
-  static async open(root: string = ROOT, opts: { workers?: number; watchdog?: Partial<WatchdogOptions>; sandboxed?: boolean } = {}): Promise<Grader> {
+  /**
+   * `bail`: stop grading after this many failed scenarios (the mutant check
+   * needs one failure, not the whole suite). Graders for learners never bail:
+   * they want every scenario's verdict.
+   */
+  static async open(root: string = ROOT, opts: { workers?: number; watchdog?: Partial<WatchdogOptions>; sandboxed?: boolean; bail?: number } = {}): Promise<Grader> {
     const collector = new Collector();
     // Learner code that never returns is stopped by the watchdog, not by vitest (see watchdog.ts).
     const marks = new LoopMarks(root);
@@ -174,6 +181,7 @@ export class Grader {
         passWithNoTests: true,
         testTimeout: 120_000,
         hookTimeout: 60_000,
+        ...(opts.bail ? { bail: opts.bail } : {}),
         pool: watchdog.pool(),
         maxWorkers: opts.workers ?? 2,
       },
@@ -209,6 +217,7 @@ export class Grader {
       onlyGenerative: opts.onlyGenerative ?? false,
       twice: opts.twice ?? false,
     };
+    if (opts.bundles && opts.loopFiles) this.marks.adopt(opts.loopFiles);
     ctx.bundles = opts.bundles ?? (await this.compile(ctx.target, opts.ids));
     this.vitest.provide("faultline", ctx);
     // namesOnly: a pattern no name matches (every name has a character), so the suites are collected and nothing runs.

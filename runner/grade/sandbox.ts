@@ -26,6 +26,7 @@
 // and anything a bug in Node or V8 would allow. For hostile code from
 // strangers, run the grader in a throwaway container as well (docs/security.md).
 
+import { LoopMarks } from "../learner/loopMarks.ts";
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
@@ -127,11 +128,13 @@ export async function gradeSandboxedMany(jobs: readonly GradeOptions[]): Promise
   const entry = await buildChild(root);
   // The child may not start esbuild (a child process): the learner's files are compiled here and handed over.
   const { compileLearnerFiles } = await import("./grade.ts");
+  // One numbering of the loop marks for every job, handed over with the bundles so the child's watchdog can name the line.
+  const marks = new LoopMarks(root);
   const bundles: Record<string, LearnerBundle>[] = [];
-  for (let i = 0; i < jobs.length; i++) bundles.push(await compileLearnerFiles(root, absTarget(targets[i]!), jobs[i]!.ids));
+  for (let i = 0; i < jobs.length; i++) bundles.push(await compileLearnerFiles(root, absTarget(targets[i]!), jobs[i]!.ids, marks));
   const jobFile = join(root, ".faultline", "sandbox", `jobs-${process.pid}-${Date.now()}.json`);
   mkdirSync(dirname(jobFile), { recursive: true });
-  const childJobs = jobs.map((j, i) => ({ ...j, root, traceDir, sandbox: false, bundles: bundles[i], target: targets[i] === "exercises" || targets[i] === "solutions" ? targets[i] : absTarget(targets[i]!) }));
+  const childJobs = jobs.map((j, i) => ({ ...j, root, traceDir, sandbox: false, bundles: bundles[i], loopFiles: marks.list(), target: targets[i] === "exercises" || targets[i] === "solutions" ? targets[i] : absTarget(targets[i]!) }));
   writeFileSync(jobFile, JSON.stringify(childJobs));
   // stdin closed, stdout and stderr capped, the report on fd 3.
   const child = spawn(process.execPath, [...flags, entry, jobFile], { cwd: root, env: scrubbedEnv(), stdio: ["ignore", "pipe", "pipe", "pipe"] });

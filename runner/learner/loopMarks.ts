@@ -36,6 +36,16 @@ export class LoopMarks {
     return i + 1;
   }
 
+  /** The files numbered so far, in order (for a grader in another process: see adopt). */
+  list(): readonly string[] {
+    return [...this.files];
+  }
+
+  /** Takes the numbering another process made (the sandbox's parent compiles what its child grades). */
+  adopt(files: readonly string[]): void {
+    this.files.splice(0, this.files.length, ...files);
+  }
+
   /** `file:line` for a mark read from the probe, or null for 0 or a mark from elsewhere. */
   place(mark: number): string | null {
     const file = this.files[(mark >>> LINE_BITS) - 1];

@@ -80,7 +80,8 @@ export async function runMutants(root: string, ids: readonly string[], log: (lin
   const outcomes: MutantOutcome[] = [];
   const sets = await Promise.all(ids.map(async (id) => [id, await loadMutants(root, id)] as const));
   progress?.setTotal(sets.reduce((n, [, set]) => n + set.mutants.length, 0));
-  const grader = await Grader.open(root);
+  // One failing scenario catches a mutant: the rest of its suite need not run.
+  const grader = await Grader.open(root, { bail: 1 });
   try {
     for (const [id, set] of sets) {
       if (set.mutants.length < 2) log(s.warn(`${id}: only ${set.mutants.length} mutant(s); every exercise needs at least two`));

@@ -5,7 +5,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { makeSandbox, removeSandbox } from "../bench/tui.ts";
 import { exerciseDigest } from "../course/fingerprint.ts";
 import { emptyProgress, progressFile, recordGrade, saveProgress } from "../course/progress.ts";
@@ -31,6 +31,11 @@ function project(files: Record<string, string>, graded?: { status: string; diges
   }
   return root;
 }
+
+// These projects keep their progress in their own .faultline/ (npm test points
+// FAULTLINE_STATE_DIR at a directory of its own, which is not theirs).
+beforeAll(() => void vi.stubEnv("FAULTLINE_STATE_DIR", ""));
+afterAll(() => void vi.unstubAllEnvs());
 
 const learner = "export function tick(n: number): number { return n + 100; }\n";
 const demo = { tick: (n: number) => n + 1, helper: () => "the demo's" };

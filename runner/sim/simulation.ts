@@ -18,7 +18,7 @@ import type { Ctx, Node, NodeFactory, NodeId } from "./types.ts";
 import { tameThrown } from "./thrown.ts";
 
 /** The default cap on a simulation's events (see SimOptions.maxEventsPerRun). */
-export const MAX_EVENTS_PER_RUN = 1_000_000;
+export const MAX_EVENTS_PER_RUN = 500_000;
 /** Words in the message of a run stopped by that cap (the harness does not shrink such a run: each attempt would cost as much). */
 export const FLOODED = "the event cap";
 
@@ -40,7 +40,7 @@ export interface SimOptions {
   /**
    * Events one simulation may process, over all its runUntil calls, before it
    * is declared runaway. Every scenario of the reference solutions stays
-   * below half the default (they all pass with a cap of 500,000); a submission that floods the network fails
+   * below 40% of the default (they all pass with a cap of 200,000); a submission that floods the network fails
    * on it deterministically, in seconds rather than at the grader's cap.
    */
   maxEventsPerRun?: number;
