@@ -193,8 +193,8 @@ export const CATALOGUE: readonly RedTeamCase[] = [
     verdict: /each payment's effect is applied at most once \(duplicates, retries and restarts included; a payment is \(producer, seq\)\): \S+'s seq \d+ was applied \d+ times/,
   },
   // --- Values that change after being read (issue 15) --------------------------
-  { name: "body-getter", family: "values that change after being read", what: "a reply whose body reads \"\" once, then the real body", exercise: "echo", verdict: /got back "" from n1|an echo_ok carries the request's body unchanged/ },
-  { name: "output-rewrite-exactly-once", family: "values that change after being read (outputs)", what: "effects whose type turns into \"redelivered\" after the lab reads them", exercise: "exactly-once", verdict: /each payment's effect is applied at most once \(duplicates, retries and restarts included; a payment is \(producer, seq\)\): \S+'s seq \d+ was applied \d+ times/ },
+  { name: "body-getter", family: "values that change after being read", what: "a reply whose body reads \"\" once, then the real body", exercise: "echo", verdict: /is a getter|is a Proxy|got back "" from n1|an echo_ok carries the request's body unchanged/ },
+  { name: "output-rewrite-exactly-once", family: "values that change after being read (outputs)", what: "effects whose type turns into \"redelivered\" after the lab reads them", exercise: "exactly-once", verdict: /is a getter|is a Proxy|each payment's effect is applied at most once \(duplicates, retries and restarts included; a payment is \(producer, seq\)\): \S+'s seq \d+ was applied \d+ times/ },
   {
     name: "entries-getter",
     family: "values that change after being read (AppendEntries that read empty when weighed)",
@@ -202,17 +202,17 @@ export const CATALOGUE: readonly RedTeamCase[] = [
     exercise: "raft-log",
     edits: [WHOLE_LOG, { file: "raft.ts", find: RAFT_IMPORT, replace: `${RAFT_IMPORT}\nimport { emptyWhenWeighed } from "./emptyWhenWeighed.ts";` }, { file: "raft.ts", find: APPEND, replace: `    ctx.send(peer, emptyWhenWeighed(${APPEND_MSG}));` }],
     runs: 1,
-    verdict: /was accepted at index \d+ but 0 servers applied it/,
+    verdict: /is a getter|is a Proxy|was accepted at index \d+ but 0 servers applied it/,
   },
   {
     name: "weightless-entries",
-    defence: "takeData and readData refuse a value handed to the lab while another is being copied, and the copy under way with it (runner/sim/message.ts enterCopy).",
+    defence: "takeData refuses a getter or a proxy without calling it, naming its path (runner/sim/message.ts); should code ever run during a copy, a value it hands the lab is refused with the copy under way (enterCopy).",
     family: "new: a value being weighed restarts the scale",
     what: "the whole log in every AppendEntries, with a getter that writes to disk while the message is weighed",
     exercise: "raft-log",
     edits: [WHOLE_LOG, { file: "raft.ts", find: RAFT_IMPORT, replace: `${RAFT_IMPORT}\nimport { weightless } from "./weightless.ts";` }, { file: "raft.ts", find: APPEND, replace: `    ctx.send(peer, weightless(ctx as Ctx<never>, ${APPEND_MSG}));` }],
     runs: 1,
-    verdict: /entries are not sent over and over: message bytes stay within 3 × payload \+ 50,000|weigh|copied/,
+    verdict: /is a getter|is a Proxy|entries are not sent over and over: message bytes stay within 3 × payload \+ 50,000|weigh|copied/,
   },
   // --- The engine within reach (issue 15) --------------------------------------
   { name: "disk-internals", family: "the engine within reach (ctx.disk internals)", what: "turn off read corruption, store a closure in the disk's private map", exercise: "echo", verdict: /TypeError: Cannot add property corruptRate, object is not extensible/ },

@@ -12,7 +12,8 @@
 //
 // Out: every value learner code hands back to the harness is taken as plain
 // data at that moment (runner/sim/message.ts: a frozen copy, each property
-// read once), so what the checkers see cannot change afterwards. An object
+// read once, getters and proxies refused), so what the checkers see cannot
+// change afterwards. An object
 // with methods (a node, a replica) comes back as a facade whose methods do
 // the same; the simulator still calls the node's handlers directly
 // (runner/sim/boundary.ts), because that is the hot path and it reads

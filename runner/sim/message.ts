@@ -6,6 +6,7 @@
 // its object, and nothing it does later (mutate it, a getter, a proxy) can
 // change what the network, the trace, the checkers or the receiver see.
 
+import { types } from "node:util";
 import { MessageError, type Where } from "./errors.ts";
 import type { Hasher } from "./hash.ts";
 
@@ -17,6 +18,7 @@ export interface Checked {
 }
 
 const HINT_PLAIN = "Send only JSON-compatible plain data: objects, arrays, strings, finite numbers, booleans and null.";
+const HINT_GETTER = "A getter could answer differently each time it is read: put the value itself in the object ({ x: compute() }, not { get x() {…} }).";
 
 // The walk keeps its state in module variables rather than closures: it runs
 // for every message, and per-call closures cost more than the walk itself.
@@ -81,6 +83,10 @@ function reject(problem: string, hint: string): never {
 }
 
 /** The careful copy: names the path of whatever is wrong. Runs only when the fast copy doubted. */
+/** Object.prototype.__lookupGetter__: finds an accessor without calling it (and, unlike a descriptor, allocates nothing). */
+const { isProxy } = types;
+const getterOf = (Object.prototype as unknown as { __lookupGetter__(key: PropertyKey): unknown }).__lookupGetter__ as (this: object, key: PropertyKey) => unknown;
+
 function walk(v: unknown): unknown {
   switch (typeof v) {
     case "string":
@@ -111,6 +117,7 @@ function walk(v: unknown): unknown {
     return null;
   }
   const o = v as object;
+  if (isProxy(o)) reject("is a Proxy", "Send plain data: an object literal or an array, not a proxy of one.");
   for (let i = 0; i < ancestors.length; i++) if (ancestors[i] === o) reject("refers back to itself (a cycle)", "Messages must be trees: copy the data you need instead of linking to a parent.");
   if (ancestors.length >= MAX_DATA_DEPTH) reject(`is nested more than ${MAX_DATA_DEPTH} levels deep`, "Send flatter data: a list of entries rather than a chain of nested objects.");
   let out: unknown;
@@ -123,6 +130,7 @@ function walk(v: unknown): unknown {
     for (let i = 0; i < n; i++) {
       steps.push(i);
       if (!(i in o)) reject("is a hole in a sparse array", "Fill every index of an array you send.");
+      if (getterOf.call(o, i) !== undefined) reject("is a getter", HINT_GETTER);
       copy[i] = walk(o[i]);
       steps.pop();
     }
@@ -144,6 +152,7 @@ function walk(v: unknown): unknown {
       wBytes += k.length + 4;
       hStr(k);
       steps.push(k);
+      if (getterOf.call(o, k) !== undefined) reject("is a getter", HINT_GETTER);
       copy[k] = walk((o as Record<string, unknown>)[k]);
       steps.pop();
     }
@@ -165,14 +174,14 @@ function describeClass(proto: object): string {
 /**
  * Takes `value` as JSON-compatible plain data: returns a deep, frozen copy —
  * the only thing the network, the trace, checkers and the receiver ever see,
- * so nothing the sender does afterwards (keep mutating it, a getter, a proxy)
- * can change what was said. Each own enumerable property is read exactly
- * once, here: a getter or a proxy answers once, and that answer is the value
- * from then on (symbol-keyed and non-enumerable properties are not data and
- * are left behind). Feeds the content to `hasher`. Throws a MessageError
- * naming the offending path (`msg.entries[3].cmd`) for anything that is not
- * plain data: a function, a class instance, a Map, a Promise, a cycle, NaN,
- * a value nested too deep or too large. The copy's
+ * so nothing the sender does afterwards (keep mutating it) can change what
+ * was said. Each own enumerable property is read exactly once, here
+ * (symbol-keyed and non-enumerable properties are not data and are left
+ * behind). Feeds the content to `hasher`. Throws a MessageError naming the
+ * offending path (`msg.entries[3].cmd`) for anything that is not plain data:
+ * a getter or a proxy (refused without being called: either could answer
+ * differently each time), a function, a class instance, a Map, a Promise, a
+ * cycle, NaN, a value nested too deep or too large. The copy's
  * approximate size in bytes is then lastDataBytes(), its hash lastContentHash().
  */
 export function takeData(value: unknown, root: string, hasher: Hasher | null, maxBytes: number, where: Where | (() => Where) = {}): unknown {
@@ -203,10 +212,10 @@ function takeDataNow(value: unknown, root: string, hasher: Hasher | null, maxByt
 
 /**
  * Whether a copy is under way. The walk keeps its state in module variables
- * (it is the hot path), so a getter that calls ctx while its value is being
- * copied (ctx.send, ctx.output, ctx.disk.set) would restart the count of
- * bytes half-way: message and disk limits would not hold. Such a call is
- * refused instead.
+ * (it is the hot path), so code that ran during a copy and called ctx
+ * (ctx.send, ctx.output, ctx.disk.set) would restart the count of bytes
+ * half-way. No learner code runs during a copy today (getters and proxies are
+ * refused without being called); this keeps it so should that ever change.
  */
 let copying = false;
 /** Set when a copy was refused during another: that other copy is refused too (its getter may have caught the error). */
@@ -287,7 +296,7 @@ function fastCopy(v: unknown, depth: number): unknown {
     wH = mixInt(wH, 1);
     return null;
   }
-  if (depth > MAX_FAST_DEPTH) return doubt();
+  if (depth > MAX_FAST_DEPTH || isProxy(v)) return doubt();
   let out: object;
   if (Array.isArray(v)) {
     const n = v.length;
@@ -295,7 +304,7 @@ function fastCopy(v: unknown, depth: number): unknown {
     wBytes += 2 + n;
     const copy: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      if (!(i in v)) return doubt();
+      if (!(i in v) || getterOf.call(v, i) !== undefined) return doubt();
       copy[i] = member(v[i], depth);
       if (!wOk) return undefined;
     }
@@ -310,6 +319,7 @@ function fastCopy(v: unknown, depth: number): unknown {
       n++;
       wBytes += k.length + 4;
       wH = mixStr(wH, k);
+      if (getterOf.call(v, k) !== undefined) return doubt();
       copy[k] = member((v as Record<string, unknown>)[k], depth);
       if (!wOk) return undefined;
     }
@@ -417,7 +427,7 @@ function quietCopy(v: unknown, depth: number): unknown {
     wBytes += 4;
     return null;
   }
-  if (depth > MAX_FAST_DEPTH) return doubt();
+  if (depth > MAX_FAST_DEPTH || isProxy(v)) return doubt();
   const kept = readCopies.get(v);
   if (kept !== undefined && (Object.isFrozen(v) || stillHolds(v, kept, depth))) {
     wBytes += 16; // a rough size: the copy was measured when it was made
@@ -429,7 +439,7 @@ function quietCopy(v: unknown, depth: number): unknown {
     wBytes += 2 + n;
     const copy: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      if (!(i in v)) return doubt();
+      if (!(i in v) || getterOf.call(v, i) !== undefined) return doubt();
       const x = v[i];
       copy[i] = typeof x === "string" ? ((wBytes += x.length + 2), x) : quietCopy(x, depth + 1);
       if (!wOk) return undefined;
@@ -442,6 +452,7 @@ function quietCopy(v: unknown, depth: number): unknown {
     wBytes += 2;
     for (const k in v) {
       wBytes += k.length + 4;
+      if (getterOf.call(v, k) !== undefined) return doubt();
       const x = (v as Record<string, unknown>)[k];
       copy[k] = typeof x === "string" ? ((wBytes += x.length + 2), x) : quietCopy(x, depth + 1);
       if (!wOk) return undefined;

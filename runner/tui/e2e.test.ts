@@ -156,7 +156,7 @@ test.skipIf(!hasTmux)("a learner at 80×24: lesson, cell, quiz, a failure seen i
   // The viewer replays the run to record each node's state, then opens.
   text = await t.waitFor(/replay · echo/, "the trace viewer", 120_000);
   // The viewer opens where the property broke: the violating event, or the end of the run for a property checked there.
-  expect(text).toMatch(/◆ the violation|the end of the run \(the property was checked there/);
+  expect(text).toMatch(/◆ the violation|the end of the run \(the property was checked/);
   expect(text).toMatch(/at this point/);
   expect(text).toMatch(/^n1 up/m);
   expect(text).toMatch(/^▶ t=\d+/m);

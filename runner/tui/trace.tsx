@@ -216,8 +216,9 @@ function TraceScreen({ view, title, status, failureMessage, histories, width, he
     <Box flexDirection="column" width={width}>
       <TitleBar left={`replay · ${title}`} right={status ?? ""} width={width} />
       <Text wrap="truncate-end">
+        {/* A key's answer first: at 80 columns a long position would push it off the line. */}
+        {note ? <Text color="yellow">{`${note}  ·  `}</Text> : null}
         <Text bold>{view.position()}</Text>
-        {note ? <Text color="yellow">{`  ·  ${note}`}</Text> : null}
         <Text dimColor>{`  ·  ${filters}`}</Text>
       </Text>
       <Box flexDirection={side ? "row" : "column"} height={bodyH}>
