@@ -10,5 +10,9 @@ export default defineConfig({
     include: ["runner/**/*.test.ts", "runner/**/*.test.tsx"],
     exclude: ["runner/suites/**", "node_modules/**", ".faultline/**"],
     testTimeout: 60_000,
+    // Two files at a time even on a 2-core machine (vitest would keep one
+    // core free): most of these tests wait on child processes (the grader,
+    // tmux, a lesson cell), so two keep both cores busy.
+    maxWorkers: 2,
   },
 });

@@ -93,6 +93,12 @@ export interface GradeOptions {
   sandbox?: boolean;
   /** The learner's files, already compiled (the sandbox's parent compiles them: its child may not start esbuild). */
   bundles?: Record<string, LearnerBundle>;
+  /**
+   * Stop after this many failing scenarios (Grader.open's `bail`): for checks
+   * that need one failure (mutants, the red team), never for a learner, who
+   * wants every scenario's verdict. Honoured by grade() and the sandbox.
+   */
+  bail?: number;
   /** With `bundles`: the numbering of their loop marks (LoopMarks.list() of whoever compiled them). */
   loopFiles?: readonly string[];
   /** Run nothing: only name each suite's scenarios (ExerciseResult.scenarioNames), e.g. to resolve `replay --scenario`. */
@@ -276,7 +282,7 @@ export class Grader {
 export async function grade(opts: GradeOptions): Promise<GradeReport> {
   const root = opts.root ?? ROOT;
   if (opts.sandbox) return (await import("./sandbox.ts")).gradeSandboxed({ ...opts, traceDir: opts.traceDir ?? defaultTraceDir(root), sandbox: false });
-  const g = await Grader.open(root);
+  const g = await Grader.open(root, { bail: opts.bail });
   try {
     return await g.run(opts);
   } finally {

@@ -333,8 +333,9 @@ export async function runCatalogue(mode: Mode, names: readonly string[], print: 
   process.env["FAULTLINE_REDTEAM_SECRET"] = SECRET;
   const list = jobs(ROOT, scratch, names);
   try {
+    // One failing scenario is the verdict a case needs (controls pass, so they run whole).
     if (mode === "plain") {
-      const grader = await Grader.open(ROOT);
+      const grader = await Grader.open(ROOT, { bail: 1 });
       try {
         for (const job of list) {
           print(JSON.stringify({ start: job.name, kind: job.kind }));
@@ -355,7 +356,7 @@ export async function runCatalogue(mode: Mode, names: readonly string[], print: 
         if (job.opts.target !== "solutions") await compileLearnerFiles(ROOT, job.opts.target!, job.opts.ids);
       }
       print(JSON.stringify({ start: "", kind: "sandbox" }));
-      const reports = await gradeSandboxedMany(list.map((j) => ({ ...j.opts, typecheck: false })));
+      const reports = await gradeSandboxedMany(list.map((j) => ({ ...j.opts, typecheck: false, bail: 1 })));
       list.forEach((job, i) => print(JSON.stringify(line(job, reports[i]!, reports[i]!.durationMs))));
     }
   } finally {

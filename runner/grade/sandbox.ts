@@ -187,7 +187,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   await pinWorkers();
   const jobs = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as GradeOptions[];
   const { Grader } = await import("./grade.ts");
-  const grader = await Grader.open(jobs[0]!.root, { sandboxed: true });
+  const grader = await Grader.open(jobs[0]!.root, { sandboxed: true, bail: jobs[0]!.bail });
   const reports: GradeReport[] = [];
   try {
     for (const job of jobs) reports.push(await grader.run({ ...job, onProgress: (e) => process.stderr.write(PROGRESS + JSON.stringify(e) + "\n") }));

@@ -76,40 +76,52 @@ export function materialize(root: string, id: string, m: MutantSet["mutants"][nu
   return targetDir;
 }
 
+/** How many mutants are graded at once: each grades one suite, so one grader per core keeps both busy. */
+const LANES = 2;
+
 export async function runMutants(root: string, ids: readonly string[], log: (line: string) => void, progress?: JobProgress): Promise<MutantOutcome[]> {
-  const outcomes: MutantOutcome[] = [];
   const sets = await Promise.all(ids.map(async (id) => [id, await loadMutants(root, id)] as const));
-  progress?.setTotal(sets.reduce((n, [, set]) => n + set.mutants.length, 0));
-  // One failing scenario catches a mutant: the rest of its suite need not run.
-  const grader = await Grader.open(root, { bail: 1 });
-  try {
-    for (const [id, set] of sets) {
-      if (set.mutants.length < 2) log(s.warn(`${id}: only ${set.mutants.length} mutant(s); every exercise needs at least two`));
-      for (const m of set.mutants) {
+  for (const [id, set] of sets) if (set.mutants.length < 2) log(s.warn(`${id}: only ${set.mutants.length} mutant(s); every exercise needs at least two`));
+  const queue = sets.flatMap(([id, set]) => set.mutants.map((m) => ({ id, m })));
+  progress?.setTotal(queue.length);
+  const outcomes: MutantOutcome[] = new Array(queue.length);
+  let next = 0;
+  // Each lane takes the next mutant from the queue; outcomes keep the queue's order.
+  const lane = async (): Promise<void> => {
+    // One failing scenario catches a mutant: the rest of its suite need not run.
+    const grader = await Grader.open(root, { bail: 1, workers: 1 });
+    try {
+      while (next < queue.length) {
+        const i = next++;
+        const { id, m } = queue[i]!;
         progress?.start(`${id}/${m.name}`);
-        let outcome: MutantOutcome;
-        try {
-          const dir = materialize(root, id, m);
-          // A caught mutant fails by design: no need to look for type errors in it.
-          const report = await grader.run({ ids: [id], target: relative(process.cwd(), dir) || dir, typecheck: false });
-          const ex = report.exercises[0]!;
-          const caughtBy = ex.scenarios.find((x) => x.status === "fail");
-          if (ex.status === "fail" && caughtBy) outcome = { exercise: id, name: m.name, bug: m.bug, verdict: "caught", detail: caughtBy.name, replay: caughtBy.failure?.replay ?? null };
-          else if (ex.status === "pass") outcome = { exercise: id, name: m.name, bug: m.bug, verdict: "MISSED", detail: "every scenario passed", replay: null };
-          else outcome = { exercise: id, name: m.name, bug: m.bug, verdict: "BROKEN", detail: ex.error ?? `status ${ex.status}: the mutant does not run, so it proves nothing`, replay: null };
-        } catch (e) {
-          outcome = { exercise: id, name: m.name, bug: m.bug, verdict: "BROKEN", detail: (e as Error).message, replay: null };
-        }
-        outcomes.push(outcome);
+        const outcome = await gradeMutant(grader, root, id, m);
+        outcomes[i] = outcome;
         progress?.step();
         const mark = outcome.verdict === "caught" ? s.ok("caught") : s.bad(outcome.verdict);
-        log(`${mark.padEnd(outcome.verdict === "caught" ? 6 : 6)}  ${`${id}/${m.name}`.padEnd(40)} ${s.dim(outcome.verdict === "caught" ? `by "${outcome.detail}"` : outcome.detail)}`);
+        log(`${mark.padEnd(6)}  ${`${id}/${m.name}`.padEnd(40)} ${s.dim(outcome.verdict === "caught" ? `by "${outcome.detail}"` : outcome.detail)}`);
       }
+    } finally {
+      await grader.close();
     }
-  } finally {
-    await grader.close();
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, lane));
   return outcomes;
+}
+
+async function gradeMutant(grader: Grader, root: string, id: string, m: MutantSet["mutants"][number]): Promise<MutantOutcome> {
+  try {
+    const dir = materialize(root, id, m);
+    // A caught mutant fails by design: no need to look for type errors in it.
+    const report = await grader.run({ ids: [id], target: relative(process.cwd(), dir) || dir, typecheck: false });
+    const ex = report.exercises[0]!;
+    const caughtBy = ex.scenarios.find((x) => x.status === "fail");
+    if (ex.status === "fail" && caughtBy) return { exercise: id, name: m.name, bug: m.bug, verdict: "caught", detail: caughtBy.name, replay: caughtBy.failure?.replay ?? null };
+    if (ex.status === "pass") return { exercise: id, name: m.name, bug: m.bug, verdict: "MISSED", detail: "every scenario passed", replay: null };
+    return { exercise: id, name: m.name, bug: m.bug, verdict: "BROKEN", detail: ex.error ?? `status ${ex.status}: the mutant does not run, so it proves nothing`, replay: null };
+  } catch (e) {
+    return { exercise: id, name: m.name, bug: m.bug, verdict: "BROKEN", detail: (e as Error).message, replay: null };
+  }
 }
 
 /**

@@ -105,6 +105,15 @@ export function logRules(ex: Ex): void {
     expectThat(last?.type === "applied" && last.index === 2 && last.command === "y", "once the leader's entry is in place it is committed and applied", () => `n1's outputs are ${JSON.stringify(r.outputs())}`, r.sim.now);
   });
 
+  ex.scripted("§5.3 (AppendEntries receiver, rule 5) a heartbeat commits no further than the last entry it matched, whatever leaderCommit says", { runs: 2 }, (lab) => {
+    const r = new Rig(lab, create);
+    // n1 stores three entries of term 1 and has committed none of them.
+    r.append("n2", 1, 0, 0, [["a", 1], ["b", 1], ["c", 1]]);
+    // A new leader whose log is [a, y]: its heartbeat matches entry 1 and says its own entry 2 is committed.
+    r.append("n3", 2, 1, 1, [], 2);
+    expectThat(r.applied().join() === "1", "commitIndex = min(leaderCommit, index of the last entry this AppendEntries matched): stored entries beyond it may be stale", () => `n1 applied [${r.applied().join(", ")}] after a heartbeat with prevLogIndex 1 and leaderCommit 2; its entry 2 ("b", term 1) was never vouched for by the term-2 leader, whose entry 2 is another`, r.sim.now);
+  });
+
   ex.scripted("§5.3 (AppendEntries receiver, rule 5) commitIndex never decreases: a late heartbeat with a low prevLogIndex takes back no commit", { runs: 2 }, (lab) => {
     const r = new Rig(lab, create);
     r.append("n2", 1, 0, 0, [["a", 1], ["b", 1], ["c", 1]], 3);

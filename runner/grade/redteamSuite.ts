@@ -1,6 +1,8 @@
-// The red-team catalogue (runner/grade/redteam.ts), graded in both modes:
-// plain (one warm Grader, as watch mode keeps) and --sandbox (one sandboxed
-// child for everything, as `report` runs). For every case, in each mode:
+// The red-team catalogue (runner/grade/redteam.ts) as a suite, for one mode:
+// plain (one warm Grader, as watch mode keeps) or --sandbox (one sandboxed
+// child for everything, as `report` runs). redteam.plain.test.ts and
+// redteam.sandbox.test.ts each run one mode, so the two run side by side on
+// two cores. For every case, in its mode:
 //
 //   - it does not pass: its status is fail, error or not-started, and its
 //     verdict says clearly what happened;
@@ -26,7 +28,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CATALOGUE, CONTROLS, SECRET, type Mode, type RedTeamResult } from "./redteam.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const MODES: readonly Mode[] = ["plain", "sandbox"];
 /** No case may take longer (see above). */
 const MAX_MS = 90_000;
 /** One mode takes a few minutes; far past this, something hangs. */
@@ -92,66 +93,66 @@ async function gradeMode(mode: Mode): Promise<Outcome> {
   return out;
 }
 
-const outcomes = new Map<Mode, Outcome>();
-
-beforeAll(async () => {
-  // One mode after the other: side by side, on a small machine, the watchdog's wall-clock limits would measure the other mode's load.
-  for (const m of MODES) outcomes.set(m, await gradeMode(m));
-}, RUN_TIMEOUT_MS * 2);
-
-function resultOf(mode: Mode, kind: string, name: string, hole?: string): RedTeamResult {
-  const o = outcomes.get(mode)!;
-  const crash = o.crashed.get(name);
-  expect(crash, `${mode}: ${name}${hole ? ` (${hole})` : ""}`).toBeUndefined();
-  const r = o.results.get(key(kind, name));
-  expect(r, `${mode}: no result for ${name}`).toBeDefined();
-  return r!;
+/** The catalogue itself: every attack family of issues 14 and 15 has a case. */
+export function catalogueCoversFamilies(): void {
+  describe("the red-team catalogue", () => {
+    it("covers every attack family of issues 14 and 15, one fixture at least each", () => {
+      const families = new Set(CATALOGUE.map((c) => c.family.replace(/ \(.*\)$/, "")));
+      for (const f of [
+        "forge the verdict through vitest's worker state",
+        "forge the verdict through task.meta / afterEach",
+        "import harness or sim modules by relative path",
+        "Object.prototype pollution",
+        "export * from the solution",
+        "a symlink or hard link into solutions/",
+        "vite's require / __vite_ssr_dynamic_import__",
+        "Worker with eval and execArgv",
+        "process._kill / reallyExit",
+        "a never-settling top-level await",
+        "600 MB to fd 1",
+        "every clock route",
+        "shared memory between nodes",
+        "memory that survives a crash",
+        "values that change after being read",
+        "the engine within reach",
+        "code that knows it is graded",
+        "a module exporting then",
+        "async and generator handlers",
+      ])
+        expect(families, f).toContain(f);
+    });
+  });
 }
 
-describe("the red-team catalogue", () => {
-  it("covers every attack family of issues 14 and 15, one fixture at least each", () => {
-    const families = new Set(CATALOGUE.map((c) => c.family.replace(/ \(.*\)$/, "")));
-    for (const f of [
-      "forge the verdict through vitest's worker state",
-      "forge the verdict through task.meta / afterEach",
-      "import harness or sim modules by relative path",
-      "Object.prototype pollution",
-      "export * from the solution",
-      "a symlink or hard link into solutions/",
-      "vite's require / __vite_ssr_dynamic_import__",
-      "Worker with eval and execArgv",
-      "process._kill / reallyExit",
-      "a never-settling top-level await",
-      "600 MB to fd 1",
-      "every clock route",
-      "shared memory between nodes",
-      "memory that survives a crash",
-      "values that change after being read",
-      "the engine within reach",
-      "code that knows it is graded",
-      "a module exporting then",
-      "async and generator handlers",
-    ])
-      expect(families, f).toContain(f);
-  });
-});
-
-for (const mode of MODES) {
+/** Grades the whole catalogue and its controls in `mode` (beforeAll), then judges each case. */
+export function redTeamSuite(mode: Mode): void {
+  let outcome: Outcome | null = null;
+  beforeAll(async () => {
+    outcome = await gradeMode(mode);
+  }, RUN_TIMEOUT_MS);
+  const resultOf = (kind: string, name: string, hole?: string): RedTeamResult => {
+    const o = outcome!;
+    const crash = o.crashed.get(name);
+    expect(crash, `${mode}: ${name}${hole ? ` (${hole})` : ""}`).toBeUndefined();
+    const r = o.results.get(key(kind, name));
+    expect(r, `${mode}: no result for ${name}`).toBeDefined();
+    return r!;
+  };
   describe(`red team, ${mode === "plain" ? "plain grading (one warm grader)" : "--sandbox (one sandboxed child)"}`, () => {
     for (const c of CATALOGUE) {
       it(`${c.what} (${c.name}): never a pass, a clear verdict, the grader unharmed`, () => {
         const hole = c.defence ? `a regression of a closed hole; its defence: ${c.defence}` : undefined;
-        const r = resultOf(mode, "case", c.name, hole);
+        const r = resultOf("case", c.name, hole);
         expect(c.status ?? ["fail", "error", "not-started"], hole ?? r.verdict).toContain(r.status);
         expect(r.verdict, hole).toMatch(c.verdict);
         expect(r.ms, hole).toBeLessThan(MAX_MS);
         expect(r.leaked, "the environment's secret appears in the report").toBe(false);
-        if (c.hazard) expect(resultOf(mode, "after", c.name).status, "the same grader passes the reference solution afterwards").toBe("pass");
+        if (c.hazard) expect(resultOf("after", c.name).status, "the same grader passes the reference solution afterwards").toBe("pass");
       });
     }
     for (const c of CONTROLS) {
       it(`control: ${c.what} passes`, () => {
-        const r = resultOf(mode, "control", c.name);
+        const r = resultOf("control", c.name);
         expect(r.status, r.verdict).toBe("pass");
         expect(r.leaked).toBe(false);
       });
