@@ -16,6 +16,7 @@
 // frozen, so no node can leave anything on it for another. Modules get one
 // import, `faultline/sim`, which is `todo` and nothing of the engine.
 
+import { harden, newCompartment } from "./sesGlobals.ts";
 import { todo } from "../sim/errors.ts";
 import { INSTEAD, probe, ProbeSlot, refuse } from "../sim/guard.ts";
 import type { LearnerBundle } from "./bundle.ts";
@@ -99,7 +100,7 @@ export class LearnerModule {
   constructor(bundle: Extract<LearnerBundle, { ok: true }>, label: string) {
     hardenRealm();
     this.label = label;
-    const c = new Compartment({ __options__: true });
+    const c = newCompartment();
     const g = c.globalThis;
     for (const k of REMOVED) delete g[k];
     for (const [k, v] of Object.entries(endowments({ Date: g["Date"] as DateConstructor, Math: g["Math"] as Math }))) {

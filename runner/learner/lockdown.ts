@@ -9,6 +9,7 @@
 // First: SES captures Object.freeze when it loads (see freeze.ts).
 import { lockingDownWith } from "./freeze.ts";
 import "ses";
+import { lockdown } from "./sesGlobals.ts";
 import { DeterminismError, HandlerError, MessageError, RunError, SimError, TodoError } from "../sim/errors.ts";
 import { ThrownValue } from "../sim/thrown.ts";
 import { OutputFloodError } from "./console.ts";

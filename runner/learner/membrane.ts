@@ -22,6 +22,7 @@
 // Values going in (arguments) are handed over as frozen copies, so learner
 // code cannot change the harness's data either.
 
+import { harden } from "./sesGlobals.ts";
 import { isEngineFacade, registerHandlers } from "../sim/boundary.ts";
 import { enterLearner as enter, leaveLearner as leave } from "../sim/guard.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES, readData, takeData } from "../sim/message.ts";
