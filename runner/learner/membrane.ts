@@ -156,6 +156,18 @@ function call(fn: (...a: unknown[]) => unknown, self: unknown, args: readonly un
   }
 }
 
+/** `o[key]` of a learner object, read as learner code runs (told to the watchdog; what it throws held safely). */
+function learnerRead(o: object, key: string, what: string): unknown {
+  const prev = enter(what);
+  try {
+    return (o as Record<string, unknown>)[key];
+  } catch (thrown) {
+    throw tameThrown(thrown);
+  } finally {
+    leave(prev);
+  }
+}
+
 /** The harness's view of a learner object: methods that take data out, fields read as data, nothing writable. */
 function facade(target: object, what: string): object {
   const known = facadeOf.get(target);
@@ -166,7 +178,8 @@ function facade(target: object, what: string): object {
     {
       get(_t, key) {
         if (typeof key === "symbol") return undefined;
-        const v = (target as Record<string, unknown>)[key];
+        // Reading a property may run learner code (a getter): the watchdog must know it runs, and whose it is.
+        const v = learnerRead(target, key, `${what}.${key}`);
         if (typeof v !== "function") return outward(v, `${what}.${key}`);
         const cached = wrappers.get(key);
         if (cached && cached.fn === v) return cached.wrapper;
@@ -269,7 +282,7 @@ export function membraneExports(mod: LearnerModule, loaded: Record<string, unkno
         {
           get(_t, key) {
             if (typeof key === "symbol") return undefined;
-            const v = (first as Record<string, unknown>)[key];
+            const v = learnerRead(first, key, `${name}.${key}`);
             if (typeof v !== "function") return outward(v, `${name}.${key}`);
             return (...args: unknown[]) => {
               const { ns, pristine } = forCall(args, false);

@@ -13,6 +13,7 @@ import hljs from "highlight.js/lib/core";
 import MarkdownIt from "markdown-it";
 import container from "markdown-it-container";
 import type { Course, Lesson } from "../course/course.ts";
+import { esc, pageHead } from "../grade/html.ts";
 import { extractCells, isCellInfo, type CellResult } from "./cells.ts";
 import { openNotebook, runNotebookCell } from "./notebook.ts";
 import "./highlight.ts"; // registers the grammars lessons use with highlight.js
@@ -39,10 +40,6 @@ export interface ExportResult {
 
 export function lessonFile(id: string): string {
   return `${id}.html`;
-}
-
-function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
@@ -146,14 +143,7 @@ ol.lessons .ex { color: #666; font-size: 14px; }
 `;
 
 function page(title: string, nav: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${CSS}</style>
-</head>
+  return `${pageHead(title, CSS)}
 <body>
 <nav>${nav}</nav>
 <article>
