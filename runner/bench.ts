@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { grade, ROOT } from "./grade/grade.ts";
 import { measureThroughputIsolated, median, THROUGHPUT_BUDGET } from "./bench/throughput.ts";
+import { EXERCISE_BUDGET_MS, exerciseTimes } from "./bench/exercises.ts";
 import { benchLincheckKv, LINCHECK_ETCD_BUDGET_MS, LINCHECK_KV_BUDGET_MB, LINCHECK_KV_BUDGET_MS } from "./bench/lincheck.ts";
 
 const lines: string[] = [];
@@ -54,6 +55,15 @@ async function main(): Promise<void> {
     if (!r.passed) console.log("# grade-echo: the reference solution did not pass!");
   }
   emit("grade-echo-ms", median(gradeTimes));
+
+  try {
+    const { times } = await exerciseTimes();
+    const slowest = times[0]!;
+    emit("grade-slowest-exercise-ms", slowest.ms);
+    budget("grade-slowest-exercise-ms", slowest.ms <= EXERCISE_BUDGET_MS, `${slowest.ms} ≤ ${EXERCISE_BUDGET_MS} (${slowest.id}; then ${times.slice(1, 4).map((t) => `${t.id} ${t.ms}`).join(", ")}; every exercise outside the Raft track, graded alone)`);
+  } catch (e) {
+    console.log(`# grade-slowest-exercise-ms: could not measure: ${(e as Error).message}`);
+  }
 
   await optional("tui.ts", "tui-first-frame-ms", "benchTuiFirstFrame", 500);
   await optional("tui.ts", "watch-regrade-ms", "benchWatchRegrade", 1500);

@@ -197,38 +197,29 @@ export function describeExploration(r: ExploreReport<unknown>): string {
 /**
  * A stable JSON text for plain data: object keys sorted, so that two equal
  * values always give the same text (the basis of canonical state hashes).
- * Frozen values (messages, disk contents) never change, so their text is cached.
+ * Nothing is cached: the explorer replays every path in a fresh world, so
+ * each object is seen once, and a cache would only cost (a WeakMap entry for
+ * every message, output and disk value of every replay).
  */
 export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== "object") return v === undefined ? "null" : JSON.stringify(v);
-  const frozen = Object.isFrozen(v);
-  if (frozen) {
-    const hit = cache.get(v);
-    if (hit !== undefined) return hit;
-  }
-  let out: string;
   if (Array.isArray(v)) {
-    out = "[";
+    let out = "[";
     for (let i = 0; i < v.length; i++) out += (i ? "," : "") + canonicalJson(v[i]);
-    out += "]";
-  } else {
-    const o = v as Record<string, unknown>;
-    const keys = Object.keys(o);
-    let sorted = true;
-    for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) sorted = false;
-    if (!sorted) keys.sort();
-    out = "{";
-    let first = true;
-    for (const k of keys) {
-      const x = o[k];
-      if (x === undefined) continue;
-      out += (first ? "" : ",") + JSON.stringify(k) + ":" + canonicalJson(x);
-      first = false;
-    }
-    out += "}";
+    return out + "]";
   }
-  if (frozen) cache.set(v, out);
-  return out;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) sorted = false;
+  if (!sorted) keys.sort();
+  let out = "{";
+  let first = true;
+  for (const k of keys) {
+    const x = o[k];
+    if (x === undefined) continue;
+    out += (first ? "" : ",") + JSON.stringify(k) + ":" + canonicalJson(x);
+    first = false;
+  }
+  return out + "}";
 }
-
-const cache = new WeakMap<object, string>();

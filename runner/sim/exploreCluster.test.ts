@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { exploreCluster, replayCluster, type ClusterModelOptions } from "./exploreCluster.ts";
+import { isEngineFacade } from "./boundary.ts";
 import type { Ctx, Node } from "./types.ts";
 
 // a sends one ping to b at start; b outputs every ping it handles.
@@ -77,5 +78,18 @@ describe("exploreCluster", () => {
     expect(once.distinct).toBeLessThan(unbounded.distinct);
     const twice = exploreCluster({ setup, faults: { duplicates: 1 }, invariants: [atMostOnce] });
     expect(twice.steps).toEqual(['deliver a copy of a → b "ping"', 'deliver a → b "ping"']);
+  });
+
+  test("a node's ctx and disk are the engine's closed facades, as in the simulator: frozen, and handed into learner code as they are", () => {
+    const seen: Ctx<string>[] = [];
+    const keeper = (ctx: Ctx<string>): Node<string> => {
+      seen.push(ctx);
+      return { onMessage() {} };
+    };
+    replayCluster({ setup: () => ({ nodes: { k: keeper } }) }, []);
+    const ctx = seen[0]!;
+    expect(isEngineFacade(ctx)).toBe(true);
+    expect(isEngineFacade(ctx.disk)).toBe(true);
+    expect(Object.isFrozen(ctx) && Object.isFrozen(ctx.disk) && Object.isFrozen(ctx.send) && Object.isFrozen(ctx.disk.set)).toBe(true);
   });
 });

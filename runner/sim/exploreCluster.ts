@@ -38,6 +38,7 @@ import type { TraceEvent } from "./trace.ts";
 import type { Ctx, Disk, Node, NodeFactory, NodeId } from "./types.ts";
 import { enterLearner, leaveLearner } from "./guard.ts";
 import { tameThrown } from "./thrown.ts";
+import { closed } from "./boundary.ts";
 
 export interface ClusterWorldSetup {
   /** The nodes, in order. Called once per replay: build fresh harness objects here. */
@@ -216,7 +217,7 @@ export class ClusterWorld {
     const live = () => n.instance !== null && n.incarnation === incarnation;
     const where = (): Where => world.current ?? { node: n.id, time: world.t };
     const rng = new Stream(this.opts.seed ?? 1, `explore:${n.id}:${incarnation}`);
-    const disk: Disk = {
+    const disk: Disk = closed({
       get<T>(key: string): T | undefined {
         const v = n.unsynced.has(key) ? n.unsynced.get(key) : n.durable.get(key);
         return v === undefined ? undefined : (copyData(v) as T);
@@ -230,8 +231,9 @@ export class ClusterWorld {
         for (const [k, v] of n.unsynced) n.durable.set(k, v);
         n.unsynced.clear();
       },
-    };
-    return Object.freeze({
+    });
+    // Closed like the simulator's (boundary.ts): frozen, and known to the membrane as the engine's, so it is handed in as it is.
+    return closed({
       id: n.id,
       peers: Object.freeze(this.ids.filter((p) => p !== n.id)),
       // There is no time in exhaustive search: only the order of events matters.
