@@ -22,4 +22,9 @@ export default defineMutants("raft-persist", [
     bug: "a restarting node writes its fresh in-memory state (term 0, no vote) to disk before reading the disk back, erasing what it had saved (Figure 2: persistent state survives restarts)",
     edits: [{ file: "raft.ts", find: "    const st = ctx.disk.get<{ term: number; votedFor: NodeId | null }>(\"state\");", replace: "    saveState(); // make sure the record exists\n    const st = ctx.disk.get<{ term: number; votedFor: NodeId | null }>(\"state\");" }],
   },
+  {
+    name: "own-vote-kept-in-memory",
+    bug: "a candidate saves its new term but not its vote for itself (\"nobody else relies on my own vote\"): crashed as its RequestVotes leave, it restarts with no vote in that term and grants it to a rival, so two leaders can win one term (Figure 2: votedFor is persistent)",
+    edits: [{ file: "raft.ts", find: "    votedFor = ctx.id;\n    saveState();\n", replace: "    ctx.disk.set(\"state\", { term: currentTerm, votedFor: null });\n    ctx.disk.sync();\n    votedFor = ctx.id;\n" }],
+  },
 ]);

@@ -40,4 +40,9 @@ export default defineMutants("service-chain", [
     bug: "treats a step that timed out as done and moves on to the next one",
     edits: [{ file: FILE, find: "      next(order); // no reply in time: call again, with the same key\n", replace: "      const step = queue[order];\n      if (step !== undefined && step < STEPS.length) save(order, step + 1);\n      next(order);\n" }],
   },
+  {
+    name: "resume-only-unstarted",
+    bug: "on restart resumes only the orders no service has been called for yet (step 0), reading 'carry on with what was queued' as 'start what was queued': an order half-way along the chain when the service crashed is stuck",
+    edits: [{ file: FILE, find: "      for (const order of Object.keys(queue)) next(order);\n", replace: "      for (const order of Object.keys(queue)) if (queue[order] === 0) next(order);\n" }],
+  },
 ]);

@@ -153,6 +153,21 @@ ex.scripted("an orders service that crashes again and again keeps every order it
   expectAcceptedCarriedOut(run.sim);
 });
 
+ex.scripted("an orders service that crashes while a service is down resumes every unfinished order when it restarts, whichever step it was waiting for", { runs: 3 }, (lab) => {
+  // Each service in turn is down for 600 ms, and the orders service crashes in
+  // the middle of that outage: the calls it made to that service are lost with
+  // its timers, and only what it wrote to disk can bring them back.
+  const schedule: FaultOp[] = [];
+  STEPS.forEach((s, i) => {
+    const down = 300 + i * 900;
+    schedule.push({ at: down, op: "crash", node: s }, { at: down + 300, op: "crash", node: FRONT }, { at: down + 310, op: "restart", node: FRONT }, { at: down + 600, op: "restart", node: s });
+  });
+  const run = shop(lab, { until: 2700, runMs: 4500, schedule });
+  expectEffectsOnceInOrder(run.sim);
+  expectAllAccepted(run.sim);
+  expectAcceptedCarriedOut(run.sim);
+});
+
 const NODES: NodeId[] = [FRONT, ...STEPS];
 
 ex.generative(

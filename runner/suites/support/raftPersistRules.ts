@@ -51,6 +51,22 @@ export function persistRules(ex: Ex): void {
     expectThat(b !== undefined && !b.voteGranted, "the vote is written to disk before the reply that grants it is sent (a crash right after sending must not forget it)", () => `n1 granted n2 its vote for term 4, crashed as the reply left, restarted and answered n3 in term 4 with ${JSON.stringify(b)}`, r.sim.now);
   });
 
+  ex.scripted("Figure 2 (persistent state) a candidate's new term and its vote for itself are on disk before its RequestVote leaves: a crash as it stands cannot make it vote for another in that term", { runs: 2 }, (lab) => {
+    const r = new Rig(lab, create);
+    const start = r.state().term;
+    const before = r.sim.stats("n1").sent;
+    r.crashRightAfter(() => r.sim.stats("n1").sent > before);
+    const term = r.nextElection(start);
+    r.crashRightAfter(() => false);
+    expectThat(term !== null && !r.sim.isUp("n1"), "a node that hears from no leader stands for election (§5.2)", () => `n1 sent no RequestVote in its silence`, r.sim.now);
+    r.sim.run(15);
+    r.sim.restart("n1");
+    r.sim.run(1);
+    r.say("n2", vote(term!, "n2"));
+    const b = r.lastTo("n2", "RequestVoteReply");
+    expectThat(b !== undefined && !b.voteGranted, "a candidate writes its new term and its vote for itself to disk before asking for votes (a crash right after must not let it vote for someone else in that term: two leaders could win it)", () => `n1 stood in term ${term} (voting for itself), crashed as its RequestVotes left, restarted and answered n2's RequestVote of term ${term} with ${JSON.stringify(b)}`, r.sim.now);
+  });
+
   ex.scripted("Figure 2 (persistent state) a newer term heard in any message is on disk before the node answers", { runs: 2 }, (lab) => {
     const r = new Rig(lab, create);
     const hit = r.crashAsItAnswers(() => r.say("n2", heartbeat(6, "n2"), 0));
