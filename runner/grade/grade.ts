@@ -256,12 +256,10 @@ export class Grader {
     if (!ctx.replay && !opts.namesOnly && opts.typecheck !== false)
       for (const e of exercises)
         if (e.status === "fail" || (e.status === "error" && !verdicts.some((v) => v.exercise === e.id) && !/syntax error/.test(e.error ?? ""))) {
-          try {
-            const errors = typeErrors(root, learnerFiles(join(ctx.target, exerciseFolder(root, e.id))));
-            if (errors.length) e.typeErrors = errors;
-          } catch {
-            // Code TypeScript cannot check (nested past its stack, say) still has its verdict; the hints are a bonus.
-          }
+          // Code TypeScript cannot check (nested past its stack, a type that explodes) still has its verdict; the hints are a bonus.
+          const folder = join(ctx.target, exerciseFolder(root, e.id));
+          const errors = await typeErrors(root, folder, learnerFiles(folder));
+          if (errors.length) e.typeErrors = errors;
         }
     return {
       version: 1,

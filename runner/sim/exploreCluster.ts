@@ -34,7 +34,7 @@ import { guarded } from "./guard.ts";
 import { Hasher } from "./hash.ts";
 import { copyData, DEFAULT_MAX_MESSAGE_BYTES, takeData } from "./message.ts";
 import { Stream } from "./random.ts";
-import type { TraceEvent } from "./trace.ts";
+import { logLine, type TraceEvent } from "./trace.ts";
 import type { Ctx, Disk, Node, NodeFactory, NodeId } from "./types.ts";
 import { enterLearner, leaveLearner } from "./guard.ts";
 import { tameThrown } from "./thrown.ts";
@@ -262,7 +262,9 @@ export class ClusterWorld {
         world.note({ t: world.t, k: "output", node: n.id, value });
       },
       log: (text: string) => {
-        world.note({ t: world.t, k: "log", node: n.id, text: String(text) });
+        // String() may run the learner's toString: always, so that a replay does exactly what the search did.
+        const line = String(text);
+        if (world.recording) world.note({ t: world.t, k: "log", node: n.id, text: logLine(line) });
       },
     });
   }

@@ -3,6 +3,7 @@
 // order of events at t=0.
 
 import { describe, expect, it } from "vitest";
+import { MAX_LOG_CHARS } from "./trace.ts";
 import { cluster, HandlerError, RunError, Simulation, type Ctx, type FaultOp, type Node, type NodeFactory, type NodeId, type TraceEvent } from "./index.ts";
 
 type GossipMsg = { type: "ping" | "pong"; n: number; r: number };
@@ -311,6 +312,38 @@ describe("runaway protection", () => {
     });
     const flood = new Simulation({ seed: 1, nodes: { n1: bounce, n2: bounce }, maxEventsPerRun: 200 });
     expect(() => flood.run(1_000_000)).toThrow(/More than 200 events in one run/);
+  });
+
+  it("a run whose nodes hand the lab more data than MAX_DATA_PER_RUN ends in a RunError, whichever way the data comes (outputs, messages, disk, logs)", () => {
+    const MB = 1024 * 1024;
+    const ways: Record<string, (ctx: Ctx<unknown, unknown>, big: string) => void> = {
+      output: (ctx, big) => ctx.output(big),
+      send: (ctx, big) => ctx.send("n2", big),
+      disk: (ctx, big) => ctx.disk.set(`k${ctx.now()}`, big),
+      log: (ctx, big) => ctx.log(big.slice(0, 60_000)),
+    };
+    for (const [way, hand] of Object.entries(ways)) {
+      // A fresh string every time (the lab keeps what it takes), every millisecond.
+      const hoarder: NodeFactory = (ctx) => ({
+        onStart: () => ctx.setTimer("t", 1),
+        onTimer: () => {
+          hand(ctx, "x".repeat(way === "log" ? 60_000 : MB - 100) + ctx.now());
+          ctx.setTimer("t", 1);
+        },
+        onMessage() {},
+      });
+      const sim = new Simulation({ seed: 1, nodes: { n1: hoarder, n2: (ctx) => ({ onMessage() {} }) }, maxEventsPerRun: Infinity });
+      expect(() => sim.run(way === "log" ? 100_000 : 1000), way).toThrow(/more than 256 MB of data, the data cap \(messages, outputs, disk writes and log lines together; n1 went over\)/);
+    }
+  });
+
+  it("a log line is kept up to MAX_LOG_CHARS, with a note of what was cut", () => {
+    const talker: NodeFactory = (ctx) => ({ onStart: () => (ctx.log("y".repeat(MAX_LOG_CHARS + 5)), ctx.log("z".repeat(100 * MAX_LOG_CHARS))), onMessage() {} });
+    const sim = new Simulation({ seed: 1, nodes: { n1: talker } });
+    sim.run(1);
+    const lines = sim.trace.all().flatMap((e) => (e.k === "log" ? [e.text] : []));
+    expect(lines[0]).toBe(`${"y".repeat(MAX_LOG_CHARS)}… (5 more characters not kept)`);
+    expect(lines[1]).toBe(`(a log line of ${(100 * MAX_LOG_CHARS).toLocaleString("en")} characters, not kept)`);
   });
 
   it("a fast but finite burst at one instant is fine", () => {

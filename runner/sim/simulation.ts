@@ -13,7 +13,7 @@ import { corrupt, DEFAULT_MAX_MESSAGE_BYTES, lastContentHash, lastDataBytes, tak
 import { parseSchedule, type FaultOp } from "./nemesis.ts";
 import { DEFAULT_NETWORK, Partitions, sampleDelay, type MessageRule, type NetworkConfig } from "./network.ts";
 import { Stream } from "./random.ts";
-import { Trace, type DropReason, type TraceJson } from "./trace.ts";
+import { logLine, Trace, type DropReason, type TraceJson } from "./trace.ts";
 import type { Ctx, Node, NodeFactory, NodeId } from "./types.ts";
 import { tameThrown } from "./thrown.ts";
 
@@ -21,6 +21,18 @@ import { tameThrown } from "./thrown.ts";
 export const MAX_EVENTS_PER_RUN = 500_000;
 /** Words in the message of a run stopped by that cap (the harness does not shrink such a run: each attempt would cost as much). */
 export const FLOODED = "the event cap";
+/**
+ * The data one simulation may take from its nodes — messages, outputs, disk
+ * writes and log lines, in bytes as takeData measures them — before it is
+ * declared runaway. The lab keeps much of it (outputs for the checkers, the
+ * trace's recent events, what is in flight or on disk), so without a bound a
+ * node could fill the grader's memory until the process dies with no
+ * verdict. Far above what any reference solution takes in a run.
+ */
+export const MAX_DATA_PER_RUN = 256 * 1024 * 1024;
+/** Words in the message of a run stopped by that cap (not shrunk either, for the same reason as FLOODED). */
+export const DATA_FLOODED = "the data cap";
+
 
 export interface SimOptions {
   seed: number;
@@ -173,6 +185,8 @@ export class Simulation {
   private outputListeners: ((o: OutputRecord) => void)[] = [];
   private eventListeners: ((node: NodeId | null) => void)[] = [];
   private eventCount = 0;
+  /** Bytes taken from the nodes so far (see MAX_DATA_PER_RUN). */
+  private dataTaken = 0;
 
   constructor(opts: SimOptions) {
     this.seed = opts.seed;
@@ -492,11 +506,14 @@ export class Simulation {
       random: () => rec.rng.next(),
       disk: closed({
         get: <T>(key: string): T | undefined => disk.get<T>(key),
-        set: (key: string, v: unknown): void => disk.set(key, v),
+        set: (key: string, v: unknown): void => {
+          disk.set(key, v);
+          if ((sim.dataTaken += lastDataBytes()) > MAX_DATA_PER_RUN) sim.tooMuchData(rec);
+        },
         sync: (): void => disk.sync(),
       }),
       output: (value: unknown) => sim.output(rec, value),
-      log: (text: string) => sim.trace.record({ t: sim.time, k: "log", node: id, text: String(text) }),
+      log: (text: string) => sim.log(rec, String(text)),
     });
     this.recs.push(rec);
     this.byId.set(id, rec);
@@ -675,6 +692,7 @@ export class Simulation {
     // with its own object afterwards changes nothing that was said.
     msg = takeData(msg, "msg", null, this.maxBytes, this.whereFn);
     const bytes = lastDataBytes();
+    if ((this.dataTaken += bytes) > MAX_DATA_PER_RUN) this.tooMuchData(r);
     const hash = lastContentHash();
     const id = this.nextMsgId++;
     r.sent++;
@@ -773,12 +791,23 @@ export class Simulation {
     this.handle(r, "onTimer", e.name, null);
   }
 
+  private log(r: NodeRec, text: string): void {
+    text = logLine(text);
+    if ((this.dataTaken += text.length) > MAX_DATA_PER_RUN) this.tooMuchData(r);
+    this.trace.record({ t: this.time, k: "log", node: r.id, text });
+  }
+
+  private tooMuchData(r: NodeRec): never {
+    this.fail(new RunError(`The nodes of this run handed the lab more than ${MAX_DATA_PER_RUN / (1024 * 1024)} MB of data, ${DATA_FLOODED} (messages, outputs, disk writes and log lines together; ${r.id} went over): the lab keeps much of it to check the run. Look for a message, output or log line that grows on every event, or a loop that sends or writes without end.`, this.whereFn()));
+  }
+
   private output(r: NodeRec, value: unknown): void {
     if (r.status === "down") return;
     const h = this.scratch;
     h.a = 0x2545f491;
     h.b = 0x9e3779b9;
     value = takeData(value, "output", h, this.maxBytes, this.whereFn());
+    if ((this.dataTaken += lastDataBytes()) > MAX_DATA_PER_RUN) this.tooMuchData(r);
     this.trace.record({ t: this.time, k: "output", node: r.id, value }, h.u32());
     const o: OutputRecord = { t: this.time, node: r.id, value };
     this.outputs.push(o);

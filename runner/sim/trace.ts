@@ -242,3 +242,13 @@ export class Trace {
     return { version: 1, seed, nodes, hash: this.hash, total: this.count, events: lastN ? es.slice(-lastN) : es.slice() };
   }
 }
+
+/** A log line longer than this is cut, with a note of how much: the log is for reading, and the lab keeps it. */
+export const MAX_LOG_CHARS = 16 * 1024;
+
+/** What the trace keeps of a ctx.log line. (A line too long even to cut cheaply — cutting a string built by concatenation copies all of it first — is not kept at all.) */
+export function logLine(text: string): string {
+  if (text.length <= MAX_LOG_CHARS) return text;
+  if (text.length > 64 * MAX_LOG_CHARS) return `(a log line of ${text.length.toLocaleString("en")} characters, not kept)`;
+  return `${text.slice(0, MAX_LOG_CHARS)}… (${(text.length - MAX_LOG_CHARS).toLocaleString("en")} more characters not kept)`;
+}

@@ -36,7 +36,7 @@ import {
   type SimOptions,
   type TraceJson,
 } from "../../sim/index.ts";
-import { FLOODED } from "../../sim/simulation.ts";
+import { DATA_FLOODED, FLOODED } from "../../sim/simulation.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
 import { recordNodeStates, type NodeInspector, type StateRecorder, type TraceWithStates } from "../../sim/snapshots.ts";
 import { LearnerModule } from "../../learner/compartment.ts";
@@ -192,9 +192,9 @@ function withMetrics(lab: RunLab | null): { metrics?: Metrics } {
   return lab?.figures ? { metrics: lab.figures } : {};
 }
 
-/** A run the simulator stopped at its event cap (Simulation.flooded). */
+/** A run the simulator stopped at its event cap or its data cap (Simulation.flooded, tooMuchData). */
 function isFlood(e: unknown): boolean {
-  return e instanceof RunError && e.message.includes(FLOODED);
+  return e instanceof RunError && (e.message.includes(FLOODED) || e.message.includes(DATA_FLOODED));
 }
 
 function isTodo(e: unknown): boolean {
