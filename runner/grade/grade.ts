@@ -14,6 +14,7 @@ import { bundleLearnerFiles, type LearnerBundle } from "../learner/bundle.ts";
 import { LoopMarks } from "../learner/loopMarks.ts";
 import { shownPath, traceDir as defaultTraceDir } from "../course/state.ts";
 import { learnerFiles, typeErrors } from "./typecheck.ts";
+import { visibleData } from "./visible.ts";
 import { DEFAULT_WATCHDOG, Watchdog, type Verdict, type WatchdogOptions } from "./watchdog.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
@@ -267,7 +268,8 @@ export class Grader {
       passed: exercises.every((e) => e.status === "pass"),
       durationMs: Math.round(performance.now() - started),
       seed: ctx.seed,
-      exercises,
+      // What learner code wrote (error messages, values) can reach a terminal only as visible text.
+      exercises: visibleData(exercises),
     };
   }
 

@@ -203,6 +203,7 @@ export const CATALOGUE: readonly RedTeamCase[] = [
     verdict: /each payment's effect is applied at most once \(duplicates, retries and restarts included; a payment is \(producer, seq\)\): \S+'s seq \d+ was applied \d+ times/,
   },
   // --- Values that change after being read (issue 15) --------------------------
+  { name: "proto-key-output", defence: "The copies (runner/sim/message.ts setOwn) define a key named __proto__ as an own property instead of assigning it, which would set the copy's prototype.", family: "new: values that read one way to the checkers and another to the trace", what: "outputs made by JSON.parse('{\"__proto__\": {…}}'): copied by assignment, the copy's prototype answered type and node to the checkers while the trace and its hash saw {}", exercise: "fd-heartbeat", verdict: /outputs only \{type: "suspect" or "restore", node\}|strong completeness/ },
   { name: "body-getter", family: "values that change after being read", what: "a reply whose body reads \"\" once, then the real body", exercise: "echo", verdict: /is a getter|is a Proxy|got back "" from n1|an echo_ok carries the request's body unchanged/ },
   { name: "output-rewrite-exactly-once", family: "values that change after being read (outputs)", what: "effects whose type turns into \"redelivered\" after the lab reads them", exercise: "exactly-once", verdict: /is a getter|is a Proxy|each payment's effect is applied at most once \(duplicates, retries and restarts included; a payment is \(producer, seq\)\): \S+'s seq \d+ was applied \d+ times/ },
   {

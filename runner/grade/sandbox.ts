@@ -156,11 +156,24 @@ export async function gradeSandboxedMany(jobs: readonly GradeOptions[]): Promise
   keep(partial);
   rmSync(jobFile, { force: true });
   const text = Buffer.concat(chunks).toString("utf8");
+  if (!text && /heap out of memory|Reached heap limit/.test(errText)) return jobs.map((j, i) => outOfMemory(j, targets[i]!));
   if (!text) throw new Error(`The sandboxed grader stopped without a report (exit ${code}).${errText ? `\n${errText.trim()}` : ""}`);
   const reports = JSON.parse(text) as GradeReport[];
   // Report each target as the user named it.
   reports.forEach((r, i) => (r.target = targets[i]!));
   return reports;
+}
+
+/**
+ * The report when the child died of memory. V8 ends a whole process, not
+ * only the worker over its heap cap, when one allocation cannot be met (a
+ * node keeping a 100 MB string per message): out here that is still a
+ * verdict on the submission, an error, where the plain grader has no one
+ * left to give it (docs/security.md).
+ */
+function outOfMemory(job: GradeOptions, target: string): GradeReport {
+  const error = "Grading stopped: the sandboxed grader ran out of memory while running this code, and V8 ended it. Look for memory that grows on every message or timer (a collection never trimmed, large strings kept), or a loop that keeps allocating.";
+  return { version: 1, target, passed: false, durationMs: 0, seed: job.seed ?? 1, exercises: job.ids.map((id) => ({ id, status: "error", durationMs: 0, error, scenarios: [] })) };
 }
 
 /**

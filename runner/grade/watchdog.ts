@@ -238,7 +238,7 @@ class WatchedWorker implements PoolWorker {
           : `Loading ${file ?? "your file"} did not finish within ${seconds(o.scenarioMs)}, so the grader stopped it: code at the top level of the module keeps running. Move work into handlers.`;
         break;
       case "stall":
-        message = `Scenario "${scenario ?? "?"}" made no progress for ${seconds(o.stallMs)} outside your handlers (last seen: ${where ?? "no handler"} ${at}${inFile}). This is probably a bug in the suite or a checker overwhelmed by the run's history; please report it.`;
+        message = `Scenario "${scenario ?? "?"}" made no progress for ${seconds(o.stallMs)} outside your handlers (last seen: ${where ?? "no handler"} ${at}${inFile}). If your code starts promise callbacks (.then, async functions) that start more of themselves, they run between the lab's steps and never let it go on: handlers must do their work and return. Otherwise this is probably a bug in the suite or a checker overwhelmed by the run's history; please report it.`;
         break;
       case "memory":
         message = where

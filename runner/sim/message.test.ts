@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { MessageError, Simulation, type Ctx, type Node, type NodeFactory, type NodeId } from "./index.ts";
-import { copyData, corrupt, frozenCopy, lastDataBytes, takeData } from "./message.ts";
+import { copyData, corrupt, frozenCopy, lastDataBytes, readData, takeData } from "./message.ts";
 import { Hasher } from "./hash.ts";
 
 interface Sender extends Node<unknown> {
@@ -249,6 +249,23 @@ describe("takeData", () => {
     expect(h({ a: [1, 2], b: "x" })).toBe(h({ a: [1, 2], b: "x" }));
     const variants = [{ a: [1, 2], b: "x" }, { a: [2, 1], b: "x" }, { a: [1, 2], b: "y" }, { a: [1, 2, 3], b: "x" }, { a: [1, 2], c: "x" }, { a: ["1", 2], b: "x" }, { a: [1, 2], b: "x", c: null }, [1, 2], [[1], 2], [1, [2]], 0.1, 0.2, true, false, null];
     expect(new Set(variants.map(h)).size).toBe(variants.length);
+  });
+
+  it("copies a key named __proto__ as a key like any other: the copy keeps a plain prototype, and its hash sees the key", () => {
+    const sneaky = JSON.parse('{"__proto__": {"type": "suspect", "node": "n2"}}') as Record<string, unknown>;
+    const hashOf = (v: unknown) => {
+      const x = new Hasher();
+      takeData(v, "output", x, 1e9, {});
+      return x.hex();
+    };
+    for (const take of [(v: unknown) => takeData(v, "output", null, 1e9, {}), (v: unknown) => readData(v, "result", 1e9, {}), copyData, frozenCopy]) {
+      const c = take(sneaky) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(c)).toBe(Object.prototype);
+      expect(Object.keys(c)).toEqual(["__proto__"]);
+      expect(c["type"]).toBeUndefined();
+      expect(JSON.stringify(c)).toBe('{"__proto__":{"type":"suspect","node":"n2"}}');
+    }
+    expect(hashOf(sneaky)).not.toBe(hashOf({}));
   });
 
   it("returns a frozen copy and leaves the value it was given alone", () => {

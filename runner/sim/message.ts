@@ -153,7 +153,7 @@ function walk(v: unknown): unknown {
       hStr(k);
       steps.push(k);
       if (getterOf.call(o, k) !== undefined) reject("is a getter", HINT_GETTER);
-      copy[k] = walk((o as Record<string, unknown>)[k]);
+      setOwn(copy, k, walk((o as Record<string, unknown>)[k]));
       steps.pop();
     }
     hInt(0x7b ^ (n << 8));
@@ -162,6 +162,18 @@ function walk(v: unknown): unknown {
   }
   if (wBytes > wMax) reject(`is larger than ${wMax} bytes`, "Send less at once: split it, or send a summary.");
   return Object.freeze(out);
+}
+
+/**
+ * copy[key] = value, as an own data property whatever the key. Assigning to
+ * "__proto__" would instead set the copy's prototype (JSON.parse makes an
+ * own "__proto__" property, and plain data may carry one): the copy would
+ * look empty to the trace and its hash yet answer reads through its new
+ * prototype. The fast walks leave that key to the careful one.
+ */
+function setOwn(copy: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(copy, key, { value, writable: true, enumerable: true, configurable: true });
+  else copy[key] = value;
 }
 
 /** A class's name for a message, read without running learner code. */
@@ -319,7 +331,7 @@ function fastCopy(v: unknown, depth: number): unknown {
       n++;
       wBytes += k.length + 4;
       wH = mixStr(wH, k);
-      if (getterOf.call(v, k) !== undefined) return doubt();
+      if (getterOf.call(v, k) !== undefined || k === "__proto__") return doubt();
       copy[k] = member((v as Record<string, unknown>)[k], depth);
       if (!wOk) return undefined;
     }
@@ -452,7 +464,7 @@ function quietCopy(v: unknown, depth: number): unknown {
     wBytes += 2;
     for (const k in v) {
       wBytes += k.length + 4;
-      if (getterOf.call(v, k) !== undefined) return doubt();
+      if (getterOf.call(v, k) !== undefined || k === "__proto__") return doubt();
       const x = (v as Record<string, unknown>)[k];
       copy[k] = typeof x === "string" ? ((wBytes += x.length + 2), x) : quietCopy(x, depth + 1);
       if (!wOk) return undefined;
@@ -474,7 +486,7 @@ export function copyData<T>(v: T): T {
     return out as T;
   }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) out[k] = copyData((v as Record<string, unknown>)[k]);
+  for (const k of Object.keys(v)) setOwn(out, k, copyData((v as Record<string, unknown>)[k]));
   return out as T;
 }
 
@@ -483,7 +495,7 @@ export function frozenCopy<T>(v: T): T {
   if (v === null || typeof v !== "object") return v;
   if (Array.isArray(v)) return Object.freeze(v.map(frozenCopy)) as T;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) out[k] = frozenCopy((v as Record<string, unknown>)[k]);
+  for (const k of Object.keys(v)) setOwn(out, k, frozenCopy((v as Record<string, unknown>)[k]));
   return Object.freeze(out) as T;
 }
 
