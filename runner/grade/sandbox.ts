@@ -143,12 +143,18 @@ export async function gradeSandboxedMany(jobs: readonly GradeOptions[]): Promise
   child.stdout!.setEncoding("utf8").on("data", keep);
   // The child reports each suite's start and end on stderr (PROGRESS lines): pass them on.
   let partial = "";
+  /** The exercises whose suites are running now (from the progress lines). */
+  const running = new Set<string>();
   child.stderr!.setEncoding("utf8").on("data", (d: string) => {
     const lines = (partial + d).split("\n");
     partial = lines.pop()!.slice(-OUTPUT_KEPT);
     for (const l of lines)
-      if (l.startsWith(PROGRESS)) for (const tell of new Set(jobs.map((j) => j.onProgress))) tell?.(progressEvent(l.slice(PROGRESS.length)));
-      else keep(l + "\n");
+      if (l.startsWith(PROGRESS)) {
+        const e = progressEvent(l.slice(PROGRESS.length));
+        if (e.phase === "start") running.add(e.id);
+        else running.delete(e.id);
+        for (const tell of new Set(jobs.map((j) => j.onProgress))) tell?.(e);
+      } else keep(l + "\n");
   });
   const chunks: Buffer[] = [];
   (child.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => chunks.push(d));
@@ -156,7 +162,7 @@ export async function gradeSandboxedMany(jobs: readonly GradeOptions[]): Promise
   keep(partial);
   rmSync(jobFile, { force: true });
   const text = Buffer.concat(chunks).toString("utf8");
-  if (!text && /heap out of memory|Reached heap limit/.test(errText)) return jobs.map((j, i) => outOfMemory(j, targets[i]!));
+  if (!text && /heap out of memory|Reached heap limit/.test(errText)) return jobs.map((j, i) => outOfMemory(j, targets[i]!, [...running]));
   if (!text) throw new Error(`The sandboxed grader stopped without a report (exit ${code}).${errText ? `\n${errText.trim()}` : ""}`);
   const reports = JSON.parse(text) as GradeReport[];
   // Report each target as the user named it.
@@ -171,9 +177,12 @@ export async function gradeSandboxedMany(jobs: readonly GradeOptions[]): Promise
  * verdict on the submission, an error, where the plain grader has no one
  * left to give it (docs/security.md).
  */
-function outOfMemory(job: GradeOptions, target: string): GradeReport {
-  const error = "Grading stopped: the sandboxed grader ran out of memory while running this code, and V8 ended it. Look for memory that grows on every message or timer (a collection never trimmed, large strings kept), or a loop that keeps allocating.";
-  return { version: 1, target, passed: false, durationMs: 0, seed: job.seed ?? 1, exercises: job.ids.map((id) => ({ id, status: "error", durationMs: 0, error, scenarios: [] })) };
+function outOfMemory(job: GradeOptions, target: string, running: readonly string[]): GradeReport {
+  const error = (id: string) =>
+    running.length === 0 || running.includes(id)
+      ? `Grading stopped: the sandboxed grader ran out of memory while running this code${running.length > 1 ? ` (or ${running.filter((r) => r !== id).join(", ")}, graded at the same time)` : ""}, and V8 ended it. Look for memory that grows on every message or timer (a collection never trimmed, large strings kept), or a loop that keeps allocating.`
+      : `Not graded: grading stopped when ${running.join(" or ")} ran out of memory (its report says more). Grade ${id} on its own.`;
+  return { version: 1, target, passed: false, durationMs: 0, seed: job.seed ?? 1, exercises: job.ids.map((id) => ({ id, status: "error", durationMs: 0, error: error(id), scenarios: [] })) };
 }
 
 /**
