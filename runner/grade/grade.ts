@@ -14,7 +14,7 @@ import { bundleLearnerFiles, type LearnerBundle } from "../learner/bundle.ts";
 import { LoopMarks } from "../learner/loopMarks.ts";
 import { shownPath, traceDir as defaultTraceDir } from "../course/state.ts";
 import { learnerFiles, typeErrors } from "./typecheck.ts";
-import { visibleData } from "./visible.ts";
+import { visibleData } from "../sim/visible.ts";
 import { DEFAULT_WATCHDOG, Watchdog, type Verdict, type WatchdogOptions } from "./watchdog.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");

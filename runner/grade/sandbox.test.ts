@@ -11,7 +11,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECRET } from "./redteam.ts";
-import { permissionFlags, scrubbedEnv } from "./sandbox.ts";
+import { outOfMemory, permissionFlags, scrubbedEnv } from "./sandbox.ts";
 import { isolatedEnv } from "../testEnv.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -62,5 +62,20 @@ describe("the permission layer (the sandbox's node flags and environment)", () =
   it("passes no secrets from the environment", () => {
     expect(out["secret"]).toBe("absent");
     expect(Object.keys(scrubbedEnv({ PATH: "/bin", AWS_SECRET_ACCESS_KEY: "x", GITHUB_TOKEN: "y", HOME: "/root" })).sort()).toEqual(["FAULTLINE_SANDBOX", "PATH", "TSX_DISABLE_CACHE"]);
+  });
+});
+
+describe("a sandboxed grader that ran out of memory", () => {
+  it("is an error verdict for the exercise that was running, and 'not graded' for the others — never a pass, never an internal error", () => {
+    const r = outOfMemory({ ids: ["g-counter", "echo"], seed: 3 }, "DIR", ["echo"]);
+    expect(r.passed).toBe(false);
+    expect(r.exercises.map((e) => e.status)).toEqual(["error", "error"]);
+    expect(r.exercises[1]!.error).toMatch(/^Grading stopped: the sandboxed grader ran out of memory while running this code, and V8 ended it\. Look for memory that grows/);
+    expect(r.exercises[0]!.error).toBe("Not graded: grading stopped when echo ran out of memory (its report says more). Grade g-counter on its own.");
+  });
+
+  it("names no culprit it cannot know: with nothing known to be running, every exercise gets the verdict", () => {
+    const r = outOfMemory({ ids: ["echo"] }, "DIR", []);
+    expect(r.exercises[0]!.error).toMatch(/^Grading stopped: the sandboxed grader ran out of memory while running this code, and V8/);
   });
 });

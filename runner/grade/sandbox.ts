@@ -177,7 +177,7 @@ export async function gradeSandboxedMany(jobs: readonly GradeOptions[]): Promise
  * verdict on the submission, an error, where the plain grader has no one
  * left to give it (docs/security.md).
  */
-function outOfMemory(job: GradeOptions, target: string, running: readonly string[]): GradeReport {
+export function outOfMemory(job: GradeOptions, target: string, running: readonly string[]): GradeReport {
   const error = (id: string) =>
     running.length === 0 || running.includes(id)
       ? `Grading stopped: the sandboxed grader ran out of memory while running this code${running.length > 1 ? ` (or ${running.filter((r) => r !== id).join(", ")}, graded at the same time)` : ""}, and V8 ended it. Look for memory that grows on every message or timer (a collection never trimmed, large strings kept), or a loop that keeps allocating.`

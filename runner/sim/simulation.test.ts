@@ -337,6 +337,22 @@ describe("runaway protection", () => {
     }
   });
 
+  it("a log line and a handler's error message are kept with terminal controls made visible (a trace viewed in a terminal cannot be made to draw over it)", () => {
+    const loud: NodeFactory = (ctx) => ({
+      onStart: () => {
+        ctx.log("\u001b[2Jcleared");
+        throw new Error("\u001b[32m✓ pass");
+      },
+      onMessage() {},
+    });
+    const sim = new Simulation({ seed: 1, nodes: { n1: loud } });
+    expect(() => sim.run(1)).toThrow();
+    const texts = sim.trace.all().flatMap((e) => (e.k === "log" ? [e.text] : e.k === "error" ? [e.message] : []));
+    expect(texts[0]).toBe("\\x1b[2Jcleared");
+    expect(texts[1]).toContain("\\x1b[32m✓ pass");
+    expect(texts.join("")).not.toContain("\u001b");
+  });
+
   it("a log line is kept up to MAX_LOG_CHARS, with a note of what was cut", () => {
     const talker: NodeFactory = (ctx) => ({ onStart: () => (ctx.log("y".repeat(MAX_LOG_CHARS + 5)), ctx.log("z".repeat(100 * MAX_LOG_CHARS))), onMessage() {} });
     const sim = new Simulation({ seed: 1, nodes: { n1: talker } });

@@ -13,6 +13,7 @@ import { corrupt, DEFAULT_MAX_MESSAGE_BYTES, lastContentHash, lastDataBytes, tak
 import { parseSchedule, type FaultOp } from "./nemesis.ts";
 import { DEFAULT_NETWORK, Partitions, sampleDelay, type MessageRule, type NetworkConfig } from "./network.ts";
 import { Stream } from "./random.ts";
+import { visibleText } from "./visible.ts";
 import { logLine, Trace, type DropReason, type TraceJson } from "./trace.ts";
 import type { Ctx, Node, NodeFactory, NodeId } from "./types.ts";
 import { tameThrown } from "./thrown.ts";
@@ -671,7 +672,7 @@ export class Simulation {
   private fail(err: SimError): never {
     if (!this.failure) {
       this.failure = err;
-      this.trace.record({ t: this.time, k: "error", node: err.where.node ?? "-", message: err.message });
+      this.trace.record({ t: this.time, k: "error", node: err.where.node ?? "-", message: visibleText(err.message) });
     }
     throw err;
   }

@@ -3,6 +3,7 @@
 // once when they were checked), so the same seed gives the same hash on every
 // run and machine, and computing it costs almost nothing.
 
+import { visibleText } from "./visible.ts";
 import { Hasher } from "./hash.ts";
 import type { FaultOp } from "./nemesis.ts";
 import type { NodeId } from "./types.ts";
@@ -248,7 +249,7 @@ export const MAX_LOG_CHARS = 16 * 1024;
 
 /** What the trace keeps of a ctx.log line. (A line too long even to cut cheaply — cutting a string built by concatenation copies all of it first — is not kept at all.) */
 export function logLine(text: string): string {
-  if (text.length <= MAX_LOG_CHARS) return text;
+  if (text.length <= MAX_LOG_CHARS) return visibleText(text);
   if (text.length > 64 * MAX_LOG_CHARS) return `(a log line of ${text.length.toLocaleString("en")} characters, not kept)`;
-  return `${text.slice(0, MAX_LOG_CHARS)}… (${(text.length - MAX_LOG_CHARS).toLocaleString("en")} more characters not kept)`;
+  return `${visibleText(text.slice(0, MAX_LOG_CHARS))}… (${(text.length - MAX_LOG_CHARS).toLocaleString("en")} more characters not kept)`;
 }

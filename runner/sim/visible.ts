@@ -2,9 +2,12 @@
 // a value a node hands back may hold terminal control sequences (clear the
 // screen, move the cursor, hide text) or bidirectional-override characters,
 // which would let a submission draw its own "✓ pass" over the grader's
-// report. Every string of a grade report passes through here: each such
-// character is shown as an escape (\x1b, \u202e), so the words stay and
-// nothing acts on the terminal. Newlines and tabs are layout, and stay.
+// report or over a trace. Log lines and error messages are made visible as
+// the trace records them (so trace files, the trace viewer and the diagrams
+// get them so), and every string of a grade report once more where the
+// report is made: each such character is shown as an escape (\x1b, \u202e),
+// so the words stay and nothing acts on the terminal. Newlines and tabs are
+// layout, and stay.
 
 // C0 controls but tab and newline, DEL, C1 controls, and the bidirectional embeddings, overrides and isolates.
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
